@@ -1,0 +1,1 @@
+//! Recognises what a file is before any workbook parser sees it.
