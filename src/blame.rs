@@ -1,1 +1,325 @@
-//! TODO
+//! Blame stage: for the failed rules, the smallest set of cells whose change makes every rule
+//! hold, preferring derived cells (RULES.md §4, Fellegi–Holt).
+
+use rust_decimal::Decimal;
+
+use crate::check::{display, evaluate, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome, Values};
+use crate::expr::Expr;
+use crate::findings::{Finding, Replacement, Severity};
+use crate::locate::Layout;
+use crate::workbook::CellPos;
+
+/// Largest repair tried; beyond it the failure is reported on its derived cell.
+const MAX_REPAIR: usize = 2;
+
+/// Where field keys live, for naming cells in findings.
+pub struct Places<'a> {
+    pub layout: &'a Layout,
+    pub sheet_names: Vec<String>,
+    /// Key → the text the cell shows.
+    pub shown: &'a dyn Fn(&str) -> String,
+}
+
+impl Places<'_> {
+    fn cell(&self, key: &str) -> Option<(String, CellPos, String)> {
+        let f = self.layout.fields.get(key)?;
+        Some((self.sheet_names.get(f.sheet)?.clone(), f.pos, f.label.clone()))
+    }
+}
+
+/// A cell changed by a repair, with the rule that fixed its value.
+#[derive(Debug, Clone)]
+struct Change {
+    key: String,
+    value: Decimal,
+    by: usize,
+}
+
+pub fn missing_findings(checks: &[Check], missing: &[MissingCell], values: &Values, places: &Places) -> Vec<Finding> {
+    missing
+        .iter()
+        .filter_map(|m| {
+            let check = &checks[m.check];
+            let (sheet, pos, label) = places.cell(&m.key)?;
+            let format = values.format(&m.key);
+            let expected = display(m.expected, &format);
+            Some(Finding {
+                sheet,
+                cell: pos,
+                severity: Severity::Missing,
+                check: check.id.clone(),
+                found: String::new(),
+                message: format!("{}：{}未填，应为 {} = {}", check.name, label, render(&check.rhs, values), expected),
+                expected: Some(expected),
+                involves: involved_cells(check, &m.key, places),
+                replacement: Some(Replacement::Number(stored(m.expected, &format))),
+            })
+        })
+        .collect()
+}
+
+fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> {
+    check.keys().into_iter().filter(|k| *k != except).filter_map(|k| places.cell(k).map(|(_, p, _)| p)).collect()
+}
+
+/// Findings for every failed check.
+pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding> {
+    let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, values)).collect();
+    let failed: Vec<usize> = (0..checks.len()).filter(|i| matches!(outcomes[*i], Outcome::Fails { .. })).collect();
+    let mut findings = Vec::new();
+    for cluster in clusters(checks, &failed) {
+        match best_repair(checks, &outcomes, &cluster, values) {
+            Some(changes) => {
+                for change in changes {
+                    findings.extend(change_finding(checks, values, places, &change, &cluster));
+                }
+            }
+            None => {
+                for &i in &cluster {
+                    findings.extend(unexplained_finding(&checks[i], &outcomes[i], values, places));
+                }
+            }
+        }
+    }
+    findings
+}
+
+/// Groups failed checks that share a cell they could be solved for.
+fn clusters(checks: &[Check], failed: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in failed {
+        let keys: Vec<&str> = checks[i].solvable().into_iter().map(|(k, _)| k).collect();
+        let mut merged = vec![i];
+        groups.retain(|g| {
+            let shares = g.iter().any(|&j| checks[j].solvable().iter().any(|(k, _)| keys.contains(k)));
+            if shares {
+                merged.extend(g);
+            }
+            !shares
+        });
+        merged.sort_unstable();
+        groups.push(merged);
+    }
+    groups
+}
+
+fn best_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values: &Values) -> Option<Vec<Change>> {
+    let mut candidates: Vec<&str> = Vec::new();
+    for &i in cluster {
+        for (k, _) in checks[i].solvable() {
+            add(&mut candidates, k);
+        }
+    }
+    let direct = candidates.len();
+    // A second cell may be one a passing rule computes from the first (a total above a score).
+    for check in checks {
+        if candidates[..direct].iter().any(|k| check.involves(k)) {
+            for (k, _) in check.solvable() {
+                add(&mut candidates, k);
+            }
+        }
+    }
+    for size in 1..=MAX_REPAIR {
+        let pool = if size == 1 { direct } else { candidates.len() };
+        if size > pool {
+            break;
+        }
+        let mut solutions: Vec<(Vec<Change>, bool)> = Vec::new();
+        for combo in combinations(pool, size) {
+            let keys: Vec<&str> = combo.iter().map(|&i| candidates[i]).collect();
+            if let Some(changes) = try_repair(checks, outcomes, cluster, values, &keys) {
+                let all_derived = changes.iter().all(|c| checks[c.by].lhs_key() == Some(c.key.as_str()));
+                solutions.push((changes, all_derived));
+            }
+        }
+        let derived: Vec<&(Vec<Change>, bool)> = solutions.iter().filter(|(_, d)| *d).collect();
+        match (derived.len(), solutions.len()) {
+            (1, _) => return Some(derived[0].0.clone()),
+            (_, 1) => return Some(solutions[0].0.clone()),
+            (_, 0) => continue,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn add<'a>(candidates: &mut Vec<&'a str>, key: &'a str) {
+    if !candidates.contains(&key) {
+        candidates.push(key);
+    }
+}
+
+fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
+    fn go(start: usize, n: usize, k: usize, current: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if current.len() == k {
+            out.push(current.clone());
+            return;
+        }
+        for i in start..n {
+            current.push(i);
+            go(i + 1, n, k, current, out);
+            current.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(0, n, k, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Solves the cluster's checks for `keys`; the repair counts when every check of the cluster
+/// then holds and no check that held before breaks.
+fn try_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values: &Values, keys: &[&str]) -> Option<Vec<Change>> {
+    let mut trial = values.clone();
+    let mut changes: Vec<Change> = Vec::new();
+    // The cluster's own rules first, then any other rule a change has broken.
+    let order: Vec<usize> = cluster.iter().copied().chain((0..checks.len()).filter(|i| !cluster.contains(i))).collect();
+    for _ in 0..keys.len() {
+        for &i in &order {
+            let open: Vec<&str> = keys.iter().copied().filter(|k| checks[i].involves(k) && !changes.iter().any(|c| c.key == *k)).collect();
+            if open.len() != 1 || evaluate(&checks[i], &trial) == Outcome::Holds {
+                continue;
+            }
+            let key = open[0];
+            let value = solve(&checks[i], key, &trial)?;
+            let original = match values.get(key) {
+                Lookup::Known(v) => v,
+                Lookup::Unknown => return None,
+            };
+            if original == Some(value) {
+                return None;
+            }
+            trial.set(key, value);
+            changes.push(Change { key: key.to_string(), value, by: i });
+        }
+    }
+    if changes.len() != keys.len() {
+        return None;
+    }
+    let cluster_holds = cluster.iter().all(|&i| evaluate(&checks[i], &trial) == Outcome::Holds);
+    let nothing_breaks = checks.iter().enumerate().all(|(i, c)| {
+        outcomes[i] != Outcome::Holds || !keys.iter().any(|k| c.involves(k)) || evaluate(c, &trial) == Outcome::Holds
+    });
+    (cluster_holds && nothing_breaks).then_some(changes)
+}
+
+/// The value of `key` that makes `check` hold, rounded as the cell shows it.
+fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
+    let format = values.format(key);
+    if check.lhs_key() == Some(key) {
+        let rhs = crate::check::eval_side(&check.rhs, values)??;
+        return Some(stored(rhs, &format));
+    }
+    let lhs = match values.get(check.lhs_key()?) {
+        Lookup::Known(Some(v)) => v,
+        _ => return None,
+    };
+    let mut rest = Decimal::ZERO;
+    let mut sign_of_key = 0i8;
+    for (sign, term) in check.rhs.linear_terms()? {
+        match term {
+            Expr::Ref(k) if k == key => sign_of_key = sign,
+            Expr::Ref(k) => {
+                let v = match values.get(k) {
+                    Lookup::Known(v) => v.unwrap_or_default(),
+                    Lookup::Unknown => return None,
+                };
+                rest += if sign > 0 { v } else { -v };
+            }
+            Expr::Num(n) => rest += if sign > 0 { *n } else { -*n },
+            _ => return None,
+        }
+    }
+    match sign_of_key {
+        1 => Some(stored(lhs - rest, &format)),
+        -1 => Some(stored(rest - lhs, &format)),
+        _ => None,
+    }
+}
+
+fn change_finding(checks: &[Check], values: &Values, places: &Places, change: &Change, cluster: &[usize]) -> Option<Finding> {
+    let check = &checks[change.by];
+    let (sheet, pos, label) = places.cell(&change.key)?;
+    let format = values.format(&change.key);
+    let original = match values.get(&change.key) {
+        Lookup::Known(v) => v,
+        Lookup::Unknown => None,
+    };
+    let expected = display(change.value, &format);
+    let found = (places.shown)(&change.key);
+    let derived = check.lhs_key() == Some(change.key.as_str());
+    let severity = match original {
+        None => Severity::Missing,
+        Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, &format) => Severity::Rounding,
+        Some(_) => check.severity,
+    };
+    let others: Vec<String> = cluster.iter().filter(|&&i| i != change.by).map(|&i| format!("{}（{}）", checks[i].name, checks[i].id)).collect();
+    let mut message = if derived {
+        let why = if severity == Severity::Rounding { "，应四舍五入而非截断" } else { "" };
+        format!("{}：{}应为 {} = {}{}，填报为 {}", check.name, label, render(&check.rhs, values), expected, why, show_found(&found))
+    } else {
+        let lhs_key = check.lhs_key().unwrap_or_default();
+        let lhs_shown = (places.shown)(lhs_key);
+        format!(
+            "{}不成立：{} ≠ {} = {}；其他各项与相关检查一致，只有{}应为 {}（填报为 {}）",
+            check.name,
+            lhs_shown,
+            render(&check.rhs, values),
+            display(crate::check::eval_side(&check.rhs, values).flatten().unwrap_or_default(), &values.format(lhs_key)),
+            label,
+            expected,
+            show_found(&found)
+        )
+    };
+    if !others.is_empty() {
+        message.push_str(&format!("；同时使{}成立", others.join("、")));
+    }
+    Some(Finding {
+        sheet,
+        cell: pos,
+        severity,
+        check: check.id.clone(),
+        found,
+        expected: Some(expected),
+        message,
+        involves: involved_cells(check, &change.key, places),
+        replacement: Some(Replacement::Number(change.value)),
+    })
+}
+
+fn show_found(found: &str) -> &str {
+    if found.is_empty() {
+        "空"
+    } else {
+        found
+    }
+}
+
+fn unexplained_finding(check: &Check, outcome: &Outcome, values: &Values, places: &Places) -> Option<Finding> {
+    let Outcome::Fails { expected } = outcome else { return None };
+    let key = check.anchor.as_deref().or(check.lhs_key())?;
+    let (sheet, pos, label) = places.cell(key)?;
+    let lhs_text = match &check.lhs {
+        Expr::Ref(k) => (places.shown)(k),
+        other => format!("{} = {}", render(other, values), crate::check::eval_side(other, values).flatten().unwrap_or_default().normalize()),
+    };
+    let rhs_text = format!("{} = {}", render(&check.rhs, values), expected.normalize());
+    let message = format!(
+        "{}不成立：{} {} {} 不成立，无法确定是哪一个单元格有误，请核对相关单元格（{}）",
+        check.name,
+        lhs_text,
+        check.cmp.symbol(),
+        rhs_text,
+        label
+    );
+    Some(Finding {
+        sheet,
+        cell: pos,
+        severity: check.unexplained,
+        check: check.id.clone(),
+        found: (places.shown)(key),
+        expected: None,
+        message,
+        involves: involved_cells(check, key, places),
+        replacement: None,
+    })
+}

@@ -1,1 +1,355 @@
-//! TODO
+//! Check stage: the arithmetic rules of the template, expanded over the located fields and
+//! evaluated in decimal arithmetic at the precision each cell shows (RULES.md §3).
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use crate::expr::{Cmp, Expr, Rule};
+use crate::extract::Figures;
+use crate::findings::Severity;
+use crate::locate::Layout;
+use crate::template::{Kind, SeverityName, Template};
+use crate::value::{format_number, round_half_up, Num, Reading};
+
+/// One rule applied to concrete cells (one column of the 经费控制情况 block, say).
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub name: String,
+    pub lhs: Expr,
+    pub cmp: Cmp,
+    pub rhs: Expr,
+    pub severity: Severity,
+    pub unexplained: Severity,
+    /// Where a failure is reported when no cell is chosen: the lhs cell or the template's anchor.
+    pub anchor: Option<String>,
+}
+
+impl Check {
+    /// The derived cell: the left side when it is a single field.
+    pub fn lhs_key(&self) -> Option<&str> {
+        match &self.lhs {
+            Expr::Ref(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys = self.lhs.refs();
+        keys.extend(self.rhs.refs());
+        keys
+    }
+
+    pub fn involves(&self, key: &str) -> bool {
+        self.keys().contains(&key)
+    }
+
+    /// The cells this check can be solved for, each with whether it is the derived cell.
+    pub fn solvable(&self) -> Vec<(&str, bool)> {
+        let Some(lhs) = self.lhs_key() else { return Vec::new() };
+        if self.cmp != Cmp::Eq {
+            return Vec::new();
+        }
+        let mut out = vec![(lhs, true)];
+        if let Some(terms) = self.rhs.linear_terms() {
+            for (_, term) in terms {
+                if let Expr::Ref(k) = term {
+                    if k != lhs {
+                        out.push((k.as_str(), false));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The values checks work on: every located numeric field, blank or not.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// key → (shown format, value). A blank cell has value None.
+    pub cells: IndexMap<String, (Num, Option<Decimal>)>,
+    /// Fields on the sheet whose cell cannot be read: rules that need them are not evaluated.
+    pub unreadable: Vec<String>,
+}
+
+impl Values {
+    pub fn from_figures(figures: &Figures) -> Values {
+        let mut cells = IndexMap::new();
+        for (key, fig) in &figures.by_key {
+            let entry = match &fig.reading {
+                Reading::Quantity { cmp: None, num } => (num.clone(), Some(num.value)),
+                _ => (default_num(fig.cell.kind), None),
+            };
+            cells.insert(key.clone(), entry);
+        }
+        Values { cells, unreadable: figures.unreadable.clone() }
+    }
+
+    /// A field not on the sheet at all counts as blank.
+    pub fn get(&self, key: &str) -> Lookup {
+        if self.unreadable.iter().any(|k| k == key) {
+            return Lookup::Unknown;
+        }
+        Lookup::Known(self.cells.get(key).and_then(|(_, v)| *v))
+    }
+
+    pub fn format(&self, key: &str) -> Num {
+        self.cells.get(key).map(|(n, _)| n.clone()).unwrap_or_else(|| default_num(Kind::Amount))
+    }
+
+    pub fn set(&mut self, key: &str, value: Decimal) {
+        if let Some(entry) = self.cells.get_mut(key) {
+            entry.1 = Some(value);
+        }
+    }
+}
+
+pub enum Lookup {
+    Known(Option<Decimal>),
+    /// Not on the sheet, or not readable as a number.
+    Unknown,
+}
+
+/// How a blank cell of a kind is shown once filled.
+pub fn default_num(kind: Kind) -> Num {
+    match kind {
+        Kind::Rate => Num { value: Decimal::ZERO, percent: true, decimals: 2, unit: String::new() },
+        Kind::Count => Num { value: Decimal::ZERO, percent: false, decimals: 0, unit: String::new() },
+        _ => Num { value: Decimal::ZERO, percent: false, decimals: 2, unit: String::new() },
+    }
+}
+
+fn severity_of(name: SeverityName) -> Severity {
+    match name {
+        SeverityName::Error => Severity::Error,
+        SeverityName::Warning => Severity::Warning,
+    }
+}
+
+/// Expands the template's rules over the fields located in this workbook.
+pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
+    let mut out = Vec::new();
+    for def in &template.checks {
+        let Ok(rule) = Rule::parse(&def.rule) else { continue };
+        let mut names = rule.lhs.refs();
+        names.extend(rule.rhs.refs());
+        let mut columns: Vec<String> = Vec::new();
+        for name in &names {
+            let base = name.split('#').next().unwrap_or(name);
+            let cols = layout.columns.get(*name).or_else(|| layout.repeats.get(base).and_then(|r| r.first()).and_then(|i| layout.columns.get(i)));
+            if let Some(cols) = cols {
+                for c in cols {
+                    if !columns.contains(c) {
+                        columns.push(c.clone());
+                    }
+                }
+            }
+        }
+        let column_list: Vec<Option<&str>> = if columns.is_empty() { vec![None] } else { columns.iter().map(|c| Some(c.as_str())).collect() };
+        for column in column_list {
+            let mut resolve = |name: &str| resolve_ref(layout, name, column);
+            let lhs = rule.lhs.map_refs(&mut resolve);
+            let rhs = rule.rhs.map_refs(&mut resolve);
+            // A rule whose derived cell is not on the sheet does not apply.
+            if let Expr::Ref(k) = &lhs {
+                if !layout.fields.contains_key(k) {
+                    continue;
+                }
+            }
+            let anchor = def.anchor.iter().find(|a| layout.fields.contains_key(a.as_str())).cloned();
+            out.push(Check {
+                id: def.id.clone(),
+                name: def.name.clone(),
+                lhs,
+                cmp: rule.cmp,
+                rhs,
+                severity: severity_of(def.severity),
+                unexplained: severity_of(def.unexplained.unwrap_or(def.severity)),
+                anchor,
+            });
+        }
+    }
+    out
+}
+
+fn resolve_ref(layout: &Layout, name: &str, column: Option<&str>) -> Expr {
+    if layout.fields.contains_key(name) {
+        return Expr::Ref(name.to_string());
+    }
+    if let Some(col) = column {
+        let key = format!("{name}.{col}");
+        if layout.columns.contains_key(name) {
+            return Expr::Ref(key);
+        }
+        if let Some(instances) = layout.repeats.get(name) {
+            return Expr::Call("sum".into(), instances.iter().map(|i| Expr::Ref(format!("{i}.{col}"))).collect());
+        }
+    }
+    if let Some((base, attr)) = name.rsplit_once('.') {
+        if let Some(instances) = layout.repeats.get(base) {
+            return Expr::Call("sum".into(), instances.iter().map(|i| Expr::Ref(format!("{i}.{attr}"))).collect());
+        }
+    }
+    // Not on this sheet: blank.
+    Expr::Ref(name.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Holds,
+    /// The rule fails; `expected` is the right side's exact value.
+    Fails { expected: Decimal },
+    /// The derived cell is blank and can be computed.
+    Missing { expected: Decimal },
+    /// Not enough filled cells to say.
+    Skipped,
+}
+
+/// Evaluates the right side, or None when a cell it needs is unknown or blank.
+pub fn eval_side(expr: &Expr, values: &Values) -> Option<Option<Decimal>> {
+    let unknown = std::cell::Cell::new(false);
+    let env = |e: &Expr| match e {
+        Expr::Ref(k) => match values.get(k) {
+            Lookup::Known(v) => vec![v],
+            Lookup::Unknown => {
+                unknown.set(true);
+                vec![None]
+            }
+        },
+        _ => vec![None],
+    };
+    let v = expr.eval(&env);
+    if unknown.get() {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+/// Compares at the precision the derived cell shows.
+pub fn evaluate(check: &Check, values: &Values) -> Outcome {
+    let Some(rhs) = eval_side(&check.rhs, values) else { return Outcome::Skipped };
+    let Some(rhs) = rhs else { return Outcome::Skipped };
+    match &check.lhs {
+        Expr::Ref(key) => {
+            let Lookup::Known(lhs) = values.get(key) else { return Outcome::Skipped };
+            let format = values.format(key);
+            match lhs {
+                None if check.cmp == Cmp::Eq => Outcome::Missing { expected: rhs },
+                None => Outcome::Skipped,
+                Some(lhs) => {
+                    if holds(lhs, rhs, check.cmp, &format) {
+                        Outcome::Holds
+                    } else {
+                        Outcome::Fails { expected: rhs }
+                    }
+                }
+            }
+        }
+        other => {
+            let Some(Some(lhs)) = eval_side(other, values) else { return Outcome::Skipped };
+            let format = default_num(Kind::Score);
+            if holds(lhs, rhs, check.cmp, &format) {
+                Outcome::Holds
+            } else {
+                Outcome::Fails { expected: rhs }
+            }
+        }
+    }
+}
+
+fn shown(value: Decimal, format: &Num) -> Decimal {
+    let v = if format.percent { value * Decimal::ONE_HUNDRED } else { value };
+    round_half_up(v, format.decimals)
+}
+
+pub fn holds(lhs: Decimal, rhs: Decimal, cmp: Cmp, format: &Num) -> bool {
+    let (a, b) = (shown(lhs, format), shown(rhs, format));
+    match cmp {
+        Cmp::Eq => a == b,
+        Cmp::Ge => a >= b,
+        Cmp::Le => a <= b,
+    }
+}
+
+/// Off by exactly one unit in the last shown digit.
+pub fn off_by_one_unit(found: Decimal, expected: Decimal, format: &Num) -> bool {
+    let unit = Decimal::new(1, format.decimals);
+    (shown(found, format) - shown(expected, format)).abs() == unit
+}
+
+/// The value a derived cell should hold, rounded as it is shown, in stored units.
+pub fn stored(value: Decimal, format: &Num) -> Decimal {
+    if format.percent {
+        round_half_up(value, format.decimals + 2)
+    } else {
+        round_half_up(value, format.decimals)
+    }
+}
+
+pub fn display(value: Decimal, format: &Num) -> String {
+    format_number(value, format.percent, format.decimals)
+}
+
+/// The right side with the figures in it: "158 ÷ 198", "3.8 + 0 + 1.9".
+pub fn render(expr: &Expr, values: &Values) -> String {
+    match expr {
+        Expr::Num(n) => n.normalize().to_string(),
+        Expr::Ref(k) => match values.get(k) {
+            Lookup::Known(Some(v)) => {
+                let f = values.format(k);
+                if f.percent { display(v, &f) } else { v.normalize().to_string() }
+            }
+            _ => "0".into(),
+        },
+        Expr::Range(a, b) => format!("{a}:{b}"),
+        Expr::Neg(e) => format!("-{}", render(e, values)),
+        Expr::Bin(op, a, b) => {
+            let sym = match op {
+                crate::expr::Op::Add => "+",
+                crate::expr::Op::Sub => "−",
+                crate::expr::Op::Mul => "×",
+                crate::expr::Op::Div => "÷",
+            };
+            format!("{} {} {}", render(a, values), sym, render(b, values))
+        }
+        Expr::Call(name, args) if name == "sum" => {
+            let parts: Vec<String> = args.iter().map(|a| render(a, values)).collect();
+            if parts.is_empty() { "0".into() } else { parts.join(" + ") }
+        }
+        Expr::Call(name, args) => {
+            let parts: Vec<String> = args.iter().map(|a| render(a, values)).collect();
+            format!("{name}({})", parts.join(", "))
+        }
+    }
+}
+
+/// A derived cell left blank whose rule can compute it.
+#[derive(Debug, Clone)]
+pub struct MissingCell {
+    pub check: usize,
+    pub key: String,
+    pub expected: Decimal,
+}
+
+/// Fills blank derived cells from their rules, innermost first, so that a subtotal left blank
+/// takes part in the totals above it. Returns what was filled.
+pub fn fill_missing(checks: &[Check], values: &mut Values) -> Vec<MissingCell> {
+    let mut filled: Vec<MissingCell> = Vec::new();
+    loop {
+        let mut changed = false;
+        for (i, check) in checks.iter().enumerate() {
+            if let Outcome::Missing { expected } = evaluate(check, values) {
+                let Some(key) = check.lhs_key() else { continue };
+                let format = values.format(key);
+                values.set(key, stored(expected, &format));
+                filled.push(MissingCell { check: i, key: key.to_string(), expected });
+                changed = true;
+            }
+        }
+        if !changed || filled.len() > checks.len() {
+            return filled;
+        }
+    }
+}

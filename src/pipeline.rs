@@ -1,4 +1,227 @@
-//! Runs the stages for one file.
-pub struct Options;
-pub fn check_file() {}
-pub fn check_workbook() {}
+//! Runs the stages for one workbook: read → locate → extract → check → blame → write.
+
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use crate::annotate::{self, Lang, WriteOptions};
+use crate::blame::{self, Places};
+use crate::check::{self, Lookup, Values};
+use crate::findings::{FileReport, Finding, Replacement, Severity, Status};
+use crate::indicators;
+use crate::locate::{self, Layout, NotFound};
+use crate::read;
+use crate::template::Template;
+use crate::value::{format_number, read_cell, Reading};
+use crate::workbook::Workbook;
+use crate::{extract, template::Kind};
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where outputs go (default: beside each input).
+    pub out_dir: Option<PathBuf>,
+    /// Write the annotated copy.
+    pub annotate: bool,
+    /// Also write the corrected workbook.
+    pub fix: bool,
+    /// Replace existing files that jixiao did not write.
+    pub force: bool,
+    pub lang: Lang,
+    /// A user's template, used instead of the built-in ones.
+    pub template: Option<Template>,
+}
+
+/// Reads, checks and (as asked) writes the outputs for one file. Never panics on bad input:
+/// a file that cannot be checked gets `status: failed` and a one-line error.
+pub fn check_file(path: &Path, opts: &Options) -> FileReport {
+    let display = path.display().to_string();
+    let wb = match read::read_path(path) {
+        Ok(wb) => wb,
+        Err(e) => return FileReport::failed(display, e.to_string()),
+    };
+    let templates = match &opts.template {
+        Some(t) => vec![t.clone()],
+        None => Template::built_in(),
+    };
+    let mut report = match check_workbook(&wb, &templates) {
+        Ok(r) => r,
+        Err(e) => return FileReport::failed(display, e.to_string()),
+    };
+    report.path = display;
+    if opts.annotate || opts.fix {
+        let wopts = WriteOptions { out_dir: opts.out_dir.clone(), force: opts.force, lang: opts.lang };
+        match annotate::write_annotated(&wb, &report, &wopts) {
+            Ok(p) => report.output = Some(p.display().to_string()),
+            Err(e) => return FileReport::failed(report.path, e.to_string()),
+        }
+        if opts.fix {
+            match annotate::write_corrected(&wb, &report, &wopts) {
+                Ok(p) => report.corrected = Some(p.display().to_string()),
+                Err(e) => return FileReport::failed(report.path, e.to_string()),
+            }
+        }
+    }
+    report
+}
+
+/// Checks a workbook already read, with the template whose labels fit it best.
+pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
+    let (template, layout) = templates
+        .iter()
+        .filter_map(|t| locate::locate(wb, t).ok().map(|(score, layout)| (score, t, layout)))
+        .max_by_key(|(score, _, _)| *score)
+        .map(|(_, t, l)| (t, l))
+        .ok_or(NotFound)?;
+    let figures = extract::extract(wb, &layout);
+    let mut values = Values::from_figures(&figures);
+    let checks = check::expand(template, &layout);
+    let filed_total = total_score(&values, &layout);
+    let missing = check::fill_missing(&checks, &mut values);
+    let sheet_names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
+    let shown = |key: &str| figures.by_key.get(key).map(|f| f.shown.clone()).unwrap_or_default();
+    let places = Places { layout: &layout, sheet_names, shown: &shown };
+
+    let mut findings: Vec<Finding> = figures.findings.clone();
+    findings.extend(blame::missing_findings(&checks, &missing, &values, &places));
+    findings.extend(blame::blame(&checks, &values, &places));
+    findings.extend(indicators::check_indicators(wb, &layout, &values));
+    findings.extend(plausibility(&layout, &values, &checks, &places, &findings));
+
+    let recalculated = recalculated_total(&values, &layout, &findings);
+    findings.extend(grade_finding(wb, &layout, filed_total));
+    sort_and_dedupe(&mut findings, wb);
+
+    Ok(FileReport {
+        path: wb.path.display().to_string(),
+        status: Status::Checked,
+        error: None,
+        output: None,
+        corrected: None,
+        department: layout.department.clone(),
+        year: layout.year,
+        total_score: filed_total.map(|t| format_number(t, false, 2)),
+        recalculated_total_score: recalculated.map(|t| format_number(t, false, 2)),
+        grade: recalculated.or(filed_total).map(|t| grade_of(t).to_string()),
+        findings,
+        notes: figures.notes,
+    })
+}
+
+fn number(values: &Values, key: &str) -> Option<Decimal> {
+    match values.get(key) {
+        Lookup::Known(v) => v,
+        Lookup::Unknown => None,
+    }
+}
+
+fn score_keys(layout: &Layout) -> Vec<String> {
+    std::iter::once("budget.score".to_string()).chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score"))).collect()
+}
+
+/// The 总分 cell as filed, or the sum of the filed scores.
+fn total_score(values: &Values, layout: &Layout) -> Option<Decimal> {
+    if let Some(t) = number(values, "total.score") {
+        return Some(t);
+    }
+    let scores: Vec<Decimal> = score_keys(layout).iter().filter_map(|k| number(values, k)).collect();
+    (!scores.is_empty()).then(|| scores.iter().sum())
+}
+
+/// The sum of the scores with every error, rounding and missing finding put right.
+fn recalculated_total(values: &Values, layout: &Layout, findings: &[Finding]) -> Option<Decimal> {
+    let mut total = None;
+    for key in score_keys(layout) {
+        let Some(field) = layout.fields.get(&key) else { continue };
+        let fixed = findings.iter().find_map(|f| match (&f.replacement, f.severity) {
+            (Some(Replacement::Number(v)), s) if s != Severity::Warning && f.cell == field.pos && f.check != "V1" => Some(*v),
+            _ => None,
+        });
+        if let Some(v) = fixed.or_else(|| number(values, &key)) {
+            total = Some(total.unwrap_or(Decimal::ZERO) + v);
+        }
+    }
+    total
+}
+
+pub fn grade_of(total: Decimal) -> &'static str {
+    if total >= Decimal::from(90) {
+        "优"
+    } else if total >= Decimal::from(80) {
+        "良"
+    } else if total >= Decimal::from(60) {
+        "中"
+    } else {
+        "差"
+    }
+}
+
+fn grade_finding(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Option<Finding> {
+    let (sheet, pos) = layout.grade_cell?;
+    let total = total?;
+    let text = wb.sheets.get(sheet)?.text(pos)?.trim().to_string();
+    let expected = grade_of(total);
+    let first = text.chars().next()?;
+    let same = first.to_string() == expected || (text == "合格" && expected == "中") || (text == "不合格" && expected == "差");
+    (!same).then(|| Finding {
+        sheet: wb.sheets[sheet].name.clone(),
+        cell: pos,
+        severity: Severity::Error,
+        check: "S10".into(),
+        found: text.clone(),
+        expected: Some(expected.to_string()),
+        message: format!("总分 {} 对应等级为「{expected}」（优 ≥ 90，良 80～90，中 60～80，差 < 60），填报为「{text}」", total.normalize()),
+        involves: Vec::new(),
+        replacement: Some(Replacement::Text(expected.to_string())),
+    })
+}
+
+/// Rates no rule computes must still lie in their plausible range.
+fn plausibility(layout: &Layout, values: &Values, checks: &[check::Check], places: &Places, findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (key, field) in &layout.fields {
+        let Some([lo, hi]) = field.plausible else { continue };
+        let Some(v) = number(values, key) else { continue };
+        let computed = checks.iter().any(|c| c.lhs_key() == Some(key) && !matches!(check::evaluate(c, values), check::Outcome::Skipped));
+        if computed || findings.iter().any(|f| f.cell == field.pos) {
+            continue;
+        }
+        let (lo_d, hi_d) = (Decimal::try_from(lo).unwrap_or_default(), Decimal::try_from(hi).unwrap_or(Decimal::ONE));
+        if v < lo_d || v > hi_d {
+            let format = values.format(key);
+            out.push(Finding {
+                sheet: places.sheet_names.get(field.sheet).cloned().unwrap_or_default(),
+                cell: field.pos,
+                severity: Severity::Warning,
+                check: "B6".into(),
+                found: (places.shown)(key),
+                expected: None,
+                message: format!(
+                    "{}为 {}，超出 {}～{} 的合理范围；表中没有可据以计算的数，请核对",
+                    field.label,
+                    check::display(v, &format),
+                    format_number(lo_d, format.percent, 0),
+                    format_number(hi_d, format.percent, 0)
+                ),
+                involves: Vec::new(),
+                replacement: None,
+            });
+        }
+    }
+    out
+}
+
+fn sort_and_dedupe(findings: &mut Vec<Finding>, wb: &Workbook) {
+    let sheet_index = |name: &str| wb.sheets.iter().position(|s| s.name == name).unwrap_or(usize::MAX);
+    findings.sort_by_key(|f| (sheet_index(&f.sheet), f.cell.row, f.cell.col, f.severity));
+    findings.dedup_by(|a, b| a.sheet == b.sheet && a.cell == b.cell && a.check == b.check);
+}
+
+/// Reads a cell as a number of the given kind (for tests and tools).
+pub fn read_number(wb: &Workbook, sheet: &str, a1: &str, kind: Kind) -> Option<Decimal> {
+    let sheet = wb.sheet(sheet)?;
+    let cell = sheet.cell(crate::workbook::CellPos::parse_a1(a1)?)?;
+    match read_cell(&cell.value, wb.number_format(cell), kind) {
+        Reading::Quantity { cmp: None, num } => Some(num.value),
+        _ => None,
+    }
+}

@@ -1,0 +1,250 @@
+//! The scoring rules of the 绩效指标 rows (RULES.md §3 S5–S8): target met, target missed,
+//! qualitative bands, score range and the reason a deduction needs.
+
+use rust_decimal::Decimal;
+
+use crate::check::{display, off_by_one_unit, Values};
+use crate::findings::{Finding, Replacement, Severity};
+use crate::locate::{IndicatorRow, Layout};
+use crate::template::Kind;
+use crate::value::{fold, read_cell, Comparison, Num, Reading};
+use crate::workbook::{CellPos, Workbook};
+
+/// Whether the actual value meets the target.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Attainment {
+    /// Met, judged from numbers, classes or dates.
+    Met,
+    /// Missed; `ratio` is the share of the target reached (for a proportional score).
+    Missed { ratio: Option<Decimal> },
+    /// Qualitative target, and the actual value says the same.
+    QualitativeMet,
+    /// Cannot be judged mechanically.
+    Unknown,
+}
+
+pub fn attainment(target: &Reading, actual: &Reading) -> Attainment {
+    match (target, actual) {
+        (Reading::Quantity { cmp, num: t }, Reading::Quantity { cmp: None, num: a }) => {
+            let Some((t_val, a_val)) = comparable(t, a) else { return Attainment::Unknown };
+            // A bare target of 0 (0户 返贫) is a ceiling.
+            let cmp = cmp.unwrap_or(if t_val.is_zero() { Comparison::Le } else { Comparison::Ge });
+            let met = match cmp {
+                Comparison::Ge => a_val >= t_val,
+                Comparison::Gt => a_val > t_val,
+                Comparison::Le => a_val <= t_val,
+                Comparison::Lt => a_val < t_val,
+                Comparison::Eq => a_val == t_val,
+            };
+            if met {
+                return Attainment::Met;
+            }
+            let ratio = match cmp {
+                Comparison::Ge | Comparison::Gt if !t_val.is_zero() => Some(a_val / t_val),
+                Comparison::Le | Comparison::Lt if !a_val.is_zero() => Some(t_val / a_val),
+                _ => None,
+            };
+            Attainment::Missed { ratio: ratio.filter(|r| *r >= Decimal::ZERO) }
+        }
+        (Reading::Class { rank: t }, Reading::Class { rank: a }) => {
+            if a <= t {
+                Attainment::Met
+            } else {
+                Attainment::Missed { ratio: None }
+            }
+        }
+        (Reading::Date { ymd: t, cmp }, Reading::Date { ymd: a, .. }) => {
+            let met = match cmp {
+                Some(Comparison::Ge | Comparison::Gt) => a >= t,
+                _ => a <= t,
+            };
+            if met {
+                Attainment::Met
+            } else {
+                Attainment::Missed { ratio: None }
+            }
+        }
+        (Reading::Text(t), Reading::Text(a)) if same_phrase(t, a) => Attainment::QualitativeMet,
+        _ => Attainment::Unknown,
+    }
+}
+
+fn same_phrase(a: &str, b: &str) -> bool {
+    let clean = |s: &str| -> String { fold(s).chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect() };
+    clean(a) == clean(b)
+}
+
+/// Both values in one unit, or None when their units differ.
+fn comparable(t: &Num, a: &Num) -> Option<(Decimal, Decimal)> {
+    let units_agree = t.unit == a.unit || t.unit.is_empty() || a.unit.is_empty();
+    if !units_agree || t.percent != a.percent {
+        return None;
+    }
+    Some((t.value, a.value))
+}
+
+pub fn check_indicators(wb: &Workbook, layout: &Layout, values: &Values) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, row) in layout.indicators.iter().enumerate() {
+        out.extend(check_row(wb, row, i, values));
+    }
+    out
+}
+
+fn read_at(wb: &Workbook, sheet: usize, pos: CellPos) -> (Reading, String) {
+    let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else { return (Reading::Blank, String::new()) };
+    let format = wb.number_format(cell);
+    let reading = read_cell(&cell.value, format, Kind::Amount);
+    let shown = crate::extract::shown_text(&cell.value, &reading, format);
+    (reading, shown)
+}
+
+fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let points_key = format!("ind#{i}.points");
+    let score_key = format!("ind#{i}.score");
+    let (Some(points), Some(score)) = (number(values, &points_key), number(values, &score_key)) else { return out };
+    let score_format = values.format(&score_key);
+    let sheet = wb.sheets.get(row.sheet).map(|s| s.name.clone()).unwrap_or_default();
+    let (target, target_shown) = read_at(wb, row.sheet, row.target);
+    let (actual, actual_shown) = read_at(wb, row.sheet, row.actual);
+    let name = if row.name.is_empty() { format!("第{}项指标", i + 1) } else { row.name.clone() };
+    let found = read_at(wb, row.sheet, row.score).1;
+    let finding = |severity, check: &str, expected: Option<Decimal>, message: String| Finding {
+        sheet: sheet.clone(),
+        cell: row.score,
+        severity,
+        check: check.into(),
+        found: found.clone(),
+        expected: expected.map(|e| display(e, &score_format)),
+        message,
+        involves: vec![row.target, row.actual, row.points],
+        replacement: expected.map(Replacement::Number),
+    };
+    let mut score_flagged = false;
+    if score < Decimal::ZERO || score > points {
+        let expected = if score > points { points } else { Decimal::ZERO };
+        out.push(finding(Severity::Error, "S8", Some(expected), format!("「{name}」得分 {found} 超出 0～{} 的范围", points.normalize())));
+        score_flagged = true;
+    }
+    let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
+    match attainment(&target, &actual) {
+        Attainment::Met if !score_flagged && score < points => {
+            out.push(finding(
+                Severity::Warning,
+                "S5",
+                Some(points),
+                format!("「{name}」实际完成值 {actual_shown} 已达到年度指标值 {target_shown}，应得满分 {}，填报 {found}；如确需扣分请说明理由", points.normalize()),
+            ));
+        }
+        Attainment::Missed { ratio: Some(ratio) } if !score_flagged => {
+            let expected = (points * ratio).min(points);
+            let stored = crate::check::stored(expected, &score_format);
+            if !crate::check::holds(score, expected, crate::expr::Cmp::Eq, &score_format) {
+                let severity = if off_by_one_unit(score, expected, &score_format) {
+                    Severity::Rounding
+                } else if score > expected {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                out.push(finding(
+                    severity,
+                    "S6",
+                    Some(stored),
+                    format!(
+                        "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}",
+                        points.normalize(),
+                        ratio_text(&target, &actual),
+                        display(expected, &score_format)
+                    ),
+                ));
+            }
+        }
+        Attainment::QualitativeMet if !score_flagged && !band(Decimal::new(8, 1), Decimal::ONE) => {
+            out.push(finding(
+                Severity::Warning,
+                "S7",
+                None,
+                format!(
+                    "「{name}」定性指标实际完成情况「{actual_shown}」与目标一致，视为达成，得分应在分值的 80%～100%（{}～{}）之间，填报 {found}",
+                    display(points * Decimal::new(8, 1), &score_format),
+                    display(points, &score_format)
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if score < points {
+        if let Some(reason) = row.reason {
+            let (reading, _) = read_at(wb, row.sheet, reason);
+            if reading == Reading::Blank {
+                out.push(Finding {
+                    sheet: sheet.clone(),
+                    cell: reason,
+                    severity: Severity::Warning,
+                    check: "S8".into(),
+                    found: String::new(),
+                    expected: None,
+                    message: format!("「{name}」扣分 {}（分值 {}，得分 {found}），但未填写偏差原因分析及改进措施", (points - score).normalize(), points.normalize()),
+                    involves: vec![row.score],
+                    replacement: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn number(values: &Values, key: &str) -> Option<Decimal> {
+    match values.get(key) {
+        crate::check::Lookup::Known(v) => v,
+        crate::check::Lookup::Unknown => None,
+    }
+}
+
+fn ratio_text(target: &Reading, actual: &Reading) -> String {
+    match (target, actual) {
+        (Reading::Quantity { cmp, num: t }, Reading::Quantity { num: a, .. }) => match cmp {
+            Some(Comparison::Le | Comparison::Lt) => format!("{} ÷ {}", t.display(), a.display()),
+            _ => format!("{} ÷ {}", a.display(), t.display()),
+        },
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::read_text;
+
+    fn att(t: &str, a: &str) -> Attainment {
+        attainment(&read_text(t), &read_text(a))
+    }
+
+    #[test]
+    fn targets_met() {
+        assert_eq!(att("90%", "93%"), Attainment::Met);
+        assert_eq!(att("≥86%", "88.4%"), Attainment::Met);
+        assert_eq!(att("≤4.5等", "4.3等"), Attainment::Met);
+        assert_eq!(att("0户", "0户"), Attainment::Met);
+        assert_eq!(att("≤3157.85万元", "3157.85"), Attainment::Met);
+        assert_eq!(att("II类", "Ⅱ类"), Attainment::Met);
+        assert_eq!(att("Ⅲ类", "II类"), Attainment::Met);
+        assert_eq!(att("2024年12月31日之前", "2024年12月31日之前"), Attainment::Met);
+        assert_eq!(att("有效提升", "有效提升"), Attainment::QualitativeMet);
+    }
+
+    #[test]
+    fn targets_missed_or_unknown() {
+        match att("98%", "97.3%") {
+            Attainment::Missed { ratio: Some(r) } => assert_eq!((r * Decimal::from(10)).round_dp(2), Decimal::new(993, 2)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(att("≤5%", "10%"), Attainment::Missed { ratio: Some(_) }));
+        assert_eq!(att("Ⅱ类", "Ⅳ类"), Attainment::Missed { ratio: None });
+        assert_eq!(att("有所提高", "保持优良"), Attainment::Unknown);
+        assert_eq!(att("健全", "基本健全"), Attainment::Unknown);
+        assert_eq!(att("45个", "45万元"), Attainment::Unknown);
+    }
+}
