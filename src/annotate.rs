@@ -24,15 +24,28 @@ pub enum WriteError {
 }
 
 pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
-    let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let dir = out_dir.map(Path::to_path_buf).unwrap_or_else(|| input.parent().map(Path::to_path_buf).unwrap_or_default());
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let dir = out_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| input.parent().map(Path::to_path_buf).unwrap_or_default());
     dir.join(format!("{stem}.{suffix}.xlsx"))
 }
 
-pub fn write_annotated(_wb: &Workbook, _report: &FileReport, _opts: &WriteOptions) -> Result<PathBuf, WriteError> {
+pub fn write_annotated(
+    _wb: &Workbook,
+    _report: &FileReport,
+    _opts: &WriteOptions,
+) -> Result<PathBuf, WriteError> {
     Err(WriteError::NotYet)
 }
 
-pub fn write_corrected(_wb: &Workbook, _report: &FileReport, _opts: &WriteOptions) -> Result<PathBuf, WriteError> {
+pub fn write_corrected(
+    _wb: &Workbook,
+    _report: &FileReport,
+    _opts: &WriteOptions,
+) -> Result<PathBuf, WriteError> {
     Err(WriteError::NotYet)
 }

@@ -3,7 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::{display, evaluate, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome, Values};
+use crate::check::{
+    display, evaluate, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome, Values,
+};
 use crate::expr::Expr;
 use crate::findings::{Finding, Replacement, Severity};
 use crate::locate::Layout;
@@ -23,7 +25,11 @@ pub struct Places<'a> {
 impl Places<'_> {
     fn cell(&self, key: &str) -> Option<(String, CellPos, String)> {
         let f = self.layout.fields.get(key)?;
-        Some((self.sheet_names.get(f.sheet)?.clone(), f.pos, f.label.clone()))
+        Some((
+            self.sheet_names.get(f.sheet)?.clone(),
+            f.pos,
+            f.label.clone(),
+        ))
     }
 }
 
@@ -35,7 +41,12 @@ struct Change {
     by: usize,
 }
 
-pub fn missing_findings(checks: &[Check], missing: &[MissingCell], values: &Values, places: &Places) -> Vec<Finding> {
+pub fn missing_findings(
+    checks: &[Check],
+    missing: &[MissingCell],
+    values: &Values,
+    places: &Places,
+) -> Vec<Finding> {
     missing
         .iter()
         .filter_map(|m| {
@@ -49,7 +60,13 @@ pub fn missing_findings(checks: &[Check], missing: &[MissingCell], values: &Valu
                 severity: Severity::Missing,
                 check: check.id.clone(),
                 found: String::new(),
-                message: format!("{}：{}未填，应为 {} = {}", check.name, label, render(&check.rhs, values), expected),
+                message: format!(
+                    "{}：{}未填，应为 {} = {}",
+                    check.name,
+                    label,
+                    render(&check.rhs, values),
+                    expected
+                ),
                 expected: Some(expected),
                 involves: involved_cells(check, &m.key, places),
                 replacement: Some(Replacement::Number(stored(m.expected, &format))),
@@ -59,13 +76,20 @@ pub fn missing_findings(checks: &[Check], missing: &[MissingCell], values: &Valu
 }
 
 fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> {
-    check.keys().into_iter().filter(|k| *k != except).filter_map(|k| places.cell(k).map(|(_, p, _)| p)).collect()
+    check
+        .keys()
+        .into_iter()
+        .filter(|k| *k != except)
+        .filter_map(|k| places.cell(k).map(|(_, p, _)| p))
+        .collect()
 }
 
 /// Findings for every failed check.
 pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding> {
     let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, values)).collect();
-    let failed: Vec<usize> = (0..checks.len()).filter(|i| matches!(outcomes[*i], Outcome::Fails { .. })).collect();
+    let failed: Vec<usize> = (0..checks.len())
+        .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }))
+        .collect();
     let mut findings = Vec::new();
     for cluster in clusters(checks, &failed) {
         match best_repair(checks, &outcomes, &cluster, values) {
@@ -76,7 +100,12 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
             }
             None => {
                 for &i in &cluster {
-                    findings.extend(unexplained_finding(&checks[i], &outcomes[i], values, places));
+                    findings.extend(unexplained_finding(
+                        &checks[i],
+                        &outcomes[i],
+                        values,
+                        places,
+                    ));
                 }
             }
         }
@@ -91,7 +120,9 @@ fn clusters(checks: &[Check], failed: &[usize]) -> Vec<Vec<usize>> {
         let keys: Vec<&str> = checks[i].solvable().into_iter().map(|(k, _)| k).collect();
         let mut merged = vec![i];
         groups.retain(|g| {
-            let shares = g.iter().any(|&j| checks[j].solvable().iter().any(|(k, _)| keys.contains(k)));
+            let shares = g
+                .iter()
+                .any(|&j| checks[j].solvable().iter().any(|(k, _)| keys.contains(k)));
             if shares {
                 merged.extend(g);
             }
@@ -103,7 +134,12 @@ fn clusters(checks: &[Check], failed: &[usize]) -> Vec<Vec<usize>> {
     groups
 }
 
-fn best_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values: &Values) -> Option<Vec<Change>> {
+fn best_repair(
+    checks: &[Check],
+    outcomes: &[Outcome],
+    cluster: &[usize],
+    values: &Values,
+) -> Option<Vec<Change>> {
     let mut candidates: Vec<&str> = Vec::new();
     for &i in cluster {
         for (k, _) in checks[i].solvable() {
@@ -128,7 +164,13 @@ fn best_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values
         for combo in combinations(pool, size) {
             let keys: Vec<&str> = combo.iter().map(|&i| candidates[i]).collect();
             if let Some(changes) = try_repair(checks, outcomes, cluster, values, &keys) {
-                let all_derived = changes.iter().all(|c| checks[c.by].lhs_key() == Some(c.key.as_str()));
+                let changes: Vec<Change> = changes
+                    .into_iter()
+                    .map(|c| attribute(checks, cluster, c))
+                    .collect();
+                let all_derived = changes
+                    .iter()
+                    .all(|c| checks[c.by].lhs_key() == Some(c.key.as_str()));
                 solutions.push((changes, all_derived));
             }
         }
@@ -141,6 +183,16 @@ fn best_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values
         }
     }
     None
+}
+
+/// Names the change after the failed rule that computes its cell, where there is one.
+fn attribute(checks: &[Check], cluster: &[usize], change: Change) -> Change {
+    let by = cluster
+        .iter()
+        .copied()
+        .find(|&i| checks[i].lhs_key() == Some(change.key.as_str()))
+        .unwrap_or(change.by);
+    Change { by, ..change }
 }
 
 fn add<'a>(candidates: &mut Vec<&'a str>, key: &'a str) {
@@ -168,14 +220,28 @@ fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
 
 /// Solves the cluster's checks for `keys`; the repair counts when every check of the cluster
 /// then holds and no check that held before breaks.
-fn try_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values: &Values, keys: &[&str]) -> Option<Vec<Change>> {
+fn try_repair(
+    checks: &[Check],
+    outcomes: &[Outcome],
+    cluster: &[usize],
+    values: &Values,
+    keys: &[&str],
+) -> Option<Vec<Change>> {
     let mut trial = values.clone();
     let mut changes: Vec<Change> = Vec::new();
     // The cluster's own rules first, then any other rule a change has broken.
-    let order: Vec<usize> = cluster.iter().copied().chain((0..checks.len()).filter(|i| !cluster.contains(i))).collect();
+    let order: Vec<usize> = cluster
+        .iter()
+        .copied()
+        .chain((0..checks.len()).filter(|i| !cluster.contains(i)))
+        .collect();
     for _ in 0..keys.len() {
         for &i in &order {
-            let open: Vec<&str> = keys.iter().copied().filter(|k| checks[i].involves(k) && !changes.iter().any(|c| c.key == *k)).collect();
+            let open: Vec<&str> = keys
+                .iter()
+                .copied()
+                .filter(|k| checks[i].involves(k) && !changes.iter().any(|c| c.key == *k))
+                .collect();
             if open.len() != 1 || evaluate(&checks[i], &trial) == Outcome::Holds {
                 continue;
             }
@@ -189,15 +255,23 @@ fn try_repair(checks: &[Check], outcomes: &[Outcome], cluster: &[usize], values:
                 return None;
             }
             trial.set(key, value);
-            changes.push(Change { key: key.to_string(), value, by: i });
+            changes.push(Change {
+                key: key.to_string(),
+                value,
+                by: i,
+            });
         }
     }
     if changes.len() != keys.len() {
         return None;
     }
-    let cluster_holds = cluster.iter().all(|&i| evaluate(&checks[i], &trial) == Outcome::Holds);
+    let cluster_holds = cluster
+        .iter()
+        .all(|&i| evaluate(&checks[i], &trial) == Outcome::Holds);
     let nothing_breaks = checks.iter().enumerate().all(|(i, c)| {
-        outcomes[i] != Outcome::Holds || !keys.iter().any(|k| c.involves(k)) || evaluate(c, &trial) == Outcome::Holds
+        outcomes[i] != Outcome::Holds
+            || !keys.iter().any(|k| c.involves(k))
+            || evaluate(c, &trial) == Outcome::Holds
     });
     (cluster_holds && nothing_breaks).then_some(changes)
 }
@@ -236,7 +310,13 @@ fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
     }
 }
 
-fn change_finding(checks: &[Check], values: &Values, places: &Places, change: &Change, cluster: &[usize]) -> Option<Finding> {
+fn change_finding(
+    checks: &[Check],
+    values: &Values,
+    places: &Places,
+    change: &Change,
+    cluster: &[usize],
+) -> Option<Finding> {
     let check = &checks[change.by];
     let (sheet, pos, label) = places.cell(&change.key)?;
     let format = values.format(&change.key);
@@ -249,13 +329,31 @@ fn change_finding(checks: &[Check], values: &Values, places: &Places, change: &C
     let derived = check.lhs_key() == Some(change.key.as_str());
     let severity = match original {
         None => Severity::Missing,
-        Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, &format) => Severity::Rounding,
+        Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, &format) => {
+            Severity::Rounding
+        }
         Some(_) => check.severity,
     };
-    let others: Vec<String> = cluster.iter().filter(|&&i| i != change.by).map(|&i| format!("{}（{}）", checks[i].name, checks[i].id)).collect();
+    let others: Vec<String> = cluster
+        .iter()
+        .filter(|&&i| i != change.by)
+        .map(|&i| format!("{}（{}）", checks[i].name, checks[i].id))
+        .collect();
     let mut message = if derived {
-        let why = if severity == Severity::Rounding { "，应四舍五入而非截断" } else { "" };
-        format!("{}：{}应为 {} = {}{}，填报为 {}", check.name, label, render(&check.rhs, values), expected, why, show_found(&found))
+        let why = if severity == Severity::Rounding {
+            "，应四舍五入而非截断"
+        } else {
+            ""
+        };
+        format!(
+            "{}：{}应为 {} = {}{}，填报为 {}",
+            check.name,
+            label,
+            render(&check.rhs, values),
+            expected,
+            why,
+            show_found(&found)
+        )
     } else {
         let lhs_key = check.lhs_key().unwrap_or_default();
         let lhs_shown = (places.shown)(lhs_key);
@@ -264,7 +362,12 @@ fn change_finding(checks: &[Check], values: &Values, places: &Places, change: &C
             check.name,
             lhs_shown,
             render(&check.rhs, values),
-            display(crate::check::eval_side(&check.rhs, values).flatten().unwrap_or_default(), &values.format(lhs_key)),
+            display(
+                crate::check::eval_side(&check.rhs, values)
+                    .flatten()
+                    .unwrap_or_default(),
+                &values.format(lhs_key)
+            ),
             label,
             expected,
             show_found(&found)
@@ -294,13 +397,27 @@ fn show_found(found: &str) -> &str {
     }
 }
 
-fn unexplained_finding(check: &Check, outcome: &Outcome, values: &Values, places: &Places) -> Option<Finding> {
-    let Outcome::Fails { expected } = outcome else { return None };
+fn unexplained_finding(
+    check: &Check,
+    outcome: &Outcome,
+    values: &Values,
+    places: &Places,
+) -> Option<Finding> {
+    let Outcome::Fails { expected } = outcome else {
+        return None;
+    };
     let key = check.anchor.as_deref().or(check.lhs_key())?;
     let (sheet, pos, label) = places.cell(key)?;
     let lhs_text = match &check.lhs {
         Expr::Ref(k) => (places.shown)(k),
-        other => format!("{} = {}", render(other, values), crate::check::eval_side(other, values).flatten().unwrap_or_default().normalize()),
+        other => format!(
+            "{} = {}",
+            render(other, values),
+            crate::check::eval_side(other, values)
+                .flatten()
+                .unwrap_or_default()
+                .normalize()
+        ),
     };
     let rhs_text = format!("{} = {}", render(&check.rhs, values), expected.normalize());
     let message = format!(

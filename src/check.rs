@@ -46,7 +46,9 @@ impl Check {
 
     /// The cells this check can be solved for, each with whether it is the derived cell.
     pub fn solvable(&self) -> Vec<(&str, bool)> {
-        let Some(lhs) = self.lhs_key() else { return Vec::new() };
+        let Some(lhs) = self.lhs_key() else {
+            return Vec::new();
+        };
         if self.cmp != Cmp::Eq {
             return Vec::new();
         }
@@ -83,7 +85,10 @@ impl Values {
             };
             cells.insert(key.clone(), entry);
         }
-        Values { cells, unreadable: figures.unreadable.clone() }
+        Values {
+            cells,
+            unreadable: figures.unreadable.clone(),
+        }
     }
 
     /// A field not on the sheet at all counts as blank.
@@ -95,7 +100,10 @@ impl Values {
     }
 
     pub fn format(&self, key: &str) -> Num {
-        self.cells.get(key).map(|(n, _)| n.clone()).unwrap_or_else(|| default_num(Kind::Amount))
+        self.cells
+            .get(key)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_else(|| default_num(Kind::Amount))
     }
 
     pub fn set(&mut self, key: &str, value: Decimal) {
@@ -114,9 +122,24 @@ pub enum Lookup {
 /// How a blank cell of a kind is shown once filled.
 pub fn default_num(kind: Kind) -> Num {
     match kind {
-        Kind::Rate => Num { value: Decimal::ZERO, percent: true, decimals: 2, unit: String::new() },
-        Kind::Count => Num { value: Decimal::ZERO, percent: false, decimals: 0, unit: String::new() },
-        _ => Num { value: Decimal::ZERO, percent: false, decimals: 2, unit: String::new() },
+        Kind::Rate => Num {
+            value: Decimal::ZERO,
+            percent: true,
+            decimals: 2,
+            unit: String::new(),
+        },
+        Kind::Count => Num {
+            value: Decimal::ZERO,
+            percent: false,
+            decimals: 0,
+            unit: String::new(),
+        },
+        _ => Num {
+            value: Decimal::ZERO,
+            percent: false,
+            decimals: 2,
+            unit: String::new(),
+        },
     }
 }
 
@@ -131,13 +154,21 @@ fn severity_of(name: SeverityName) -> Severity {
 pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
     let mut out = Vec::new();
     for def in &template.checks {
-        let Ok(rule) = Rule::parse(&def.rule) else { continue };
+        let Ok(rule) = Rule::parse(&def.rule) else {
+            continue;
+        };
         let mut names = rule.lhs.refs();
         names.extend(rule.rhs.refs());
         let mut columns: Vec<String> = Vec::new();
         for name in &names {
             let base = name.split('#').next().unwrap_or(name);
-            let cols = layout.columns.get(*name).or_else(|| layout.repeats.get(base).and_then(|r| r.first()).and_then(|i| layout.columns.get(i)));
+            let cols = layout.columns.get(*name).or_else(|| {
+                layout
+                    .repeats
+                    .get(base)
+                    .and_then(|r| r.first())
+                    .and_then(|i| layout.columns.get(i))
+            });
             if let Some(cols) = cols {
                 for c in cols {
                     if !columns.contains(c) {
@@ -146,7 +177,11 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 }
             }
         }
-        let column_list: Vec<Option<&str>> = if columns.is_empty() { vec![None] } else { columns.iter().map(|c| Some(c.as_str())).collect() };
+        let column_list: Vec<Option<&str>> = if columns.is_empty() {
+            vec![None]
+        } else {
+            columns.iter().map(|c| Some(c.as_str())).collect()
+        };
         for column in column_list {
             let mut resolve = |name: &str| resolve_ref(layout, name, column);
             let lhs = rule.lhs.map_refs(&mut resolve);
@@ -157,7 +192,11 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                     continue;
                 }
             }
-            let anchor = def.anchor.iter().find(|a| layout.fields.contains_key(a.as_str())).cloned();
+            let anchor = def
+                .anchor
+                .iter()
+                .find(|a| layout.fields.contains_key(a.as_str()))
+                .cloned();
             out.push(Check {
                 id: def.id.clone(),
                 name: def.name.clone(),
@@ -183,12 +222,24 @@ fn resolve_ref(layout: &Layout, name: &str, column: Option<&str>) -> Expr {
             return Expr::Ref(key);
         }
         if let Some(instances) = layout.repeats.get(name) {
-            return Expr::Call("sum".into(), instances.iter().map(|i| Expr::Ref(format!("{i}.{col}"))).collect());
+            return Expr::Call(
+                "sum".into(),
+                instances
+                    .iter()
+                    .map(|i| Expr::Ref(format!("{i}.{col}")))
+                    .collect(),
+            );
         }
     }
     if let Some((base, attr)) = name.rsplit_once('.') {
         if let Some(instances) = layout.repeats.get(base) {
-            return Expr::Call("sum".into(), instances.iter().map(|i| Expr::Ref(format!("{i}.{attr}"))).collect());
+            return Expr::Call(
+                "sum".into(),
+                instances
+                    .iter()
+                    .map(|i| Expr::Ref(format!("{i}.{attr}")))
+                    .collect(),
+            );
         }
     }
     // Not on this sheet: blank.
@@ -199,9 +250,13 @@ fn resolve_ref(layout: &Layout, name: &str, column: Option<&str>) -> Expr {
 pub enum Outcome {
     Holds,
     /// The rule fails; `expected` is the right side's exact value.
-    Fails { expected: Decimal },
+    Fails {
+        expected: Decimal,
+    },
     /// The derived cell is blank and can be computed.
-    Missing { expected: Decimal },
+    Missing {
+        expected: Decimal,
+    },
     /// Not enough filled cells to say.
     Skipped,
 }
@@ -229,11 +284,17 @@ pub fn eval_side(expr: &Expr, values: &Values) -> Option<Option<Decimal>> {
 
 /// Compares at the precision the derived cell shows.
 pub fn evaluate(check: &Check, values: &Values) -> Outcome {
-    let Some(rhs) = eval_side(&check.rhs, values) else { return Outcome::Skipped };
-    let Some(rhs) = rhs else { return Outcome::Skipped };
+    let Some(rhs) = eval_side(&check.rhs, values) else {
+        return Outcome::Skipped;
+    };
+    let Some(rhs) = rhs else {
+        return Outcome::Skipped;
+    };
     match &check.lhs {
         Expr::Ref(key) => {
-            let Lookup::Known(lhs) = values.get(key) else { return Outcome::Skipped };
+            let Lookup::Known(lhs) = values.get(key) else {
+                return Outcome::Skipped;
+            };
             let format = values.format(key);
             match lhs {
                 None if check.cmp == Cmp::Eq => Outcome::Missing { expected: rhs },
@@ -248,7 +309,9 @@ pub fn evaluate(check: &Check, values: &Values) -> Outcome {
             }
         }
         other => {
-            let Some(Some(lhs)) = eval_side(other, values) else { return Outcome::Skipped };
+            let Some(Some(lhs)) = eval_side(other, values) else {
+                return Outcome::Skipped;
+            };
             let format = default_num(Kind::Score);
             if holds(lhs, rhs, check.cmp, &format) {
                 Outcome::Holds
@@ -260,7 +323,11 @@ pub fn evaluate(check: &Check, values: &Values) -> Outcome {
 }
 
 fn shown(value: Decimal, format: &Num) -> Decimal {
-    let v = if format.percent { value * Decimal::ONE_HUNDRED } else { value };
+    let v = if format.percent {
+        value * Decimal::ONE_HUNDRED
+    } else {
+        value
+    };
     round_half_up(v, format.decimals)
 }
 
@@ -299,7 +366,11 @@ pub fn render(expr: &Expr, values: &Values) -> String {
         Expr::Ref(k) => match values.get(k) {
             Lookup::Known(Some(v)) => {
                 let f = values.format(k);
-                if f.percent { display(v, &f) } else { v.normalize().to_string() }
+                if f.percent {
+                    display(v, &f)
+                } else {
+                    v.normalize().to_string()
+                }
             }
             _ => "0".into(),
         },
@@ -316,7 +387,11 @@ pub fn render(expr: &Expr, values: &Values) -> String {
         }
         Expr::Call(name, args) if name == "sum" => {
             let parts: Vec<String> = args.iter().map(|a| render(a, values)).collect();
-            if parts.is_empty() { "0".into() } else { parts.join(" + ") }
+            if parts.is_empty() {
+                "0".into()
+            } else {
+                parts.join(" + ")
+            }
         }
         Expr::Call(name, args) => {
             let parts: Vec<String> = args.iter().map(|a| render(a, values)).collect();
@@ -344,7 +419,11 @@ pub fn fill_missing(checks: &[Check], values: &mut Values) -> Vec<MissingCell> {
                 let Some(key) = check.lhs_key() else { continue };
                 let format = values.format(key);
                 values.set(key, stored(expected, &format));
-                filled.push(MissingCell { check: i, key: key.to_string(), expected });
+                filled.push(MissingCell {
+                    check: i,
+                    key: key.to_string(),
+                    expected,
+                });
                 changed = true;
             }
         }

@@ -12,7 +12,11 @@ use crate::report;
 use crate::template::Template;
 
 #[derive(Parser, Debug)]
-#[command(name = "jixiao", version, about = "检查部门整体支出绩效自评表：重算控制率、合计与得分，指出填错的单元格")]
+#[command(
+    name = "jixiao",
+    version,
+    about = "检查部门整体支出绩效自评表：重算控制率、合计与得分，指出填错的单元格"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -94,7 +98,11 @@ pub fn main() -> i32 {
 }
 
 fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
-    let lang = if args.lang == LangArg::En { Lang::En } else { Lang::Zh };
+    let lang = if args.lang == LangArg::En {
+        Lang::En
+    } else {
+        Lang::Zh
+    };
     let template = match &args.template {
         Some(p) => match Template::load(p) {
             Ok(t) => Some(t),
@@ -105,7 +113,14 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
         },
         None => None,
     };
-    let opts = Options { out_dir: args.out.clone(), annotate: !args.no_write, fix: args.fix, force: args.force, lang, template };
+    let opts = Options {
+        out_dir: args.out.clone(),
+        annotate: !args.no_write,
+        fix: args.fix,
+        force: args.force,
+        lang,
+        template,
+    };
     let mut reports = Vec::new();
     for input in expand_inputs(paths) {
         let report = match input {
@@ -143,7 +158,9 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -156,7 +173,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Workbook extensions, skipping Office lock files and jixiao's own outputs.
 pub fn is_workbook_name(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let ext_ok = [".xlsx", ".xls", ".ods", ".et", ".xlsm"].iter().any(|e| name.ends_with(e));
-    ext_ok && !name.starts_with("~$") && !name.starts_with('.') && !name.contains(".checked.") && !name.contains(".corrected.")
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext_ok = [".xlsx", ".xls", ".ods", ".et", ".xlsm"]
+        .iter()
+        .any(|e| name.ends_with(e));
+    ext_ok
+        && !name.starts_with("~$")
+        && !name.starts_with('.')
+        && !name.contains(".checked.")
+        && !name.contains(".corrected.")
 }

@@ -56,7 +56,9 @@ impl Rule {
             .iter()
             .position(|t| matches!(t, Token::Cmp(_)))
             .ok_or_else(|| "缺少比较符（= ≥ ≤）".to_string())?;
-        let Token::Cmp(cmp) = tokens[split] else { unreachable!() };
+        let Token::Cmp(cmp) = tokens[split] else {
+            unreachable!()
+        };
         let lhs = Parser::new(&tokens[..split]).parse_all()?;
         let rhs = Parser::new(&tokens[split + 1..]).parse_all()?;
         Ok(Rule { lhs, cmp, rhs })
@@ -100,7 +102,9 @@ impl Expr {
             Expr::Num(_) | Expr::Range(..) => self.clone(),
             Expr::Neg(e) => Expr::Neg(Box::new(e.map_refs(f))),
             Expr::Bin(op, a, b) => Expr::Bin(*op, Box::new(a.map_refs(f)), Box::new(b.map_refs(f))),
-            Expr::Call(name, args) => Expr::Call(name.clone(), args.iter().map(|a| a.map_refs(f)).collect()),
+            Expr::Call(name, args) => {
+                Expr::Call(name.clone(), args.iter().map(|a| a.map_refs(f)).collect())
+            }
         }
     }
 
@@ -130,7 +134,9 @@ impl Expr {
             Expr::Neg(e) => e.collect_linear(-sign, out),
             Expr::Bin(Op::Add, a, b) => a.collect_linear(sign, out) && b.collect_linear(sign, out),
             Expr::Bin(Op::Sub, a, b) => a.collect_linear(sign, out) && b.collect_linear(-sign, out),
-            Expr::Call(name, args) if name == "sum" => args.iter().all(|a| a.collect_linear(sign, out)),
+            Expr::Call(name, args) if name == "sum" => {
+                args.iter().all(|a| a.collect_linear(sign, out))
+            }
             _ => false,
         }
     }
@@ -150,12 +156,20 @@ impl Expr {
                             return None;
                         }
                         let (x, y) = (x.unwrap_or_default(), y.unwrap_or_default());
-                        if *op == Op::Add { x.checked_add(y) } else { x.checked_sub(y) }
+                        if *op == Op::Add {
+                            x.checked_add(y)
+                        } else {
+                            x.checked_sub(y)
+                        }
                     }
                     Op::Mul => x?.checked_mul(y?),
                     Op::Div => {
                         let y = y?;
-                        if y.is_zero() { None } else { x?.checked_div(y) }
+                        if y.is_zero() {
+                            None
+                        } else {
+                            x?.checked_div(y)
+                        }
                     }
                 }
             }
@@ -169,8 +183,12 @@ impl Expr {
                     .collect();
                 match name.as_str() {
                     "sum" => add_all(values),
-                    "min" => values.into_iter().try_fold(None, |m: Option<Decimal>, v| v.map(|v| Some(m.map_or(v, |m| m.min(v)))))?,
-                    "max" => values.into_iter().try_fold(None, |m: Option<Decimal>, v| v.map(|v| Some(m.map_or(v, |m| m.max(v)))))?,
+                    "min" => values.into_iter().try_fold(None, |m: Option<Decimal>, v| {
+                        v.map(|v| Some(m.map_or(v, |m| m.min(v))))
+                    })?,
+                    "max" => values.into_iter().try_fold(None, |m: Option<Decimal>, v| {
+                        v.map(|v| Some(m.map_or(v, |m| m.max(v))))
+                    })?,
                     "abs" => Some(values.first().copied()??.abs()),
                     "round" | "trunc" | "rounddown" | "roundup" | "int" => {
                         let x = values.first().copied()??;
@@ -293,7 +311,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 while i < chars.len() && is_name_char(chars[i]) {
                     i += 1;
                 }
-                tokens.push(Token::Name(chars[start..i.min(chars.len())].iter().collect()));
+                tokens.push(Token::Name(
+                    chars[start..i.min(chars.len())].iter().collect(),
+                ));
             }
             c if is_name_char(c) => {
                 let start = i;
@@ -322,7 +342,11 @@ const MAX_DEPTH: usize = 64;
 
 impl<'a> Parser<'a> {
     fn new(tokens: &'a [Token]) -> Self {
-        Parser { tokens, pos: 0, depth: 0 }
+        Parser {
+            tokens,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     fn parse_all(mut self) -> Result<Expr, String> {
@@ -381,7 +405,10 @@ impl<'a> Parser<'a> {
     }
 
     fn atom(&mut self) -> Result<Expr, String> {
-        let token = self.peek().cloned().ok_or_else(|| "表达式不完整".to_string())?;
+        let token = self
+            .peek()
+            .cloned()
+            .ok_or_else(|| "表达式不完整".to_string())?;
         self.pos += 1;
         match token {
             Token::Num(n) => {
@@ -445,7 +472,9 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn env_of<'a>(pairs: &'a [(&'a str, Option<&'a str>)]) -> impl Fn(&Expr) -> Vec<Option<Decimal>> + 'a {
+    fn env_of<'a>(
+        pairs: &'a [(&'a str, Option<&'a str>)],
+    ) -> impl Fn(&Expr) -> Vec<Option<Decimal>> + 'a {
         move |e| match e {
             Expr::Ref(name) => vec![pairs
                 .iter()
@@ -467,10 +496,18 @@ mod tests {
     #[test]
     fn ratio_and_cap_are_exact() {
         let e = Expr::parse("min(p * x / y, p)").unwrap();
-        let env = env_of(&[("p", Some("10")), ("x", Some("3157.85")), ("y", Some("3172.18"))]);
+        let env = env_of(&[
+            ("p", Some("10")),
+            ("x", Some("3157.85")),
+            ("y", Some("3172.18")),
+        ]);
         let v = e.eval(&env).unwrap();
         assert_eq!(v.round_dp(2), dec("9.95"));
-        let env = env_of(&[("p", Some("10")), ("x", Some("3200")), ("y", Some("3172.18"))]);
+        let env = env_of(&[
+            ("p", Some("10")),
+            ("x", Some("3200")),
+            ("y", Some("3172.18")),
+        ]);
         assert_eq!(e.eval(&env), Some(dec("10")));
     }
 
@@ -482,7 +519,9 @@ mod tests {
         let f = Expr::parse("=TRUNC(E4/D4,4)").unwrap();
         let env = env_of(&[("E4", Some("3157.85")), ("D4", Some("3172.18"))]);
         assert_eq!(f.eval(&env), Some(dec("0.9954")));
-        assert!(matches!(Expr::parse("SUM(B12:B14)").unwrap(), Expr::Call(_, ref a) if matches!(a[0], Expr::Range(..))));
+        assert!(
+            matches!(Expr::parse("SUM(B12:B14)").unwrap(), Expr::Call(_, ref a) if matches!(a[0], Expr::Range(..)))
+        );
         assert!(Rule::parse("a + b").is_err());
         assert!(Expr::parse("(a + b").is_err());
         assert!(Expr::parse("a ^ b").is_err());

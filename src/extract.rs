@@ -35,7 +35,10 @@ pub struct Figures {
 
 impl Figures {
     pub fn number(&self, key: &str) -> Option<Decimal> {
-        self.by_key.get(key).and_then(|f| f.reading.number()).map(|n| n.value)
+        self.by_key
+            .get(key)
+            .and_then(|f| f.reading.number())
+            .map(|n| n.value)
     }
 }
 
@@ -45,7 +48,9 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         if key == "ind.points_header" {
             continue;
         }
-        let Some(sheet) = wb.sheets.get(field.sheet) else { continue };
+        let Some(sheet) = wb.sheets.get(field.sheet) else {
+            continue;
+        };
         let cell = sheet.cell(field.pos);
         let format = cell.and_then(|c| wb.number_format(c));
         let mut value = cell.map(|c| c.value.clone()).unwrap_or_default();
@@ -55,12 +60,20 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
                 Some(v) => {
                     figures.notes.push(format!(
                         "{}!{} 的公式 ={} 没有保存计算结果，已按公式计算为 {}",
-                        sheet.name, field.pos, f, v.normalize()
+                        sheet.name,
+                        field.pos,
+                        f,
+                        v.normalize()
                     ));
                     value = CellValue::Number(f64::try_from(v).unwrap_or(f64::NAN));
                 }
                 None => {
-                    figures.findings.push(unreadable(sheet, field, format!("={f}"), "公式没有保存计算结果，且无法计算；请在 Excel/WPS 中打开、重新计算并保存"));
+                    figures.findings.push(unreadable(
+                        sheet,
+                        field,
+                        format!("={f}"),
+                        "公式没有保存计算结果，且无法计算；请在 Excel/WPS 中打开、重新计算并保存",
+                    ));
                     figures.unreadable.push(key.clone());
                     continue;
                 }
@@ -69,16 +82,37 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         let reading = read_cell(&value, format, field.kind);
         let shown = shown_text(&value, &reading, format);
         if let Reading::Text(text) = &reading {
-            figures.findings.push(unreadable(sheet, field, text.clone(), "无法识别为数值，未参与计算；请填写数字"));
+            figures.findings.push(unreadable(
+                sheet,
+                field,
+                text.clone(),
+                "无法识别为数值，未参与计算；请填写数字",
+            ));
             figures.unreadable.push(key.clone());
             continue;
         }
-        if !matches!(reading, Reading::Blank | Reading::Quantity { cmp: None, .. }) {
-            figures.findings.push(unreadable(sheet, field, shown.clone(), "此处应为数值，未参与计算"));
+        if !matches!(
+            reading,
+            Reading::Blank | Reading::Quantity { cmp: None, .. }
+        ) {
+            figures.findings.push(unreadable(
+                sheet,
+                field,
+                shown.clone(),
+                "此处应为数值，未参与计算",
+            ));
             figures.unreadable.push(key.clone());
             continue;
         }
-        figures.by_key.insert(key.clone(), Figure { cell: field.clone(), reading, shown, formula });
+        figures.by_key.insert(
+            key.clone(),
+            Figure {
+                cell: field.clone(),
+                reading,
+                shown,
+                formula,
+            },
+        );
     }
     figures
 }
@@ -146,7 +180,9 @@ pub fn eval_formula(wb: &Workbook, sheet: &Sheet, formula: &str, depth: usize) -
     let failed = std::cell::Cell::new(false);
     let env = |e: &Expr| -> Vec<Option<Decimal>> {
         let values = match e {
-            Expr::Ref(name) => resolve(name).and_then(|(s, p)| cell_value(s, p)).map(|v| vec![v]),
+            Expr::Ref(name) => resolve(name)
+                .and_then(|(s, p)| cell_value(s, p))
+                .map(|v| vec![v]),
             Expr::Range(a, b) => (|| {
                 let (s, start) = resolve(a)?;
                 let end = CellPos::parse_a1(b.rsplit('!').next()?)?;
@@ -155,7 +191,9 @@ pub fn eval_formula(wb: &Workbook, sheet: &Sheet, formula: &str, depth: usize) -
                 if rows.clone().count().saturating_mul(cols.clone().count()) > MAX_RANGE_CELLS {
                     return None;
                 }
-                rows.flat_map(|r| cols.clone().map(move |c| CellPos::new(r, c))).map(|p| cell_value(s, p)).collect()
+                rows.flat_map(|r| cols.clone().map(move |c| CellPos::new(r, c)))
+                    .map(|p| cell_value(s, p))
+                    .collect()
             })(),
             _ => None,
         };

@@ -61,7 +61,10 @@ pub struct Finding {
     /// One sentence in Chinese: what is wrong, what it should be and why, with the figures.
     pub message: String,
     /// Other cells the failed rule involves.
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "serialize_a1_list")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "serialize_a1_list"
+    )]
     pub involves: Vec<CellPos>,
     /// What `--fix` writes into the cell.
     #[serde(skip)]
@@ -139,7 +142,10 @@ impl FileReport {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     /// 0 clean (warnings allowed), 1 has error/rounding/missing findings, 2 unreadable.

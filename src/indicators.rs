@@ -26,9 +26,15 @@ pub enum Attainment {
 pub fn attainment(target: &Reading, actual: &Reading) -> Attainment {
     match (target, actual) {
         (Reading::Quantity { cmp, num: t }, Reading::Quantity { cmp: None, num: a }) => {
-            let Some((t_val, a_val)) = comparable(t, a) else { return Attainment::Unknown };
+            let Some((t_val, a_val)) = comparable(t, a) else {
+                return Attainment::Unknown;
+            };
             // A bare target of 0 (0户 返贫) is a ceiling.
-            let cmp = cmp.unwrap_or(if t_val.is_zero() { Comparison::Le } else { Comparison::Ge });
+            let cmp = cmp.unwrap_or(if t_val.is_zero() {
+                Comparison::Le
+            } else {
+                Comparison::Ge
+            });
             let met = match cmp {
                 Comparison::Ge => a_val >= t_val,
                 Comparison::Gt => a_val > t_val,
@@ -44,7 +50,9 @@ pub fn attainment(target: &Reading, actual: &Reading) -> Attainment {
                 Comparison::Le | Comparison::Lt if !a_val.is_zero() => Some(t_val / a_val),
                 _ => None,
             };
-            Attainment::Missed { ratio: ratio.filter(|r| *r >= Decimal::ZERO) }
+            Attainment::Missed {
+                ratio: ratio.filter(|r| *r >= Decimal::ZERO),
+            }
         }
         (Reading::Class { rank: t }, Reading::Class { rank: a }) => {
             if a <= t {
@@ -70,7 +78,12 @@ pub fn attainment(target: &Reading, actual: &Reading) -> Attainment {
 }
 
 fn same_phrase(a: &str, b: &str) -> bool {
-    let clean = |s: &str| -> String { fold(s).chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect() };
+    let clean = |s: &str| -> String {
+        fold(s)
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+            .collect()
+    };
     clean(a) == clean(b)
 }
 
@@ -92,7 +105,9 @@ pub fn check_indicators(wb: &Workbook, layout: &Layout, values: &Values) -> Vec<
 }
 
 fn read_at(wb: &Workbook, sheet: usize, pos: CellPos) -> (Reading, String) {
-    let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else { return (Reading::Blank, String::new()) };
+    let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else {
+        return (Reading::Blank, String::new());
+    };
     let format = wb.number_format(cell);
     let reading = read_cell(&cell.value, format, Kind::Amount);
     let shown = crate::extract::shown_text(&cell.value, &reading, format);
@@ -103,12 +118,23 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
     let mut out = Vec::new();
     let points_key = format!("ind#{i}.points");
     let score_key = format!("ind#{i}.score");
-    let (Some(points), Some(score)) = (number(values, &points_key), number(values, &score_key)) else { return out };
+    let (Some(points), Some(score)) = (number(values, &points_key), number(values, &score_key))
+    else {
+        return out;
+    };
     let score_format = values.format(&score_key);
-    let sheet = wb.sheets.get(row.sheet).map(|s| s.name.clone()).unwrap_or_default();
+    let sheet = wb
+        .sheets
+        .get(row.sheet)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
     let (target, target_shown) = read_at(wb, row.sheet, row.target);
     let (actual, actual_shown) = read_at(wb, row.sheet, row.actual);
-    let name = if row.name.is_empty() { format!("第{}项指标", i + 1) } else { row.name.clone() };
+    let name = if row.name.is_empty() {
+        format!("第{}项指标", i + 1)
+    } else {
+        row.name.clone()
+    };
     let found = read_at(wb, row.sheet, row.score).1;
     let finding = |severity, check: &str, expected: Option<Decimal>, message: String| Finding {
         sheet: sheet.clone(),
@@ -123,8 +149,20 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
     };
     let mut score_flagged = false;
     if score < Decimal::ZERO || score > points {
-        let expected = if score > points { points } else { Decimal::ZERO };
-        out.push(finding(Severity::Error, "S8", Some(expected), format!("「{name}」得分 {found} 超出 0～{} 的范围", points.normalize())));
+        let expected = if score > points {
+            points
+        } else {
+            Decimal::ZERO
+        };
+        out.push(finding(
+            Severity::Error,
+            "S8",
+            Some(expected),
+            format!(
+                "「{name}」得分 {found} 超出 0～{} 的范围",
+                points.normalize()
+            ),
+        ));
         score_flagged = true;
     }
     let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
@@ -231,17 +269,25 @@ mod tests {
         assert_eq!(att("≤3157.85万元", "3157.85"), Attainment::Met);
         assert_eq!(att("II类", "Ⅱ类"), Attainment::Met);
         assert_eq!(att("Ⅲ类", "II类"), Attainment::Met);
-        assert_eq!(att("2024年12月31日之前", "2024年12月31日之前"), Attainment::Met);
+        assert_eq!(
+            att("2024年12月31日之前", "2024年12月31日之前"),
+            Attainment::Met
+        );
         assert_eq!(att("有效提升", "有效提升"), Attainment::QualitativeMet);
     }
 
     #[test]
     fn targets_missed_or_unknown() {
         match att("98%", "97.3%") {
-            Attainment::Missed { ratio: Some(r) } => assert_eq!((r * Decimal::from(10)).round_dp(2), Decimal::new(993, 2)),
+            Attainment::Missed { ratio: Some(r) } => {
+                assert_eq!((r * Decimal::from(10)).round_dp(2), Decimal::new(993, 2))
+            }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(att("≤5%", "10%"), Attainment::Missed { ratio: Some(_) }));
+        assert!(matches!(
+            att("≤5%", "10%"),
+            Attainment::Missed { ratio: Some(_) }
+        ));
         assert_eq!(att("Ⅱ类", "Ⅳ类"), Attainment::Missed { ratio: None });
         assert_eq!(att("有所提高", "保持优良"), Attainment::Unknown);
         assert_eq!(att("健全", "基本健全"), Attainment::Unknown);

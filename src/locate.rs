@@ -66,9 +66,12 @@ pub fn norm(text: &str) -> String {
     // Leading numbering: 1、 (1) （一） 一、 3.
     let stripped = {
         let t = s.trim_start_matches(['(', '（']);
-        let after_num = t.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+        let after_num = t
+            .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
         if after_num.len() < t.len() {
-            after_num.strip_prefix(['、', '.', ')', '）', ',', '，']).map(str::to_string)
+            after_num
+                .strip_prefix(['、', '.', ')', '）', ',', '，'])
+                .map(str::to_string)
         } else {
             None
         }
@@ -77,7 +80,8 @@ pub fn norm(text: &str) -> String {
         s = rest;
     }
     // A leading year: 2024年决算数.
-    if s.len() > 7 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年') {
+    if s.len() > 7 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年')
+    {
         s = s[7..].to_string();
     }
     let mut s: String = s
@@ -92,7 +96,12 @@ pub fn norm(text: &str) -> String {
 
 /// Length of the longest label that `text` (normalised) starts with.
 fn match_len(text: &str, labels: &[String]) -> Option<usize> {
-    labels.iter().map(|l| norm(l)).filter(|l| !l.is_empty() && text.starts_with(l.as_str())).map(|l| l.len()).max()
+    labels
+        .iter()
+        .map(|l| norm(l))
+        .filter(|l| !l.is_empty() && text.starts_with(l.as_str()))
+        .map(|l| l.len())
+        .max()
 }
 
 struct SheetIndex<'a> {
@@ -113,7 +122,10 @@ impl<'a> SheetIndex<'a> {
     }
 
     fn find(&self, labels: &[String]) -> Option<CellPos> {
-        self.texts.iter().find(|(_, t)| match_len(t, labels).is_some()).map(|(p, _)| *p)
+        self.texts
+            .iter()
+            .find(|(_, t)| match_len(t, labels).is_some())
+            .map(|(p, _)| *p)
     }
 
     fn row_texts(&self, row: u32) -> impl Iterator<Item = &(CellPos, String)> {
@@ -121,7 +133,10 @@ impl<'a> SheetIndex<'a> {
     }
 
     fn text_at(&self, pos: CellPos) -> Option<&str> {
-        self.texts.iter().find(|(p, _)| *p == pos).map(|(_, t)| t.as_str())
+        self.texts
+            .iter()
+            .find(|(p, _)| *p == pos)
+            .map(|(_, t)| t.as_str())
     }
 
     fn last_row(&self) -> u32 {
@@ -152,7 +167,10 @@ pub fn locate(wb: &Workbook, template: &Template) -> Result<(usize, Layout), Not
         return Err(NotFound);
     }
     if layout.year.is_none() {
-        layout.year = indexes.iter().flat_map(|ix| ix.sheet.cells.values()).find_map(|c| c.value.as_text().and_then(year_in));
+        layout.year = indexes
+            .iter()
+            .flat_map(|ix| ix.sheet.cells.values())
+            .find_map(|c| c.value.as_text().and_then(year_in));
     }
     Ok((layout.fields.len(), layout))
 }
@@ -178,27 +196,59 @@ fn year_in(text: &str) -> Option<u32> {
     })
 }
 
-fn add_field(layout: &mut Layout, key: String, sheet: usize, pos: CellPos, kind: Kind, label: String, plausible: Option<[f64; 2]>) {
-    layout.fields.entry(key).or_insert(FieldCell { sheet, pos, kind, label, plausible });
+fn add_field(
+    layout: &mut Layout,
+    key: String,
+    sheet: usize,
+    pos: CellPos,
+    kind: Kind,
+    label: String,
+    plausible: Option<[f64; 2]>,
+) {
+    layout.fields.entry(key).or_insert(FieldCell {
+        sheet,
+        pos,
+        kind,
+        label,
+        plausible,
+    });
 }
 
 /// Header cells in `row` right of `from_col`, matched to `columns`; each field takes the
 /// header whose label matches longest.
-fn header_columns(ix: &SheetIndex, row: u32, from_col: u32, columns: &[FieldDef]) -> Vec<(usize, CellPos)> {
+fn header_columns(
+    ix: &SheetIndex,
+    row: u32,
+    from_col: u32,
+    columns: &[FieldDef],
+) -> Vec<(usize, CellPos)> {
     let mut best: Vec<Option<(usize, CellPos)>> = vec![None; columns.len()];
     for (pos, text) in ix.row_texts(row).filter(|(p, _)| p.col > from_col) {
-        let matched = columns.iter().enumerate().filter_map(|(i, c)| match_len(text, &c.labels).map(|l| (i, l))).max_by_key(|(_, l)| *l);
+        let matched = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match_len(text, &c.labels).map(|l| (i, l)))
+            .max_by_key(|(_, l)| *l);
         if let Some((i, len)) = matched {
             if best[i].is_none_or(|(l, _)| len > l) {
                 best[i] = Some((len, *pos));
             }
         }
     }
-    best.into_iter().enumerate().filter_map(|(i, b)| b.map(|(_, p)| (i, p))).collect()
+    best.into_iter()
+        .enumerate()
+        .filter_map(|(i, b)| b.map(|(_, p)| (i, p)))
+        .collect()
 }
 
 /// A block with its headers in one row and its values in the row below the headers.
-fn locate_header_block(ix: &SheetIndex, sheet: usize, anchor: CellPos, columns: &[FieldDef], layout: &mut Layout) -> bool {
+fn locate_header_block(
+    ix: &SheetIndex,
+    sheet: usize,
+    anchor: CellPos,
+    columns: &[FieldDef],
+    layout: &mut Layout,
+) -> bool {
     let anchor_end = ix.sheet.extent_end_col(anchor);
     for row in [anchor.row, anchor.row + 1] {
         let found = header_columns(ix, row, anchor_end, columns);
@@ -208,7 +258,15 @@ fn locate_header_block(ix: &SheetIndex, sheet: usize, anchor: CellPos, columns: 
         for (i, header) in found {
             let def = &columns[i];
             let value = CellPos::new(ix.sheet.extent_end_row(header) + 1, header.col);
-            add_field(layout, def.field.clone(), sheet, value, def.kind, def.labels[0].clone(), def.plausible);
+            add_field(
+                layout,
+                def.field.clone(),
+                sheet,
+                value,
+                def.kind,
+                def.labels[0].clone(),
+                def.plausible,
+            );
         }
         return true;
     }
@@ -234,7 +292,14 @@ fn locate_basic(indexes: &[SheetIndex], t: &Template, stops: &[String], layout: 
     }
 }
 
-fn locate_spending(ix: &SheetIndex, si: usize, anchor: CellPos, t: &Template, stops: &[String], layout: &mut Layout) -> bool {
+fn locate_spending(
+    ix: &SheetIndex,
+    si: usize,
+    anchor: CellPos,
+    t: &Template,
+    stops: &[String],
+    layout: &mut Layout,
+) -> bool {
     let block = &t.basic.spending;
     // Column headers: 决算 left of 预算 is last year's, right of it this year's.
     let headers: Vec<(CellPos, &str)> = ix
@@ -242,8 +307,14 @@ fn locate_spending(ix: &SheetIndex, si: usize, anchor: CellPos, t: &Template, st
         .filter(|(p, _)| p.col > anchor.col)
         .map(|(p, t)| (*p, t.as_str()))
         .collect();
-    let budget = headers.iter().find(|(_, t)| match_len(t, &block.budget_labels).is_some() || block.budget_labels.iter().any(|l| t.contains(&norm(l))));
-    let finals: Vec<&(CellPos, &str)> = headers.iter().filter(|(_, t)| block.final_labels.iter().any(|l| t.contains(&norm(l)))).collect();
+    let budget = headers.iter().find(|(_, t)| {
+        match_len(t, &block.budget_labels).is_some()
+            || block.budget_labels.iter().any(|l| t.contains(&norm(l)))
+    });
+    let finals: Vec<&(CellPos, &str)> = headers
+        .iter()
+        .filter(|(_, t)| block.final_labels.iter().any(|l| t.contains(&norm(l))))
+        .collect();
     let mut columns: Vec<(&str, &str, u32)> = Vec::new();
     let header_text = |p: CellPos| ix.sheet.text(p).unwrap_or("").trim().to_string();
     let mut labels: IndexMap<&str, String> = IndexMap::new();
@@ -308,11 +379,26 @@ fn locate_spending(ix: &SheetIndex, si: usize, anchor: CellPos, t: &Template, st
             if !layout.columns.contains_key(&base) {
                 let label = def.labels[0].clone();
                 for (suffix, fallback, col) in &columns {
-                    let shown = labels.get(suffix).cloned().filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_string());
+                    let shown = labels
+                        .get(suffix)
+                        .cloned()
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| fallback.to_string());
                     let key = format!("{base}.{suffix}");
-                    add_field(layout, key, si, CellPos::new(row, *col), Kind::Amount, format!("{label}（{shown}）"), None);
+                    add_field(
+                        layout,
+                        key,
+                        si,
+                        CellPos::new(row, *col),
+                        Kind::Amount,
+                        format!("{label}（{shown}）"),
+                        None,
+                    );
                 }
-                layout.columns.insert(base, columns.iter().map(|(s, _, _)| s.to_string()).collect());
+                layout.columns.insert(
+                    base,
+                    columns.iter().map(|(s, _, _)| s.to_string()).collect(),
+                );
             }
         }
         row += 1;
@@ -324,17 +410,32 @@ fn locate_score(indexes: &[SheetIndex], t: &Template, layout: &mut Layout) {
     let s = &t.score;
     for (si, ix) in indexes.iter().enumerate() {
         // The budget header row holds 全年预算数 and 全年执行数.
-        let Some(full) = ix.find(&s.budget.columns[1].labels) else { continue };
+        let Some(full) = ix.find(&s.budget.columns[1].labels) else {
+            continue;
+        };
         let header_row = full.row;
         let found = header_columns(ix, header_row, 0, &s.budget.columns);
         if found.len() < 2 {
             continue;
         }
         layout.score_sheet = Some(si);
-        let value_row = found.iter().map(|(_, p)| ix.sheet.extent_end_row(*p)).max().unwrap_or(header_row) + 1;
+        let value_row = found
+            .iter()
+            .map(|(_, p)| ix.sheet.extent_end_row(*p))
+            .max()
+            .unwrap_or(header_row)
+            + 1;
         for (i, header) in &found {
             let def = &s.budget.columns[*i];
-            add_field(layout, def.field.clone(), si, CellPos::new(value_row, header.col), def.kind, def.labels[0].clone(), None);
+            add_field(
+                layout,
+                def.field.clone(),
+                si,
+                CellPos::new(value_row, header.col),
+                def.kind,
+                def.labels[0].clone(),
+                None,
+            );
         }
         if let Some(dep) = ix.find(&s.department) {
             let end = ix.sheet.extent_end_col(dep);
@@ -342,27 +443,56 @@ fn locate_score(indexes: &[SheetIndex], t: &Template, layout: &mut Layout) {
                 .sheet
                 .cells
                 .range(CellPos::new(dep.row, end + 1)..CellPos::new(dep.row + 1, 0))
-                .find_map(|(_, c)| c.value.as_text().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()));
+                .find_map(|(_, c)| {
+                    c.value
+                        .as_text()
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                });
         }
         let ind_header = ix.find(&s.indicators.name).filter(|p| p.row > header_row);
         let labelled_end = ind_header.map(|p| p.row).unwrap_or(value_row + 12);
-        locate_labelled(ix, si, value_row + 1, labelled_end, &s.labelled.fields, layout);
+        locate_labelled(
+            ix,
+            si,
+            value_row + 1,
+            labelled_end,
+            &s.labelled.fields,
+            layout,
+        );
         if let Some(name_header) = ind_header {
             locate_indicators(ix, si, name_header.row, t, layout);
         }
         if layout.year.is_none() {
-            layout.year = ix.texts.iter().take(5).find_map(|(p, _)| ix.sheet.text(*p).and_then(year_in));
+            layout.year = ix
+                .texts
+                .iter()
+                .take(5)
+                .find_map(|(p, _)| ix.sheet.text(*p).and_then(year_in));
         }
         return;
     }
 }
 
-fn locate_labelled(ix: &SheetIndex, si: usize, from_row: u32, to_row: u32, fields: &[FieldDef], layout: &mut Layout) {
+fn locate_labelled(
+    ix: &SheetIndex,
+    si: usize,
+    from_row: u32,
+    to_row: u32,
+    fields: &[FieldDef],
+    layout: &mut Layout,
+) {
     let label_cells: Vec<(CellPos, &FieldDef, usize)> = ix
         .texts
         .iter()
         .filter(|(p, _)| p.row >= from_row && p.row < to_row)
-        .filter_map(|(p, t)| fields.iter().filter_map(|f| match_len(t, &f.labels).map(|l| (f, l))).max_by_key(|(_, l)| *l).map(|(f, l)| (*p, f, l)))
+        .filter_map(|(p, t)| {
+            fields
+                .iter()
+                .filter_map(|f| match_len(t, &f.labels).map(|l| (f, l)))
+                .max_by_key(|(_, l)| *l)
+                .map(|(f, l)| (*p, f, l))
+        })
         .collect();
     let is_label = |pos: CellPos| label_cells.iter().any(|(p, _, _)| *p == pos);
     for (pos, def, _) in &label_cells {
@@ -378,41 +508,105 @@ fn locate_labelled(ix: &SheetIndex, si: usize, from_row: u32, to_row: u32, field
                 break;
             }
         }
-        add_field(layout, def.field.clone(), si, value, def.kind, def.labels[0].clone(), None);
+        add_field(
+            layout,
+            def.field.clone(),
+            si,
+            value,
+            def.kind,
+            def.labels[0].clone(),
+            None,
+        );
     }
 }
 
-fn locate_indicators(ix: &SheetIndex, si: usize, header_row: u32, t: &Template, layout: &mut Layout) {
+fn locate_indicators(
+    ix: &SheetIndex,
+    si: usize,
+    header_row: u32,
+    t: &Template,
+    layout: &mut Layout,
+) {
     let b = &t.score.indicators;
-    let col_of = |labels: &[String]| ix.row_texts(header_row).find(|(_, t)| match_len(t, labels).is_some()).map(|(p, _)| *p);
-    let (Some(name), Some(points), Some(score)) = (col_of(&b.name), col_of(&b.points), col_of(&b.score)) else { return };
+    let col_of = |labels: &[String]| {
+        ix.row_texts(header_row)
+            .find(|(_, t)| match_len(t, labels).is_some())
+            .map(|(p, _)| *p)
+    };
+    let (Some(name), Some(points), Some(score)) =
+        (col_of(&b.name), col_of(&b.points), col_of(&b.score))
+    else {
+        return;
+    };
     let level1 = col_of(&b.level1);
     let level2 = col_of(&b.level2);
     let target = col_of(&b.target).map(|p| p.col).unwrap_or(name.col + 1);
     let actual = col_of(&b.actual).map(|p| p.col).unwrap_or(target + 1);
     let reason = col_of(&b.reason);
-    add_field(layout, "ind.points_header".into(), si, points, Kind::Score, "分值".into(), None);
+    add_field(
+        layout,
+        "ind.points_header".into(),
+        si,
+        points,
+        Kind::Score,
+        "分值".into(),
+        None,
+    );
     let text = |row: u32, col: u32| -> String {
         let pos = CellPos::new(row, col);
         let anchor = ix.sheet.merged_at(pos).map(|m| m.first).unwrap_or(pos);
-        ix.sheet.text(anchor).map(|t| t.trim().to_string()).unwrap_or_default()
+        ix.sheet
+            .text(anchor)
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default()
     };
     let (mut l1, mut l2) = (String::new(), String::new());
     let mut row = ix.sheet.extent_end_row(name) + 1;
     let mut last_used = row;
     let end = ix.last_row();
-    let basic_stops: Vec<String> = t.basic.titles.iter().chain(&t.basic.staff.anchor).chain(&t.basic.spending.anchor).cloned().collect();
+    let basic_stops: Vec<String> = t
+        .basic
+        .titles
+        .iter()
+        .chain(&t.basic.staff.anchor)
+        .chain(&t.basic.spending.anchor)
+        .cloned()
+        .collect();
     while row <= end && row <= last_used + BLOCK_GAP {
         let row_texts: Vec<&String> = ix.row_texts(row).map(|(_, t)| t).collect();
-        if row_texts.iter().any(|t| match_len(t, &basic_stops).is_some()) {
+        if row_texts
+            .iter()
+            .any(|t| match_len(t, &basic_stops).is_some())
+        {
             break;
         }
-        if row_texts.iter().any(|t| b.total.iter().any(|l| **t == norm(l))) {
-            add_field(layout, "total.points".into(), si, CellPos::new(row, points.col), Kind::Score, "总分值".into(), None);
-            add_field(layout, "total.score".into(), si, CellPos::new(row, score.col), Kind::Score, "总分".into(), None);
+        if row_texts
+            .iter()
+            .any(|t| b.total.iter().any(|l| **t == norm(l)))
+        {
+            add_field(
+                layout,
+                "total.points".into(),
+                si,
+                CellPos::new(row, points.col),
+                Kind::Score,
+                "总分值".into(),
+                None,
+            );
+            add_field(
+                layout,
+                "total.score".into(),
+                si,
+                CellPos::new(row, score.col),
+                Kind::Score,
+                "总分".into(),
+                None,
+            );
             layout.grade_cell = ix
                 .row_texts(row)
-                .find(|(_, t)| ["优", "良", "中", "差", "优秀", "良好", "合格", "不合格"].contains(&t.as_str()))
+                .find(|(_, t)| {
+                    ["优", "良", "中", "差", "优秀", "良好", "合格", "不合格"].contains(&t.as_str())
+                })
                 .map(|(p, _)| (si, *p));
             break;
         }
@@ -425,20 +619,43 @@ fn locate_indicators(ix: &SheetIndex, si: usize, header_row: u32, t: &Template, 
         if let Some(c) = level2 {
             let v = text(row, c.col);
             if !v.is_empty() {
-                if v != l2 {
-                    l2 = v;
-                }
+                l2 = v;
             }
         }
-        let name_text = ix.sheet.text(CellPos::new(row, name.col)).map(str::trim).unwrap_or("").to_string();
+        let name_text = ix
+            .sheet
+            .text(CellPos::new(row, name.col))
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string();
         let filled = |col: u32| !ix.sheet.value(CellPos::new(row, col)).is_empty();
         if !name_text.is_empty() || filled(points.col) || filled(score.col) || filled(target) {
             last_used = row;
             let i = layout.indicators.len();
             let cell = |col: u32| CellPos::new(row, col);
-            let label = if name_text.is_empty() { format!("第{}项指标", i + 1) } else { name_text.clone() };
-            add_field(layout, format!("ind#{i}.points"), si, cell(points.col), Kind::Score, format!("{label}分值"), None);
-            add_field(layout, format!("ind#{i}.score"), si, cell(score.col), Kind::Score, format!("{label}得分"), None);
+            let label = if name_text.is_empty() {
+                format!("第{}项指标", i + 1)
+            } else {
+                name_text.clone()
+            };
+            add_field(
+                layout,
+                format!("ind#{i}.points"),
+                si,
+                cell(points.col),
+                Kind::Score,
+                format!("{label}分值"),
+                None,
+            );
+            add_field(
+                layout,
+                format!("ind#{i}.score"),
+                si,
+                cell(score.col),
+                Kind::Score,
+                format!("{label}得分"),
+                None,
+            );
             layout.indicators.push(IndicatorRow {
                 sheet: si,
                 row,
@@ -451,12 +668,12 @@ fn locate_indicators(ix: &SheetIndex, si: usize, header_row: u32, t: &Template, 
                 score: cell(score.col),
                 reason: reason.map(|r| cell(r.col)),
             });
-        } else if row_texts.is_empty() && level1.is_some_and(|c| ix.sheet.merged_at(CellPos::new(row, c.col)).is_none()) {
-            // A blank row outside the merged 一级指标 group: nothing more to read soon.
         }
         row += 1;
     }
-    let list: Vec<String> = (0..layout.indicators.len()).map(|i| format!("ind#{i}")).collect();
+    let list: Vec<String> = (0..layout.indicators.len())
+        .map(|i| format!("ind#{i}"))
+        .collect();
     layout.repeats.insert("ind".into(), list);
 }
 
@@ -469,7 +686,10 @@ mod tests {
         assert_eq!(norm("1、公务用车购置和维护经费"), "公务用车购置和维护经费");
         assert_eq!(norm("其中：公车购置"), "公车购置");
         assert_eq!(norm("项目支出："), "项目支出");
-        assert_eq!(norm("3、本级专项资金（一个专项一行）"), "本级专项资金一个专项一行");
+        assert_eq!(
+            norm("3、本级专项资金（一个专项一行）"),
+            "本级专项资金一个专项一行"
+        );
         assert_eq!(norm("2024年实际在职人数"), "实际在职人数");
         assert_eq!(norm("（二）一般公共预算，"), "一般公共预算");
         assert_eq!(norm("水费、电费、差旅费"), "水费电费差旅费");
@@ -479,13 +699,22 @@ mod tests {
     #[test]
     fn longest_label_wins() {
         let labels = vec!["投资概算".to_string(), "投资概算控制率".to_string()];
-        assert_eq!(match_len("投资概算控制率", &labels), Some("投资概算控制率".len()));
-        assert_eq!(match_len("公车运行维护", &["运行维护经费".to_string()]), None);
+        assert_eq!(
+            match_len("投资概算控制率", &labels),
+            Some("投资概算控制率".len())
+        );
+        assert_eq!(
+            match_len("公车运行维护", &["运行维护经费".to_string()]),
+            None
+        );
     }
 
     #[test]
     fn year_from_titles() {
-        assert_eq!(year_in("衡阳市生态环境局耒阳分局2024年部门整体支出绩效自评表"), Some(2024));
+        assert_eq!(
+            year_in("衡阳市生态环境局耒阳分局2024年部门整体支出绩效自评表"),
+            Some(2024)
+        );
         assert_eq!(year_in("２０２３年决算数"), Some(2023));
         assert_eq!(year_in("编制数"), None);
     }

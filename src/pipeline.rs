@@ -49,7 +49,11 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
     };
     report.path = display;
     if opts.annotate || opts.fix {
-        let wopts = WriteOptions { out_dir: opts.out_dir.clone(), force: opts.force, lang: opts.lang };
+        let wopts = WriteOptions {
+            out_dir: opts.out_dir.clone(),
+            force: opts.force,
+            lang: opts.lang,
+        };
         match annotate::write_annotated(&wb, &report, &wopts) {
             Ok(p) => report.output = Some(p.display().to_string()),
             Err(e) => return FileReport::failed(report.path, e.to_string()),
@@ -68,7 +72,11 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
 pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
     let (template, layout) = templates
         .iter()
-        .filter_map(|t| locate::locate(wb, t).ok().map(|(score, layout)| (score, t, layout)))
+        .filter_map(|t| {
+            locate::locate(wb, t)
+                .ok()
+                .map(|(score, layout)| (score, t, layout))
+        })
         .max_by_key(|(score, _, _)| *score)
         .map(|(_, t, l)| (t, l))
         .ok_or(NotFound)?;
@@ -78,8 +86,18 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let filed_total = total_score(&values, &layout);
     let missing = check::fill_missing(&checks, &mut values);
     let sheet_names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
-    let shown = |key: &str| figures.by_key.get(key).map(|f| f.shown.clone()).unwrap_or_default();
-    let places = Places { layout: &layout, sheet_names, shown: &shown };
+    let shown = |key: &str| {
+        figures
+            .by_key
+            .get(key)
+            .map(|f| f.shown.clone())
+            .unwrap_or_default()
+    };
+    let places = Places {
+        layout: &layout,
+        sheet_names,
+        shown: &shown,
+    };
 
     let mut findings: Vec<Finding> = figures.findings.clone();
     findings.extend(blame::missing_findings(&checks, &missing, &values, &places));
@@ -101,7 +119,9 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         year: layout.year,
         total_score: filed_total.map(|t| format_number(t, false, 2)),
         recalculated_total_score: recalculated.map(|t| format_number(t, false, 2)),
-        grade: recalculated.or(filed_total).map(|t| grade_of(t).to_string()),
+        grade: recalculated
+            .or(filed_total)
+            .map(|t| grade_of(t).to_string()),
         findings,
         notes: figures.notes,
     })
@@ -115,7 +135,9 @@ fn number(values: &Values, key: &str) -> Option<Decimal> {
 }
 
 fn score_keys(layout: &Layout) -> Vec<String> {
-    std::iter::once("budget.score".to_string()).chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score"))).collect()
+    std::iter::once("budget.score".to_string())
+        .chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score")))
+        .collect()
 }
 
 /// The 总分 cell as filed, or the sum of the filed scores.
@@ -123,7 +145,10 @@ fn total_score(values: &Values, layout: &Layout) -> Option<Decimal> {
     if let Some(t) = number(values, "total.score") {
         return Some(t);
     }
-    let scores: Vec<Decimal> = score_keys(layout).iter().filter_map(|k| number(values, k)).collect();
+    let scores: Vec<Decimal> = score_keys(layout)
+        .iter()
+        .filter_map(|k| number(values, k))
+        .collect();
     (!scores.is_empty()).then(|| scores.iter().sum())
 }
 
@@ -131,11 +156,19 @@ fn total_score(values: &Values, layout: &Layout) -> Option<Decimal> {
 fn recalculated_total(values: &Values, layout: &Layout, findings: &[Finding]) -> Option<Decimal> {
     let mut total = None;
     for key in score_keys(layout) {
-        let Some(field) = layout.fields.get(&key) else { continue };
-        let fixed = findings.iter().find_map(|f| match (&f.replacement, f.severity) {
-            (Some(Replacement::Number(v)), s) if s != Severity::Warning && f.cell == field.pos && f.check != "V1" => Some(*v),
-            _ => None,
-        });
+        let Some(field) = layout.fields.get(&key) else {
+            continue;
+        };
+        let fixed = findings
+            .iter()
+            .find_map(|f| match (&f.replacement, f.severity) {
+                (Some(Replacement::Number(v)), s)
+                    if s != Severity::Warning && f.cell == field.pos && f.check != "V1" =>
+                {
+                    Some(*v)
+                }
+                _ => None,
+            });
         if let Some(v) = fixed.or_else(|| number(values, &key)) {
             total = Some(total.unwrap_or(Decimal::ZERO) + v);
         }
@@ -161,7 +194,9 @@ fn grade_finding(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Opti
     let text = wb.sheets.get(sheet)?.text(pos)?.trim().to_string();
     let expected = grade_of(total);
     let first = text.chars().next()?;
-    let same = first.to_string() == expected || (text == "合格" && expected == "中") || (text == "不合格" && expected == "差");
+    let same = first.to_string() == expected
+        || (text == "合格" && expected == "中")
+        || (text == "不合格" && expected == "差");
     (!same).then(|| Finding {
         sheet: wb.sheets[sheet].name.clone(),
         cell: pos,
@@ -176,20 +211,40 @@ fn grade_finding(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Opti
 }
 
 /// Rates no rule computes must still lie in their plausible range.
-fn plausibility(layout: &Layout, values: &Values, checks: &[check::Check], places: &Places, findings: &[Finding]) -> Vec<Finding> {
+fn plausibility(
+    layout: &Layout,
+    values: &Values,
+    checks: &[check::Check],
+    places: &Places,
+    findings: &[Finding],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (key, field) in &layout.fields {
-        let Some([lo, hi]) = field.plausible else { continue };
-        let Some(v) = number(values, key) else { continue };
-        let computed = checks.iter().any(|c| c.lhs_key() == Some(key) && !matches!(check::evaluate(c, values), check::Outcome::Skipped));
+        let Some([lo, hi]) = field.plausible else {
+            continue;
+        };
+        let Some(v) = number(values, key) else {
+            continue;
+        };
+        let computed = checks.iter().any(|c| {
+            c.lhs_key() == Some(key)
+                && !matches!(check::evaluate(c, values), check::Outcome::Skipped)
+        });
         if computed || findings.iter().any(|f| f.cell == field.pos) {
             continue;
         }
-        let (lo_d, hi_d) = (Decimal::try_from(lo).unwrap_or_default(), Decimal::try_from(hi).unwrap_or(Decimal::ONE));
+        let (lo_d, hi_d) = (
+            Decimal::try_from(lo).unwrap_or_default(),
+            Decimal::try_from(hi).unwrap_or(Decimal::ONE),
+        );
         if v < lo_d || v > hi_d {
             let format = values.format(key);
             out.push(Finding {
-                sheet: places.sheet_names.get(field.sheet).cloned().unwrap_or_default(),
+                sheet: places
+                    .sheet_names
+                    .get(field.sheet)
+                    .cloned()
+                    .unwrap_or_default(),
                 cell: field.pos,
                 severity: Severity::Warning,
                 check: "B6".into(),
@@ -211,7 +266,12 @@ fn plausibility(layout: &Layout, values: &Values, checks: &[check::Check], place
 }
 
 fn sort_and_dedupe(findings: &mut Vec<Finding>, wb: &Workbook) {
-    let sheet_index = |name: &str| wb.sheets.iter().position(|s| s.name == name).unwrap_or(usize::MAX);
+    let sheet_index = |name: &str| {
+        wb.sheets
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or(usize::MAX)
+    };
     findings.sort_by_key(|f| (sheet_index(&f.sheet), f.cell.row, f.cell.col, f.severity));
     findings.dedup_by(|a, b| a.sheet == b.sheet && a.cell == b.cell && a.check == b.check);
 }

@@ -69,7 +69,10 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
     let mut styles = Vec::new();
     let mut total = 0usize;
     for name in worksheet_names(&book) {
-        let mut sheet = Sheet { name: name.clone(), ..Sheet::default() };
+        let mut sheet = Sheet {
+            name: name.clone(),
+            ..Sheet::default()
+        };
         {
             let mut reader = book.worksheet_cells_reader(&name).map_err(parse_err)?;
             if styles.is_empty() {
@@ -86,7 +89,14 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
                     return Err(ReadError::TooManyCells);
                 }
                 let (row, col) = record.pos;
-                sheet.cells.insert(CellPos::new(row, col), Cell { value, formula, style: 0 });
+                sheet.cells.insert(
+                    CellPos::new(row, col),
+                    Cell {
+                        value,
+                        formula,
+                        style: 0,
+                    },
+                );
             }
         }
         {
@@ -110,11 +120,21 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
             .collect();
         sheets.push(sheet);
     }
-    Ok(Workbook { path: path.to_path_buf(), kind: FileKind::Xlsx, sheets, styles })
+    Ok(Workbook {
+        path: path.to_path_buf(),
+        kind: FileKind::Xlsx,
+        sheets,
+        styles,
+    })
 }
 
 /// xls and ods: calamine reads these into dense ranges; they are small binary formats.
-fn read_dense<RS, R, M>(path: &Path, kind: FileKind, mut book: R, merges: M) -> Result<Workbook, ReadError>
+fn read_dense<RS, R, M>(
+    path: &Path,
+    kind: FileKind,
+    mut book: R,
+    merges: M,
+) -> Result<Workbook, ReadError>
 where
     R: Reader<RS>,
     R::Error: std::fmt::Display,
@@ -124,7 +144,10 @@ where
     let mut sheets = Vec::new();
     let mut total = 0usize;
     for name in worksheet_names(&book) {
-        let mut sheet = Sheet { name: name.clone(), ..Sheet::default() };
+        let mut sheet = Sheet {
+            name: name.clone(),
+            ..Sheet::default()
+        };
         let range = book.worksheet_range(&name).map_err(parse_err)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         for (r, c, data) in range.used_cells() {
@@ -137,7 +160,14 @@ where
                 return Err(ReadError::TooManyCells);
             }
             let pos = CellPos::new(r0 + r as u32, c0 + c as u32);
-            sheet.cells.insert(pos, Cell { value, formula: None, style: 0 });
+            sheet.cells.insert(
+                pos,
+                Cell {
+                    value,
+                    formula: None,
+                    style: 0,
+                },
+            );
         }
         if let Ok(formulas) = book.worksheet_formula(&name) {
             let (r0, c0) = formulas.start().unwrap_or((0, 0));
@@ -149,14 +179,25 @@ where
                 sheet.cells.entry(pos).or_default().formula = Some(formula.clone());
             }
         }
-        sheet.merged = merges(&book, &name).into_iter().map(|d| range_of(d.start, d.end)).collect();
+        sheet.merged = merges(&book, &name)
+            .into_iter()
+            .map(|d| range_of(d.start, d.end))
+            .collect();
         sheets.push(sheet);
     }
-    Ok(Workbook { path: path.to_path_buf(), kind, sheets, styles: vec![calamine::Style::default()] })
+    Ok(Workbook {
+        path: path.to_path_buf(),
+        kind,
+        sheets,
+        styles: vec![calamine::Style::default()],
+    })
 }
 
 fn range_of(start: (u32, u32), end: (u32, u32)) -> CellRange {
-    CellRange { first: CellPos::new(start.0, start.1), last: CellPos::new(end.0, end.1) }
+    CellRange {
+        first: CellPos::new(start.0, start.1),
+        last: CellPos::new(end.0, end.1),
+    }
 }
 
 fn value_of_ref(data: DataRef<'_>) -> CellValue {

@@ -26,7 +26,10 @@ pub fn sniff_path(path: &Path) -> Result<Container, SniffError> {
 
 pub fn sniff_bytes(bytes: Vec<u8>) -> Result<Container, SniffError> {
     if bytes.starts_with(b"PK") {
-        if bytes.windows(46).any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet") {
+        if bytes
+            .windows(46)
+            .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
+        {
             return Ok(Container::Ods(bytes));
         }
         return Ok(Container::Xlsx(bytes));

@@ -152,16 +152,31 @@ pub enum TemplateError {
     #[error("模板文件 {file} 无法读取：{message}")]
     Io { file: String, message: String },
     #[error("模板文件 {file} 第 {line} 行有误：{message}")]
-    Syntax { file: String, line: usize, message: String },
+    Syntax {
+        file: String,
+        line: usize,
+        message: String,
+    },
     #[error("模板文件 {file} 中检查 {id} 的公式有误：{message}")]
-    Rule { file: String, id: String, message: String },
+    Rule {
+        file: String,
+        id: String,
+        message: String,
+    },
 }
 
 impl Template {
     pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
         let template: Template = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)).unwrap_or(0);
-            TemplateError::Syntax { file: file.to_string(), line, message: e.message().to_string() }
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(0);
+            TemplateError::Syntax {
+                file: file.to_string(),
+                line,
+                message: e.message().to_string(),
+            }
         })?;
         for check in &template.checks {
             crate::expr::Rule::parse(&check.rule).map_err(|message| TemplateError::Rule {
@@ -175,8 +190,10 @@ impl Template {
 
     pub fn load(path: &std::path::Path) -> Result<Template, TemplateError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| TemplateError::Io { file: file.clone(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| TemplateError::Io {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
         Template::parse(&file, &text)
     }
 

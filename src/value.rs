@@ -78,7 +78,11 @@ pub fn round_half_up(value: Decimal, decimals: u32) -> Decimal {
 
 /// `value` in stored units, shown as a percentage or plain, with `decimals` decimals.
 pub fn format_number(value: Decimal, percent: bool, decimals: u32) -> String {
-    let shown = if percent { value * Decimal::ONE_HUNDRED } else { value };
+    let shown = if percent {
+        value * Decimal::ONE_HUNDRED
+    } else {
+        value
+    };
     let rounded = round_half_up(shown, decimals);
     let mut s = format!("{:.*}", decimals as usize, rounded);
     if s.starts_with('-') && rounded.is_zero() {
@@ -95,11 +99,19 @@ pub fn format_number(value: Decimal, percent: bool, decimals: u32) -> String {
 pub enum Reading {
     Blank,
     /// A number, possibly with a comparison in front (a target such as `≥86%`).
-    Quantity { cmp: Option<Comparison>, num: Num },
+    Quantity {
+        cmp: Option<Comparison>,
+        num: Num,
+    },
     /// A water-quality style class: Ⅰ类 = 1 … Ⅴ类 = 5, 劣Ⅴ类 = 6. Lower is better.
-    Class { rank: u8 },
+    Class {
+        rank: u8,
+    },
     /// A date (deadline), with an optional comparison (`之前` = ≤).
-    Date { ymd: (i32, u32, u32), cmp: Option<Comparison> },
+    Date {
+        ymd: (i32, u32, u32),
+        cmp: Option<Comparison>,
+    },
     /// Anything else: a qualitative phrase, or text where a number was wanted.
     Text(String),
 }
@@ -117,7 +129,11 @@ impl Reading {
 pub fn format_decimals(code: &str) -> Option<u32> {
     let section = code.split(';').next().unwrap_or("");
     let lower = section.to_ascii_lowercase();
-    if lower.is_empty() || lower == "general" || lower.contains('@') || !section.contains(['0', '#']) {
+    if lower.is_empty()
+        || lower == "general"
+        || lower.contains('@')
+        || !section.contains(['0', '#'])
+    {
         return None;
     }
     let mut cleaned = String::new();
@@ -141,7 +157,10 @@ pub fn format_decimals(code: &str) -> Option<u32> {
         }
     }
     let decimals = match cleaned.find('.') {
-        Some(dot) => cleaned[dot + 1..].chars().take_while(|c| matches!(c, '0' | '#' | '?')).count() as u32,
+        Some(dot) => cleaned[dot + 1..]
+            .chars()
+            .take_while(|c| matches!(c, '0' | '#' | '?'))
+            .count() as u32,
         None => 0,
     };
     Some(decimals)
@@ -160,7 +179,9 @@ fn default_decimals(kind: Kind) -> u32 {
 
 /// Decimals typed in a decimal string ("3157.85" → 2).
 fn typed_decimals(text: &str) -> u32 {
-    text.split_once('.').map(|(_, f)| f.trim_end_matches(|c: char| !c.is_ascii_digit()).len() as u32).unwrap_or(0)
+    text.split_once('.')
+        .map(|(_, f)| f.trim_end_matches(|c: char| !c.is_ascii_digit()).len() as u32)
+        .unwrap_or(0)
 }
 
 /// Reads a cell of a known kind. `format` is the cell's number format code, if any.
@@ -169,7 +190,10 @@ pub fn read_cell(value: &CellValue, format: Option<&str>, kind: Kind) -> Reading
         CellValue::Empty => Reading::Blank,
         CellValue::Text(t) if t.trim().is_empty() => Reading::Blank,
         CellValue::Number(f) => match number_from_f64(*f) {
-            Some(v) => Reading::Quantity { cmp: None, num: shape_number(v, &format!("{f}"), format, kind) },
+            Some(v) => Reading::Quantity {
+                cmp: None,
+                num: shape_number(v, &format!("{f}"), format, kind),
+            },
             None => Reading::Text(format!("{f}")),
         },
         CellValue::Text(t) => {
@@ -179,7 +203,10 @@ pub fn read_cell(value: &CellValue, format: Option<&str>, kind: Kind) -> Reading
                     if kind == Kind::Rate && !num.percent {
                         num = shape_number(num.value, &num.value.to_string(), None, kind);
                     } else {
-                        num.decimals = num.decimals.max(default_decimals(kind)).min(MAX_DECIMALS.max(num.decimals));
+                        num.decimals = num
+                            .decimals
+                            .max(default_decimals(kind))
+                            .min(MAX_DECIMALS.max(num.decimals));
                     }
                     Reading::Quantity { cmp, num }
                 }
@@ -207,26 +234,59 @@ fn shape_number(value: Decimal, typed: &str, format: Option<&str>, kind: Kind) -
     let explicit = format.and_then(format_decimals);
     let percent_format = format.is_some_and(is_percent_format);
     if let (Some(decimals), true) = (explicit, percent_format) {
-        return Num { value, percent: true, decimals, unit: String::new() };
+        return Num {
+            value,
+            percent: true,
+            decimals,
+            unit: String::new(),
+        };
     }
     if let Some(decimals) = explicit {
         if kind == Kind::Rate && value.abs() > Decimal::from(3) {
-            return Num { value: value / Decimal::ONE_HUNDRED, percent: true, decimals, unit: String::new() };
+            return Num {
+                value: value / Decimal::ONE_HUNDRED,
+                percent: true,
+                decimals,
+                unit: String::new(),
+            };
         }
-        return Num { value, percent: false, decimals, unit: String::new() };
+        return Num {
+            value,
+            percent: false,
+            decimals,
+            unit: String::new(),
+        };
     }
     let typed = typed_decimals(typed);
     if kind == Kind::Rate {
         // A rate typed without a percent format: 0.9954 is a ratio, 99.54 is percentage points.
         if value.abs() > Decimal::from(3) {
             let decimals = typed.clamp(2, MAX_DECIMALS);
-            return Num { value: value / Decimal::ONE_HUNDRED, percent: true, decimals, unit: String::new() };
+            return Num {
+                value: value / Decimal::ONE_HUNDRED,
+                percent: true,
+                decimals,
+                unit: String::new(),
+            };
         }
         let decimals = typed.saturating_sub(2).clamp(2, MAX_DECIMALS);
-        return Num { value, percent: true, decimals, unit: String::new() };
+        return Num {
+            value,
+            percent: true,
+            decimals,
+            unit: String::new(),
+        };
     }
-    let decimals = typed.clamp(default_decimals(kind), MAX_DECIMALS.max(default_decimals(kind)));
-    Num { value, percent: false, decimals, unit: String::new() }
+    let decimals = typed.clamp(
+        default_decimals(kind),
+        MAX_DECIMALS.max(default_decimals(kind)),
+    );
+    Num {
+        value,
+        percent: false,
+        decimals,
+        unit: String::new(),
+    }
 }
 
 /// Full-width → half-width and other compatibility forms (Ⅲ → III, ％ → %).
@@ -313,14 +373,17 @@ pub fn read_text(raw: &str) -> Reading {
 }
 
 fn parse_number(s: &str) -> Option<Num> {
-    let (negative, body) = if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-        (true, inner)
-    } else if let Some(rest) = s.strip_prefix('-') {
-        (true, rest)
-    } else {
-        (false, s.strip_prefix('+').unwrap_or(s))
-    };
-    let end = body.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(body.len());
+    let (negative, body) =
+        if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            (true, inner)
+        } else if let Some(rest) = s.strip_prefix('-') {
+            (true, rest)
+        } else {
+            (false, s.strip_prefix('+').unwrap_or(s))
+        };
+    let end = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(body.len());
     let digits = &body[..end];
     if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -329,7 +392,10 @@ fn parse_number(s: &str) -> Option<Num> {
     let int_part = digits.split('.').next().unwrap_or("");
     if digits.contains(',') {
         let groups: Vec<&str> = int_part.split(',').collect();
-        if groups.iter().skip(1).any(|g| g.len() != 3) || groups[0].is_empty() || groups[0].len() > 3 {
+        if groups.iter().skip(1).any(|g| g.len() != 3)
+            || groups[0].is_empty()
+            || groups[0].len() > 3
+        {
             return None;
         }
     }
@@ -357,13 +423,19 @@ fn parse_number(s: &str) -> Option<Num> {
     if percent {
         value /= Decimal::ONE_HUNDRED;
     }
-    Some(Num { value, percent, decimals, unit: rest.to_string() })
+    Some(Num {
+        value,
+        percent,
+        decimals,
+        unit: rest.to_string(),
+    })
 }
 
 /// A unit is a short run of CJK characters or letters (个, 万元, 万亩, 户, 等, m2, km).
 fn is_unit(s: &str) -> bool {
     s.chars().count() <= 6
-        && s.chars().all(|c| c.is_alphabetic() || c == '/' || c == '²' || c == '2' || c == '³')
+        && s.chars()
+            .all(|c| c.is_alphabetic() || c == '/' || c == '²' || c == '2' || c == '³')
         && !s.contains(['约', '近', '见', '详', '无'])
 }
 
@@ -401,7 +473,11 @@ fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
         return None;
     }
     let d = rest.trim_end_matches(['日', '号']);
-    let d: u32 = if d.is_empty() { days_in_month(y, m) } else { d.parse().ok()? };
+    let d: u32 = if d.is_empty() {
+        days_in_month(y, m)
+    } else {
+        d.parse().ok()?
+    };
     (1..=31).contains(&d).then_some((y, m, d))
 }
 
@@ -476,7 +552,10 @@ mod tests {
     #[test]
     fn comparisons() {
         let (cmp, n) = quantity("≤3157.85万元");
-        assert_eq!((cmp, n.value, n.unit.as_str()), (Some(Comparison::Le), d("3157.85"), "万元"));
+        assert_eq!(
+            (cmp, n.value, n.unit.as_str()),
+            (Some(Comparison::Le), d("3157.85"), "万元")
+        );
         assert_eq!(quantity("≥86%").0, Some(Comparison::Ge));
         assert_eq!(quantity("＞90%").0, Some(Comparison::Gt));
         assert_eq!(quantity("不低于95%").0, Some(Comparison::Ge));
@@ -494,7 +573,10 @@ mod tests {
         assert_eq!(read_text("劣Ⅴ类"), Reading::Class { rank: 6 });
         assert_eq!(
             read_text("2024年12月31日之前"),
-            Reading::Date { ymd: (2024, 12, 31), cmp: Some(Comparison::Le) }
+            Reading::Date {
+                ymd: (2024, 12, 31),
+                cmp: Some(Comparison::Le)
+            }
         );
         assert_eq!(read_text("有效提升"), Reading::Text("有效提升".into()));
         assert_eq!(read_text("负增长"), Reading::Text("负增长".into()));
@@ -516,8 +598,17 @@ mod tests {
         assert_eq!(noisy.number().unwrap().shown_rounded(), d("0.3"));
         let text_rate = read_cell(&CellValue::Text("99.54%".into()), None, Kind::Rate);
         assert_eq!(text_rate.number().unwrap().value, d("0.9954"));
-        assert_eq!(read_cell(&CellValue::Text("  ".into()), None, Kind::Amount), Reading::Blank);
-        assert_eq!(read_cell(&CellValue::DateTime(45657.0), None, Kind::Amount), Reading::Date { ymd: (2024, 12, 31), cmp: None });
+        assert_eq!(
+            read_cell(&CellValue::Text("  ".into()), None, Kind::Amount),
+            Reading::Blank
+        );
+        assert_eq!(
+            read_cell(&CellValue::DateTime(45657.0), None, Kind::Amount),
+            Reading::Date {
+                ymd: (2024, 12, 31),
+                cmp: None
+            }
+        );
     }
 
     #[test]

@@ -21,7 +21,10 @@ impl CellPos {
         let text = text.replace('$', "");
         let split = text.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = text.split_at(split);
-        if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        if letters.is_empty()
+            || letters.len() > 3
+            || !letters.chars().all(|c| c.is_ascii_alphabetic())
+        {
             return None;
         }
         let mut col: u32 = 0;
@@ -32,7 +35,10 @@ impl CellPos {
         if row == 0 || row > 1_048_576 || col > 16_384 {
             return None;
         }
-        Some(CellPos { row: row - 1, col: col - 1 })
+        Some(CellPos {
+            row: row - 1,
+            col: col - 1,
+        })
     }
 
     pub fn column_letters(col: u32) -> String {
