@@ -122,7 +122,11 @@ pub fn shown_text(value: &CellValue, reading: &Reading, format: Option<&str>) ->
     let formatted = format.and_then(crate::value::format_decimals).is_some();
     match (reading, value) {
         (Reading::Blank, _) => String::new(),
-        (Reading::Quantity { cmp: None, num }, CellValue::Number(_)) if formatted => num.display(),
+        (Reading::Quantity { cmp: None, num }, CellValue::Number(_))
+            if formatted || num.percent =>
+        {
+            num.display()
+        }
         (_, CellValue::Text(t)) => t.trim().to_string(),
         (_, CellValue::Number(f)) => format!("{f}"),
         (_, CellValue::Bool(b)) => b.to_string(),

@@ -441,3 +441,57 @@ fn totals_and_grade_of_the_seed() {
     );
     assert_eq!(report.year, Some(2024));
 }
+
+/// Moves every cell of `sheet` at or below `row` (zero-based) one row down.
+fn insert_row(wb: &mut Workbook, sheet: &str, row: u32) {
+    let sheet = wb
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == sheet)
+        .expect("sheet");
+    let cells = std::mem::take(&mut sheet.cells);
+    sheet.cells = cells
+        .into_iter()
+        .map(|(p, c)| {
+            (
+                if p.row >= row {
+                    CellPos::new(p.row + 1, p.col)
+                } else {
+                    p
+                },
+                c,
+            )
+        })
+        .collect();
+    for m in &mut sheet.merged {
+        if m.first.row >= row {
+            m.first.row += 1;
+            m.last.row += 1;
+        }
+    }
+}
+
+#[test]
+fn repeated_special_fund_rows_are_all_added_up() {
+    let mut wb = corrected();
+    insert_row(&mut wb, "基础数据表", 14);
+    set(
+        &mut wb,
+        "基础数据表",
+        "A15",
+        CellValue::Text("3、本级专项资金（环境监测专项）".into()),
+    );
+    set(&mut wb, "基础数据表", "D12", num(445.49));
+    set(&mut wb, "基础数据表", "D14", num(40.0));
+    set(&mut wb, "基础数据表", "D15", num(60.0));
+    let report = check(&wb);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+
+    set(&mut wb, "基础数据表", "D15", num(61.0));
+    let report = check(&wb);
+    assert!(
+        report.findings.iter().any(|f| f.check == "B4"),
+        "{:#?}",
+        report.findings
+    );
+}
