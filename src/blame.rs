@@ -356,18 +356,17 @@ fn change_finding(
         )
     } else {
         let lhs_key = check.lhs_key().unwrap_or_default();
-        let lhs_shown = (places.shown)(lhs_key);
+        let lhs_label = places.cell(lhs_key).map(|c| c.2).unwrap_or_default();
+        let sum = crate::check::eval_side(&check.rhs, values)
+            .flatten()
+            .unwrap_or_default();
         format!(
-            "{}不成立：{} ≠ {} = {}；其他各项与相关检查一致，只有{}应为 {}（填报为 {}）",
+            "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
             check.name,
-            lhs_shown,
+            lhs_label,
+            (places.shown)(lhs_key),
             render(&check.rhs, values),
-            display(
-                crate::check::eval_side(&check.rhs, values)
-                    .flatten()
-                    .unwrap_or_default(),
-                &values.format(lhs_key)
-            ),
+            display(sum, &values.format(lhs_key)),
             label,
             expected,
             show_found(&found)
@@ -420,13 +419,14 @@ fn unexplained_finding(
         ),
     };
     let rhs_text = format!("{} = {}", render(&check.rhs, values), expected.normalize());
+    let broken = match check.cmp {
+        crate::expr::Cmp::Eq => "≠",
+        crate::expr::Cmp::Ge => "<",
+        crate::expr::Cmp::Le => ">",
+    };
     let message = format!(
-        "{}不成立：{} {} {} 不成立，无法确定是哪一个单元格有误，请核对相关单元格（{}）",
-        check.name,
-        lhs_text,
-        check.cmp.symbol(),
-        rhs_text,
-        label
+        "{}不成立：{} {} {} {}；无法确定是哪一个单元格填错，请逐项核对",
+        check.name, label, lhs_text, broken, rhs_text
     );
     Some(Finding {
         sheet,
