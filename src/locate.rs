@@ -98,10 +98,29 @@ pub fn norm(text: &str) -> String {
 fn match_len(text: &str, labels: &[String]) -> Option<usize> {
     labels
         .iter()
-        .map(|l| norm(l))
-        .filter(|l| !l.is_empty() && text.starts_with(l.as_str()))
-        .map(|l| l.len())
+        .filter_map(|l| {
+            let n = norm_label(l);
+            (!n.is_empty() && text.starts_with(n.as_str())).then_some(n.len())
+        })
         .max()
+}
+
+thread_local! {
+    static NORMALISED_LABELS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<String>>> =
+        Default::default();
+}
+
+/// [`norm`] of a template label, computed once per thread.
+fn norm_label(label: &str) -> std::rc::Rc<String> {
+    NORMALISED_LABELS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(n) = cache.get(label) {
+            return n.clone();
+        }
+        let n = std::rc::Rc::new(norm(label));
+        cache.insert(label.to_string(), n.clone());
+        n
+    })
 }
 
 struct SheetIndex<'a> {
@@ -309,11 +328,11 @@ fn locate_spending(
         .collect();
     let budget = headers.iter().find(|(_, t)| {
         match_len(t, &block.budget_labels).is_some()
-            || block.budget_labels.iter().any(|l| t.contains(&norm(l)))
+            || block.budget_labels.iter().any(|l| t.contains(&norm_label(l).as_str()))
     });
     let finals: Vec<&(CellPos, &str)> = headers
         .iter()
-        .filter(|(_, t)| block.final_labels.iter().any(|l| t.contains(&norm(l))))
+        .filter(|(_, t)| block.final_labels.iter().any(|l| t.contains(&norm_label(l).as_str())))
         .collect();
     let mut columns: Vec<(&str, &str, u32)> = Vec::new();
     let header_text = |p: CellPos| ix.sheet.text(p).unwrap_or("").trim().to_string();
@@ -582,7 +601,7 @@ fn locate_indicators(
         }
         if row_texts
             .iter()
-            .any(|t| b.total.iter().any(|l| **t == norm(l)))
+            .any(|t| b.total.iter().any(|l| t.as_str() == norm_label(l).as_str()))
         {
             add_field(
                 layout,
