@@ -354,28 +354,35 @@ fn in_limits(pos: CellPos) -> bool {
 
 fn build(wb: &Workbook, report: &FileReport, lang: Lang, mode: Mode) -> Result<Vec<u8>, WriteError> {
     let flags = plan(wb, report, mode);
+    let values_only = wb
+        .sheets
+        .iter()
+        .flat_map(|s| s.cells.values())
+        .filter(|c| {
+            c.formula
+                .as_deref()
+                .is_some_and(|f| portable_formula(wb.kind, f).is_none())
+        })
+        .count();
     let names = sheet_names(wb, lang);
     let mut book = xw::Workbook::new();
     book.set_properties(&properties(mode, lang)?);
 
     let summary = book.add_worksheet();
     summary.set_name(&names.summary)?;
-    write_summary(summary, wb, report, &flags, &names, mode, lang)?;
+    write_summary(summary, wb, report, &flags, &names, mode, lang, values_only)?;
 
-    let mut formats = Formats::new(&wb.styles);
+    let mut cx = Copier {
+        kind: wb.kind,
+        report,
+        lang,
+        formats: Formats::new(&wb.styles),
+    };
+    let empty = BTreeMap::new();
     for (i, sheet) in wb.sheets.iter().enumerate() {
         let ws = book.add_worksheet();
         ws.set_name(&names.sheets[i])?;
-        let empty = BTreeMap::new();
-        copy_sheet(
-            ws,
-            wb.kind,
-            sheet,
-            flags.get(&i).unwrap_or(&empty),
-            report,
-            &mut formats,
-            lang,
-        )?;
+        copy_sheet(ws, sheet, flags.get(&i).unwrap_or(&empty), &mut cx)?;
     }
     Ok(book.save_to_buffer()?)
 }
@@ -481,20 +488,26 @@ const MAX_MERGE_AREA: u64 = 100_000;
 /// Excel's longest string.
 const MAX_STRING: usize = 32_767;
 
+/// What copying a sheet needs besides the sheet: the input's kind, the report whose findings are
+/// marked, the language of the notes and the format cache.
+struct Copier<'a> {
+    kind: FileKind,
+    report: &'a FileReport,
+    lang: Lang,
+    formats: Formats<'a>,
+}
+
 /// Copies one input sheet cell by cell into `ws`: values, formulas with cached results, merged
 /// ranges, styles, widths and heights; marks the flagged cells and, in the corrected output,
 /// writes the replacements. Shared by both outputs.
 fn copy_sheet(
     ws: &mut xw::Worksheet,
-    kind: FileKind,
     sheet: &Sheet,
     flags: &BTreeMap<CellPos, Flag>,
-    report: &FileReport,
-    formats: &mut Formats<'_>,
-    lang: Lang,
+    cx: &mut Copier<'_>,
 ) -> Result<(), WriteError> {
     ws.set_formula_result_default("");
-    write_geometry(ws, kind, sheet)?;
+    write_geometry(ws, cx.kind, sheet)?;
 
     for range in &sheet.merged {
         let (first, last) = (range.first, range.last);
@@ -509,7 +522,7 @@ fn copy_sheet(
             continue;
         }
         let style = sheet.cell(first).map(|c| c.style).unwrap_or(0);
-        let format = formats.get(style, Mark::Plain, false);
+        let format = cx.formats.get(style, Mark::Plain, false);
         // Overlapping merges are broken input; keep the first and go on.
         let _ = ws.merge_range(first.row, first.col as u16, last.row, last.col as u16, "", format);
     }
@@ -518,12 +531,12 @@ fn copy_sheet(
         if !in_limits(pos) {
             continue;
         }
-        write_cell(ws, pos, Some(cell), flags.get(&pos), report, formats, lang)?;
+        write_cell(ws, pos, Some(cell), flags.get(&pos), cx)?;
     }
     // Flagged cells that hold nothing get their fill and note too.
     for (&pos, flag) in flags {
         if !sheet.cells.contains_key(&pos) {
-            write_cell(ws, pos, None, Some(flag), report, formats, lang)?;
+            write_cell(ws, pos, None, Some(flag), cx)?;
         }
     }
     Ok(())
@@ -592,10 +605,10 @@ fn write_cell(
     pos: CellPos,
     cell: Option<&Cell>,
     flag: Option<&Flag>,
-    report: &FileReport,
-    formats: &mut Formats<'_>,
-    lang: Lang,
+    cx: &mut Copier<'_>,
 ) -> Result<(), WriteError> {
+    let report = cx.report;
+    let formats = &mut cx.formats;
     let (row, col) = (pos.row, pos.col as u16);
     let mark = flag.map(|f| f.mark(report)).unwrap_or(Mark::Plain);
     let style = cell.map(|c| c.style).unwrap_or(0);
@@ -614,16 +627,120 @@ fn write_cell(
         (Some(Replacement::Text(s)), _) => {
             ws.write_string_with_format(row, col, clip(s), format)?;
         }
-        (None, Some(cell)) => write_value(ws, row, col, cell, format)?,
+        (None, Some(cell)) => write_value(ws, row, col, cell, cx.kind, format)?,
         (None, None) => {
             ws.write_blank(row, col, format)?;
         }
     }
     if let Some(flag) = flag {
-        let text = note_text(flag, cell, report, lang);
+        let text = note_text(flag, cell, report, cx.lang);
         ws.insert_note(row, col, &note(&text))?;
     }
     Ok(())
+}
+
+/// The formula text to write into the xlsx copy, or None to keep only its value. An xlsx
+/// formula is the file's own text. calamine renders an xls formula from its tokens (sheet names
+/// unquoted, some tokens as placeholders) and gives an ods formula in OpenFormula syntax, so
+/// those are kept only when they are plain same-sheet formulas that read the same in Excel.
+fn portable_formula(kind: FileKind, text: &str) -> Option<String> {
+    match kind {
+        FileKind::Xlsx => Some(text.to_string()),
+        FileKind::Xls => plain_formula(text),
+        FileKind::Ods => plain_formula(&translate_open_formula(text)?),
+    }
+}
+
+/// `text` when it holds only same-sheet references, numbers, strings, operators and functions.
+fn plain_formula(text: &str) -> Option<String> {
+    let text = text.trim().trim_start_matches('=');
+    if text.is_empty() || text.len() > 8192 || text.contains("Unsupported") || text.contains("ptg") {
+        return None;
+    }
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            in_string = c != '"';
+            prev = c;
+            continue;
+        }
+        // A dotted name (ORG.OPENOFFICE.X, COM.MICROSOFT.Y) is not an Excel function.
+        if c == '.' && prev.is_ascii_alphabetic() && chars.peek().is_some_and(|n| n.is_ascii_alphabetic()) {
+            return None;
+        }
+        prev = c;
+        match c {
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '_' | '.' | ',' | ':' | ' ' | '$' | '%' => {}
+            '+' | '-' | '*' | '/' | '^' | '&' | '<' | '>' | '=' => {}
+            _ => return None,
+        }
+    }
+    (depth == 0 && !in_string).then(|| text.to_string())
+}
+
+/// OpenFormula (`of:=SUM([.B7:.B8]);…`) to Excel syntax, for same-sheet references only.
+fn translate_open_formula(text: &str) -> Option<String> {
+    let body = text.trim();
+    let body = body.strip_prefix("of:").unwrap_or(body).strip_prefix('=')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            in_string = c != '"';
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            ';' => out.push(','),
+            '[' => {
+                let mut inner = String::new();
+                loop {
+                    match chars.next()? {
+                        ']' => break,
+                        ch => inner.push(ch),
+                    }
+                }
+                let mut parts = Vec::new();
+                for part in inner.split(':') {
+                    let cell = part.strip_prefix('.')?;
+                    if !is_cell_ref(cell) {
+                        return None;
+                    }
+                    parts.push(cell);
+                }
+                if parts.len() > 2 {
+                    return None;
+                }
+                out.push_str(&parts.join(":"));
+            }
+            _ => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// `A1`, `$B$12`: one to three letters, one to seven digits, optional `$` before each.
+fn is_cell_ref(text: &str) -> bool {
+    let text = text.strip_prefix('$').unwrap_or(text);
+    let letters = text.chars().take_while(|c| c.is_ascii_uppercase()).count();
+    let rest = text[letters..].strip_prefix('$').unwrap_or(&text[letters..]);
+    (1..=3).contains(&letters) && (1..=7).contains(&rest.len()) && rest.chars().all(|c| c.is_ascii_digit())
 }
 
 const ERROR_VALUES: [&str; 7] = ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"];
@@ -633,9 +750,10 @@ fn write_value(
     row: u32,
     col: u16,
     cell: &Cell,
+    kind: FileKind,
     format: &xw::Format,
 ) -> Result<(), WriteError> {
-    if let Some(formula) = &cell.formula {
+    if let Some(formula) = cell.formula.as_deref().and_then(|f| portable_formula(kind, f)) {
         let formula = xw::Formula::new(formula).set_result(cached_result(&cell.value));
         ws.write_formula_with_format(row, col, formula, format)?;
         return Ok(());
@@ -1107,6 +1225,7 @@ fn write_summary(
     names: &Names,
     mode: Mode,
     lang: Lang,
+    values_only: usize,
 ) -> Result<(), WriteError> {
     let l = match lang {
         Lang::Zh => &ZH,
@@ -1149,8 +1268,20 @@ fn write_summary(
     ];
     for (r, (name, value)) in rows.iter().enumerate() {
         ws.write_string_with_format(r as u32, 0, *name, &label)?;
-        match value.parse::<f64>() {
-            Ok(n) if r != 2 && n.is_finite() => ws.write_number(r as u32, 1, n)?,
+        // Scores are written as numbers, showing the decimals they were given with.
+        match value.trim().parse::<f64>() {
+            Ok(n) if r != 2 && n.is_finite() => {
+                let decimals = value
+                    .trim()
+                    .split_once('.')
+                    .map(|(_, d)| d.len().min(10))
+                    .unwrap_or(0);
+                let format = match decimals {
+                    0 => xw::Format::new(),
+                    d => xw::Format::new().set_num_format(format!("0.{}", "0".repeat(d))),
+                };
+                ws.write_number_with_format(r as u32, 1, n, &format.set_align(xw::FormatAlign::Left))?
+            }
             _ => ws.write_string(r as u32, 1, clip(value))?,
         };
     }
@@ -1244,10 +1375,21 @@ fn write_summary(
         ws.write_string(row, 0, l.no_findings)?;
         row += 1;
     }
-    if !report.notes.is_empty() {
+    let mut notes: Vec<String> = report.notes.clone();
+    if values_only > 0 {
+        notes.push(match lang {
+            Lang::Zh => {
+                format!("原文件中有 {values_only} 个公式无法原样转为 .xlsx 公式，已按计算结果保存为数值")
+            }
+            Lang::En => format!(
+                "{values_only} formulas could not be carried over to .xlsx and were saved as their values"
+            ),
+        });
+    }
+    if !notes.is_empty() {
         row += 1;
         ws.write_string_with_format(row, 0, l.notes, &label)?;
-        for note in &report.notes {
+        for note in &notes {
             ws.write_string(row, 1, clip(note))?;
             row += 1;
         }
@@ -1262,4 +1404,77 @@ fn write_summary(
         ws.set_column_width(c as u16, w)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xlsx_formulas_are_kept_as_written() {
+        let f = "'基础 数据'!D11+_xlfn.XLOOKUP(A1,B:B,C:C)";
+        assert_eq!(portable_formula(FileKind::Xlsx, f).as_deref(), Some(f));
+    }
+
+    #[test]
+    fn xls_formulas_only_when_plain() {
+        assert_eq!(
+            portable_formula(FileKind::Xls, "B6+B9+B10").as_deref(),
+            Some("B6+B9+B10")
+        );
+        assert_eq!(
+            portable_formula(FileKind::Xls, "ROUND(E4/D4*100,2)").as_deref(),
+            Some("ROUND(E4/D4*100,2)")
+        );
+        assert_eq!(
+            portable_formula(FileKind::Xls, "IF(A1>0,\"有（\"\"是\"\"）\",\"\")").as_deref(),
+            Some("IF(A1>0,\"有（\"\"是\"\"）\",\"\")")
+        );
+        for bad in [
+            "基础数据表!D11",
+            "[PtgNameX]",
+            "Unsupported ptg: 1a",
+            "SUM(A1",
+            "A1)",
+            "\"open",
+            "",
+        ] {
+            assert_eq!(portable_formula(FileKind::Xls, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ods_formulas_are_translated_when_same_sheet() {
+        let got = portable_formula(FileKind::Ods, "of:=[.B6]+SUM([.$B$7:.B8];1)");
+        assert_eq!(got.as_deref(), Some("B6+SUM($B$7:B8,1)"));
+        assert_eq!(
+            portable_formula(FileKind::Ods, "of:=\"a;[b]\"&[.A1]").as_deref(),
+            Some("\"a;[b]\"&A1")
+        );
+        for bad in [
+            "of:=[$Sheet2.A1]",
+            "of:=[.A1:.B2:.C3]",
+            "of:=[.A1",
+            "of:=ORG.OPENOFFICE.X([.A1])",
+            "A1",
+        ] {
+            assert_eq!(portable_formula(FileKind::Ods, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn sheet_names_are_made_valid_and_unique() {
+        assert!(is_valid_sheet_name("基础数据表"));
+        assert!(!is_valid_sheet_name("a/b"));
+        assert!(!is_valid_sheet_name("'x"));
+        assert!(!is_valid_sheet_name("History"));
+        assert_eq!(sanitize_sheet_name("a/b:c", 0), "a_b_c");
+        assert_eq!(sanitize_sheet_name("''", 2), "Sheet3");
+        let taken = vec!["sheet1".to_string(), "sheet1(2)".to_string()];
+        assert_eq!(unique_name("Sheet1", &taken), "Sheet1(3)");
+        assert_eq!(
+            unique_name(&"长".repeat(31), &["长".repeat(31)]).chars().count(),
+            31
+        );
+    }
 }

@@ -49,7 +49,7 @@ fn report(path: &Path, findings: Vec<Finding>) -> FileReport {
         department: Some("衡阳市生态环境局耒阳分局".to_string()),
         year: Some(2024),
         total_score: Some("94".to_string()),
-        recalculated_total_score: Some("94.95".to_string()),
+        recalculated_total_score: Some("94.50".to_string()),
         grade: Some("优".to_string()),
         findings,
         notes: vec!["G4 是公式，按缓存值检查".to_string()],
@@ -637,6 +637,7 @@ fn seed_summary_and_notes() {
     assert_eq!(at(3, 0), Data::String("总分（填报）".into()));
     assert!(same_data(&at(3, 1), &Data::Float(94.0)));
     assert_eq!(at(4, 0), Data::String("总分（重算）".into()));
+    assert!(same_data(&at(4, 1), &Data::Float(94.5)));
     assert_eq!(at(5, 1), Data::String("优".into()));
     // Counts by severity: 3 errors, 1 rounding, 2 missing, 3 warnings.
     let counts: Vec<(Data, Data)> = (1..=4).map(|c| (at(6, c), at(7, c))).collect();
@@ -650,6 +651,8 @@ fn seed_summary_and_notes() {
     for (c, (s, _)) in TINTS.iter().enumerate() {
         assert_eq!(fill_rgb(style.get(&(6, 1 + c as u32))), Some(tint(*s)));
     }
+    // "94.50" keeps its two decimals on screen.
+    assert_eq!(style[&(4, 1)].number_format.as_ref().unwrap().format_code, "0.00");
     // Cell column links to the flagged cell.
     let links = book.hyperlinks_by_sheet_name("校验结果").unwrap();
     assert_eq!(links.len(), 9);
@@ -1131,8 +1134,17 @@ fn xls_and_ods_inputs_get_widths_and_dates() {
         first: CellPos::new(0, 3),
         last: CellPos::new(0, 4),
     });
-    sheet.cells.get_mut(&CellPos::new(0, 1)).unwrap().formula = Some("SUM(1,2)".into());
+    // B1 a plain formula (in each kind's syntax), B2 one that refers to another sheet.
+    let b1 = CellPos::new(0, 1);
+    let b2 = CellPos::new(1, 1);
     for kind in [FileKind::Xls, FileKind::Ods] {
+        let mut sheet = sheet.clone();
+        let (plain, foreign) = match kind {
+            FileKind::Xls => ("SUM(1,2)", "Sheet2!A1"),
+            _ => ("of:=SUM(1;2)", "of:=[$Sheet2.A1]"),
+        };
+        sheet.cells.get_mut(&b1).unwrap().formula = Some(plain.into());
+        sheet.cells.get_mut(&b2).unwrap().formula = Some(foreign.into());
         let wb = Workbook {
             path: dir.path().join(if kind == FileKind::Xls {
                 "old.xls"
@@ -1163,7 +1175,18 @@ fn xls_and_ods_inputs_get_widths_and_dates() {
             values[&(0, 2)]
         );
         assert!(same_data(&values[&(0, 1)], &Data::Float(3157.85)));
-        assert_eq!(formulas(&mut book, "Sheet1")[&(0, 1)], "SUM(1,2)");
+        let f = formulas(&mut book, "Sheet1");
+        assert_eq!(f[&(0, 1)], "SUM(1,2)");
+        assert!(
+            !f.contains_key(&(1, 1)),
+            "a formula that cannot be carried over is kept as its value"
+        );
+        assert_eq!(values[&(1, 1)], Data::String("x".into()));
+        let summary = book.worksheet_range("校验结果").unwrap();
+        let said = summary
+            .used_cells()
+            .any(|(_, _, d)| matches!(d, Data::String(t) if t.contains("1 个公式无法原样转为")));
+        assert!(said, "the summary says so");
         assert!(matches!(
             values[&(2, 0)],
             Data::Error(calamine::CellErrorType::NA)
