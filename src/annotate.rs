@@ -522,7 +522,7 @@ fn copy_sheet(
             continue;
         }
         let style = sheet.cell(first).map(|c| c.style).unwrap_or(0);
-        let format = cx.formats.get(style, Mark::Plain, false);
+        let format = cx.formats.get(style, Mark::Plain, None);
         // Overlapping merges are broken input; keep the first and go on.
         let _ = ws.merge_range(first.row, first.col as u16, last.row, last.col as u16, "", format);
     }
@@ -574,9 +574,16 @@ fn write_geometry(ws: &mut xw::Worksheet, kind: FileKind, sheet: &Sheet) -> Resu
 /// Column widths from content for inputs that do not state them (xls, ods): the widest value
 /// in the column, CJK characters counting about 2, between the default 8.43 and 60.
 fn content_widths(sheet: &Sheet) -> BTreeMap<u32, f64> {
+    // A value merged across columns does not need a column of its own width.
+    let spanning: std::collections::HashSet<CellPos> = sheet
+        .merged
+        .iter()
+        .filter(|m| m.first.col != m.last.col)
+        .map(|m| m.first)
+        .collect();
     let mut widest: BTreeMap<u32, f64> = BTreeMap::new();
     for (&pos, cell) in &sheet.cells {
-        if pos.col >= 16_384 || sheet.merged_at(pos).is_some_and(|m| m.first.col != m.last.col) {
+        if pos.col >= 16_384 || spanning.contains(&pos) {
             continue;
         }
         let w = match &cell.value {
@@ -613,16 +620,27 @@ fn write_cell(
     let mark = flag.map(|f| f.mark(report)).unwrap_or(Mark::Plain);
     let style = cell.map(|c| c.style).unwrap_or(0);
     let value = cell.map(|c| &c.value).unwrap_or(&CellValue::Empty);
-    let date_fallback = matches!(value, CellValue::DateTime(_)) && !formats.has_number_format(style);
-    let format = formats.get(style, mark, date_fallback);
-
     let fix = flag
         .and_then(|f| f.fix)
         .and_then(|i| report.findings[i].replacement.as_ref());
+    // A number format where the style has none: dates need one to stay dates, and a rate typed
+    // as text ("99.54%") that is replaced by a ratio should still show as a percentage.
+    let fallback = match (fix, value) {
+        _ if formats.has_number_format(style) => None,
+        (None, CellValue::DateTime(_)) => Some(DATE_FORMAT),
+        (Some(Replacement::Number(_)), CellValue::Text(t)) if t.trim_end().ends_with(['%', '％']) => {
+            Some(PERCENT_FORMAT)
+        }
+        _ => None,
+    };
+    let format = formats.get(style, mark, fallback);
+
     match (fix, cell) {
         (Some(Replacement::Number(d)), _) => {
-            let n = d.to_string().parse::<f64>().unwrap_or(0.0);
-            ws.write_number_with_format(row, col, n, format)?;
+            match d.to_string().parse::<f64>() {
+                Ok(n) if n.is_finite() => ws.write_number_with_format(row, col, n, format)?,
+                _ => ws.write_string_with_format(row, col, d.to_string(), format)?,
+            };
         }
         (Some(Replacement::Text(s)), _) => {
             ws.write_string_with_format(row, col, clip(s), format)?;
@@ -902,11 +920,14 @@ fn note(text: &str) -> xw::Note {
 // ---------------------------------------------------------------------------------------------
 // Formats.
 
+const DATE_FORMAT: &str = "yyyy-mm-dd";
+const PERCENT_FORMAT: &str = "0.00%";
+
 /// rust_xlsxwriter formats built from the calamine style palette, by (style index, mark,
-/// whether a date format must be supplied).
+/// number format supplied where the style has none).
 struct Formats<'a> {
     styles: &'a [calamine::Style],
-    cache: HashMap<(usize, Mark, bool), xw::Format>,
+    cache: HashMap<(usize, Mark, Option<&'static str>), xw::Format>,
 }
 
 impl<'a> Formats<'a> {
@@ -924,12 +945,12 @@ impl<'a> Formats<'a> {
             .is_some_and(|f| !f.format_code.eq_ignore_ascii_case("general"))
     }
 
-    fn get(&mut self, style: usize, mark: Mark, date_fallback: bool) -> &xw::Format {
+    fn get(&mut self, style: usize, mark: Mark, fallback: Option<&'static str>) -> &xw::Format {
         let styles = self.styles;
-        self.cache.entry((style, mark, date_fallback)).or_insert_with(|| {
+        self.cache.entry((style, mark, fallback)).or_insert_with(|| {
             let mut format = styles.get(style).map(format_of_style).unwrap_or_default();
-            if date_fallback {
-                format = format.set_num_format("yyyy-mm-dd");
+            if let Some(code) = fallback {
+                format = format.set_num_format(code);
             }
             match mark {
                 Mark::Plain => format,

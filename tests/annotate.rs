@@ -1246,3 +1246,53 @@ fn geometry_of_fixtures_and_garbage() {
     }
     assert!(geometry::read_xlsx_geometry(b"not a zip").is_empty());
 }
+
+#[test]
+fn replacements_of_text_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = sheet_of(
+        "绩效自评表",
+        &[
+            ("G4", CellValue::Text("99.54%".into())),
+            ("H4", CellValue::Text("１０．００".into())),
+            ("I4", CellValue::Text("无".into())),
+        ],
+    );
+    let wb = Workbook {
+        path: dir.path().join("typed.xls"),
+        kind: FileKind::Xls,
+        sheets: vec![sheet],
+        styles: vec![calamine::Style::default()],
+    };
+    let mut rate = finding("绩效自评表", "G4", Severity::Rounding, "99.54%", Some("99.55%"));
+    rate.replacement = Some(Replacement::Number(Decimal::from_str("0.9955").unwrap()));
+    let mut score = finding("绩效自评表", "H4", Severity::Error, "１０．００", Some("9.95"));
+    score.replacement = Some(Replacement::Number(Decimal::from_str("9.95").unwrap()));
+    let mut reason = finding("绩效自评表", "I4", Severity::Missing, "无", Some("见说明"));
+    reason.replacement = Some(Replacement::Text("见说明".into()));
+    let out = annotate::write_corrected(
+        &wb,
+        &report(&wb.path, vec![rate, score, reason]),
+        &opts(dir.path()),
+    )
+    .unwrap();
+    let mut book = open(&out);
+    let values = cells(&mut book, "绩效自评表");
+    assert!(same_data(&values[&(3, 6)], &Data::Float(0.9955)));
+    assert!(same_data(&values[&(3, 7)], &Data::Float(9.95)));
+    assert_eq!(values[&(3, 8)], Data::String("见说明".into()));
+    let style = styles(&mut book, "绩效自评表");
+    // A rate typed as text, replaced by its ratio, still shows as a percentage.
+    assert_eq!(
+        style[&(3, 6)].number_format.as_ref().unwrap().format_code,
+        "0.00%"
+    );
+    let general = |s: &calamine::Style| {
+        s.number_format
+            .as_ref()
+            .is_none_or(|f| f.format_code == "General")
+    };
+    assert!(general(&style[&(3, 7)]));
+    let notes = notes(&out);
+    assert!(notes["绩效自评表"][&CellPos::new(3, 6)].starts_with("已更正：原值 99.54% → 99.55%"));
+}
