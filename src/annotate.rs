@@ -313,7 +313,8 @@ impl Flag {
     }
 }
 
-/// Findings grouped by sheet index and cell.
+/// Findings grouped by sheet index and the cell that shows them: a cell hidden inside a merged
+/// range is shown by the range's top-left cell, so that one gets the fill and the note.
 fn plan(wb: &Workbook, report: &FileReport, mode: Mode) -> HashMap<usize, BTreeMap<CellPos, Flag>> {
     let mut out: HashMap<usize, BTreeMap<CellPos, Flag>> = HashMap::new();
     for (i, f) in report.findings.iter().enumerate() {
@@ -323,9 +324,10 @@ fn plan(wb: &Workbook, report: &FileReport, mode: Mode) -> HashMap<usize, BTreeM
         if !in_limits(f.cell) {
             continue;
         }
+        let shown = wb.sheets[sheet].merged_at(f.cell).map_or(f.cell, |m| m.first);
         out.entry(sheet)
             .or_default()
-            .entry(f.cell)
+            .entry(shown)
             .or_insert_with(|| Flag {
                 findings: Vec::new(),
                 fix: None,
@@ -334,14 +336,15 @@ fn plan(wb: &Workbook, report: &FileReport, mode: Mode) -> HashMap<usize, BTreeM
             .push(i);
     }
     for flags in out.values_mut() {
-        for flag in flags.values_mut() {
+        for (pos, flag) in flags.iter_mut() {
             flag.findings.sort_by_key(|&i| report.findings[i].severity);
+            // A replacement is written only into the cell it is for, never into a merged range's
+            // top-left cell on behalf of a hidden one.
             if mode == Mode::Corrected {
-                flag.fix = flag
-                    .findings
-                    .iter()
-                    .copied()
-                    .find(|&i| report.findings[i].replacement.is_some());
+                flag.fix = flag.findings.iter().copied().find(|&i| {
+                    let f = &report.findings[i];
+                    f.replacement.is_some() && f.cell == *pos
+                });
             }
         }
     }
@@ -1392,6 +1395,7 @@ fn write_summary(
         last_col,
     )?;
     ws.set_freeze_panes(TABLE_HEADER_ROW + 1, 0)?;
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     if report.findings.is_empty() {
         ws.write_string(row, 0, l.no_findings)?;
         row += 1;

@@ -1296,3 +1296,35 @@ fn replacements_of_text_cells() {
     let notes = notes(&out);
     assert!(notes["绩效自评表"][&CellPos::new(3, 6)].starts_with("已更正：原值 99.54% → 99.55%"));
 }
+
+#[test]
+fn a_cell_hidden_in_a_merge_is_shown_on_its_top_left() {
+    let input = fixtures_dir().join("seed-leiyang-2024.xlsx");
+    let wb = load(&input);
+    // 基础数据表 B23:E23 is merged; D23 is hidden under B23.
+    assert!(wb
+        .sheet("基础数据表")
+        .unwrap()
+        .merged_at(CellPos::parse_a1("D23").unwrap())
+        .is_some());
+    let mut hidden = finding("基础数据表", "D23", Severity::Missing, "", Some("1"));
+    hidden.replacement = Some(Replacement::Number(Decimal::ONE));
+    let dir = tempfile::tempdir().unwrap();
+    let rep = report(&input, vec![hidden]);
+    let out = annotate::write_corrected(&wb, &rep, &opts(dir.path())).unwrap();
+    let b23 = CellPos::parse_a1("B23").unwrap();
+    let notes = notes(&out);
+    assert_eq!(notes["基础数据表"].keys().collect::<Vec<_>>(), [&b23]);
+    assert!(notes["基础数据表"][&b23].contains("【缺失】"));
+    let mut book = open(&out);
+    assert_eq!(
+        fill_rgb(styles(&mut book, "基础数据表").get(&(b23.row, b23.col))),
+        Some(tint(Severity::Missing))
+    );
+    // Nothing is written on the hidden cell's behalf: the top-left keeps its text.
+    let before = cells(&mut open(&input), "基础数据表")[&(b23.row, b23.col)].clone();
+    assert_eq!(cells(&mut book, "基础数据表")[&(b23.row, b23.col)], before);
+    let (_, rows) = summary_rows(&out);
+    assert_eq!(rows[0]["单元格"], "D23");
+    assert_eq!(rows[0]["处理"], "待人工处理");
+}
