@@ -41,6 +41,9 @@ pub struct SheetGeometry {
     pub col_widths: BTreeMap<u32, f64>,
     /// Zero-based row → height in points. A hidden row has height 0.
     pub row_heights: BTreeMap<u32, f64>,
+    /// `<sheetFormatPr defaultColWidth>` in the same units as `col_widths`: the width of every
+    /// column the file does not list.
+    pub default_col_width: Option<f64>,
 }
 
 /// Reads the column widths and row heights of every worksheet of an xlsx package, keyed by sheet
@@ -63,17 +66,28 @@ pub fn read_xlsx_geometry(bytes: &[u8]) -> HashMap<String, SheetGeometry> {
 }
 
 /// Fills `Sheet::col_widths` and `Sheet::row_heights` of an xlsx workbook from the package bytes
-/// it was read from (the reader calls this after calamine has read the cells). Sheets the
-/// package states nothing for are left as they are; other kinds of workbook are not touched.
+/// it was read from (the reader calls this after calamine has read the cells). A sheet default
+/// column width is spelled out for every column up to the last one in use. Sheets the package
+/// states nothing for are left as they are; other kinds of workbook are not touched.
 pub fn fill_geometry(wb: &mut Workbook, bytes: &[u8]) {
     if wb.kind != FileKind::Xlsx {
         return;
     }
     let mut geometry = read_xlsx_geometry(bytes);
     for sheet in &mut wb.sheets {
-        if let Some(g) = geometry.remove(&sheet.name) {
-            sheet.col_widths = g.col_widths;
-            sheet.row_heights = g.row_heights;
+        let Some(g) = geometry.remove(&sheet.name) else {
+            continue;
+        };
+        sheet.col_widths = g.col_widths;
+        sheet.row_heights = g.row_heights;
+        if let Some(default) = g.default_col_width {
+            let last_cell = sheet.cells.keys().map(|p| p.col).max();
+            let last_merge = sheet.merged.iter().map(|m| m.last.col).max();
+            if let Some(last) = last_cell.max(last_merge) {
+                for col in 0..=last.min(MAX_COL_INDEX - 1) {
+                    sheet.col_widths.entry(col).or_insert(default);
+                }
+            }
         }
     }
 }
@@ -281,6 +295,10 @@ fn read_sheet_geometry<R: Read + Seek>(zip: &mut ZipArchive<R>, part: &str) -> O
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "sheetFormatPr" => {
+                    geometry.default_col_width =
+                        parse_f64(attr(&e, "defaultColWidth")).map(ui_width_from_file_width);
+                }
                 "col" => {
                     let (Some(min), Some(max)) = (parse_u32(attr(&e, "min")), parse_u32(attr(&e, "max")))
                     else {

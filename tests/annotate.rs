@@ -1328,3 +1328,69 @@ fn a_cell_hidden_in_a_merge_is_shown_on_its_top_left() {
     assert_eq!(rows[0]["单元格"], "D23");
     assert_eq!(rows[0]["处理"], "待人工处理");
 }
+
+/// A copy of an xlsx package with one part's text edited.
+fn edit_part(bytes: &[u8], part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        if name == part {
+            data = edit(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn geometry_defaults_hidden_and_odd_entries() {
+    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    let edited = edit_part(&bytes, "xl/worksheets/sheet2.xml", |xml| {
+        let start = xml.find("<cols>").unwrap();
+        let end = xml.find("</cols>").unwrap() + "</cols>".len();
+        let cols = r#"<cols><col min="1" max="1" width="12.7109375" customWidth="1"/><col min="3" max="3" hidden="1"/><col min="0" max="2"/><col min="x" max="2" width="9"/><col min="20" max="99999" width="5.7109375"/></cols>"#;
+        format!("{}{}{}", &xml[..start], cols, &xml[end..])
+            .replace(
+                r#"<sheetFormatPr defaultRowHeight="15"/>"#,
+                r#"<sheetFormatPr defaultRowHeight="15" defaultColWidth="15.7109375"/>"#,
+            )
+            .replacen(r#"<row r="2""#, r#"<row r="2" ht="30" customHeight="1""#, 1)
+            .replacen(r#"<row r="3""#, r#"<row r="3" hidden="1""#, 1)
+            .replacen(r#"<row r="4""#, r#"<row ht="-4" r="4""#, 1)
+    });
+    let geo = geometry::read_xlsx_geometry(&edited);
+    let g = &geo["绩效自评表"];
+    assert!((g.col_widths[&0] - 12.0).abs() < 0.01);
+    assert_eq!(g.col_widths[&2], 0.0);
+    assert!(!g.col_widths.contains_key(&1));
+    assert!((g.col_widths[&19] - 5.0).abs() < 0.01);
+    assert_eq!(g.col_widths.keys().max(), Some(&16383));
+    assert!((g.default_col_width.unwrap() - 15.0).abs() < 0.01);
+    assert_eq!(g.row_heights.get(&1), Some(&30.0));
+    assert_eq!(g.row_heights.get(&2), Some(&0.0));
+    assert!(!g.row_heights.contains_key(&3), "a negative height is ignored");
+    // The other sheet is as the file states it.
+    assert!((geo["基础数据表"].col_widths[&0] - 34.0).abs() < 0.01);
+
+    // Filled into the model, the default covers the unlisted columns in use, and the copy
+    // shows them at that width.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("edited.xlsx");
+    std::fs::write(&input, &edited).unwrap();
+    let wb = load(&input);
+    let sheet = wb.sheet("绩效自评表").unwrap();
+    assert!((sheet.col_widths[&1] - 15.0).abs() < 0.01);
+    let out = annotate::write_annotated(&wb, &report(&input, Vec::new()), &opts(dir.path())).unwrap();
+    let back = geometry::read_xlsx_geometry(&std::fs::read(out).unwrap());
+    let widths = &back["绩效自评表"].col_widths;
+    assert!((widths[&1] - 15.0).abs() < 0.01);
+    assert_eq!(widths[&2], 0.0);
+    assert_eq!(back["绩效自评表"].row_heights.get(&1), Some(&30.0));
+}
