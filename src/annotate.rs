@@ -527,7 +527,22 @@ fn copy_sheet(
         let style = sheet.cell(first).map(|c| c.style).unwrap_or(0);
         let format = cx.formats.get(style, Mark::Plain, None);
         // Overlapping merges are broken input; keep the first and go on.
-        let _ = ws.merge_range(first.row, first.col as u16, last.row, last.col as u16, "", format);
+        if ws
+            .merge_range(first.row, first.col as u16, last.row, last.col as u16, "", format)
+            .is_err()
+        {
+            continue;
+        }
+        // merge_range gave every cell the top-left's format; the ones the input left unstyled
+        // go back to the default, since Excel draws a merged cell's edges from each cell.
+        let default = cx.formats.get(0, Mark::Plain, None);
+        for row in first.row..=last.row {
+            for col in first.col..=last.col {
+                if !sheet.cells.contains_key(&CellPos::new(row, col)) {
+                    ws.write_blank(row, col as u16, default)?;
+                }
+            }
+        }
     }
 
     for (&pos, cell) in &sheet.cells {

@@ -1394,3 +1394,27 @@ fn geometry_defaults_hidden_and_odd_entries() {
     assert_eq!(widths[&2], 0.0);
     assert_eq!(back["绩效自评表"].row_heights.get(&1), Some(&30.0));
 }
+
+#[test]
+fn unstyled_cells_of_a_merge_keep_the_default_format() {
+    let input = fixtures_dir().join("seed-leiyang-2024.xlsx");
+    let mut wb = load(&input);
+    let sheet = wb.sheets.iter_mut().find(|s| s.name == "基础数据表").unwrap();
+    // A1:E1 is merged; pretend only A1 was styled.
+    for col in 1..=4 {
+        sheet.cells.remove(&CellPos::new(0, col));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = annotate::write_annotated(&wb, &report(&input, Vec::new()), &opts(dir.path())).unwrap();
+    let mut book = open(&out);
+    assert!(merges(&mut book, "基础数据表").contains(&((0, 0), (0, 4))));
+    let style = styles(&mut book, "基础数据表");
+    let wraps = |pos: (u32, u32)| {
+        style
+            .get(&pos)
+            .and_then(|s| s.alignment.as_ref())
+            .is_some_and(|a| a.wrap_text)
+    };
+    assert!(wraps((0, 0)));
+    assert!(!wraps((0, 1)) && !wraps((0, 4)));
+}
