@@ -13,6 +13,7 @@ pub mod cli;
 pub mod expr;
 pub mod extract;
 pub mod findings;
+pub mod geometry;
 pub mod indicators;
 pub mod locate;
 pub mod pipeline;

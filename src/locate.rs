@@ -328,11 +328,19 @@ fn locate_spending(
         .collect();
     let budget = headers.iter().find(|(_, t)| {
         match_len(t, &block.budget_labels).is_some()
-            || block.budget_labels.iter().any(|l| t.contains(&norm_label(l).as_str()))
+            || block
+                .budget_labels
+                .iter()
+                .any(|l| t.contains(norm_label(l).as_str()))
     });
     let finals: Vec<&(CellPos, &str)> = headers
         .iter()
-        .filter(|(_, t)| block.final_labels.iter().any(|l| t.contains(&norm_label(l).as_str())))
+        .filter(|(_, t)| {
+            block
+                .final_labels
+                .iter()
+                .any(|l| t.contains(norm_label(l).as_str()))
+        })
         .collect();
     let mut columns: Vec<(&str, &str, u32)> = Vec::new();
     let header_text = |p: CellPos| ix.sheet.text(p).unwrap_or("").trim().to_string();

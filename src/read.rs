@@ -64,7 +64,7 @@ fn worksheet_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -
 
 /// xlsx: streamed cell by cell, so memory follows the cells, not the sheet's bounding box.
 fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(parse_err)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.as_slice())).map_err(parse_err)?;
     let mut sheets = Vec::new();
     let mut styles = Vec::new();
     let mut total = 0usize;
@@ -120,12 +120,15 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
             .collect();
         sheets.push(sheet);
     }
-    Ok(Workbook {
+    drop(book);
+    let mut wb = Workbook {
         path: path.to_path_buf(),
         kind: FileKind::Xlsx,
         sheets,
         styles,
-    })
+    };
+    crate::geometry::fill_geometry(&mut wb, &bytes);
+    Ok(wb)
 }
 
 /// xls and ods: calamine reads these into dense ranges; they are small binary formats.

@@ -1,0 +1,404 @@
+//! Column widths and row heights of an xlsx file.
+//!
+//! calamine reads values, formulas, styles and merged ranges but not the sheet geometry, so
+//! this module reads `<cols><col min max width>` and `<row r ht>` straight from the package:
+//! `_rels/.rels` → the workbook part → its rels → each sheet's XML part.
+//!
+//! Everything here is defensive: parts are read with size limits, counts are bounded, and any
+//! error yields an empty (or partial) result instead of a panic or a failure; geometry is
+//! cosmetic, never worth refusing a file over.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufReader, Cursor, Read, Seek};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+use zip::ZipArchive;
+
+use crate::workbook::{FileKind, Workbook};
+
+/// Largest workbook/rels part read (uncompressed bytes).
+const MAX_SMALL_PART: u64 = 8 * 1024 * 1024;
+/// Largest worksheet part streamed (uncompressed bytes).
+const MAX_SHEET_PART: u64 = 512 * 1024 * 1024;
+/// At most this many sheets are looked at.
+const MAX_SHEETS: usize = 1024;
+/// At most this many explicit row heights are kept per sheet.
+const MAX_ROWS: usize = 200_000;
+/// Excel's limits.
+const MAX_ROW_INDEX: u32 = 1_048_576;
+const MAX_COL_INDEX: u32 = 16_384;
+/// Width in pixels of the widest digit of the default font (Calibri 11), and the cell padding.
+const DIGIT_PX: f64 = 7.0;
+const PADDING_PX: f64 = 5.0;
+
+/// The geometry one worksheet states.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetGeometry {
+    /// Zero-based column → width in Excel character units as the Excel UI shows it (8.43 is the
+    /// default), i.e. the file's `width` attribute with the cell padding taken off.
+    /// A hidden column has width 0.
+    pub col_widths: BTreeMap<u32, f64>,
+    /// Zero-based row → height in points. A hidden row has height 0.
+    pub row_heights: BTreeMap<u32, f64>,
+    /// `<sheetFormatPr defaultColWidth>` in the same units as `col_widths`: the width of every
+    /// column the file does not list.
+    pub default_col_width: Option<f64>,
+}
+
+/// Reads the column widths and row heights of every worksheet of an xlsx package, keyed by sheet
+/// name. Returns an empty map when the bytes are not a readable xlsx package; a sheet whose part
+/// cannot be read is left out.
+pub fn read_xlsx_geometry(bytes: &[u8]) -> HashMap<String, SheetGeometry> {
+    let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
+        return HashMap::new();
+    };
+    let mut out = HashMap::new();
+    for (name, part) in sheet_parts(&mut zip).into_iter().take(MAX_SHEETS) {
+        if out.contains_key(&name) {
+            continue;
+        }
+        if let Some(geometry) = read_sheet_geometry(&mut zip, &part) {
+            out.insert(name, geometry);
+        }
+    }
+    out
+}
+
+/// Fills `Sheet::col_widths` and `Sheet::row_heights` of an xlsx workbook from the package bytes
+/// it was read from (the reader calls this after calamine has read the cells). A sheet default
+/// column width is spelled out for every column up to the last one in use. Sheets the package
+/// states nothing for are left as they are; other kinds of workbook are not touched.
+pub fn fill_geometry(wb: &mut Workbook, bytes: &[u8]) {
+    if wb.kind != FileKind::Xlsx {
+        return;
+    }
+    let mut geometry = read_xlsx_geometry(bytes);
+    for sheet in &mut wb.sheets {
+        let Some(g) = geometry.remove(&sheet.name) else {
+            continue;
+        };
+        sheet.col_widths = g.col_widths;
+        sheet.row_heights = g.row_heights;
+        if let Some(default) = g.default_col_width {
+            let last_cell = sheet.cells.keys().map(|p| p.col).max();
+            let last_merge = sheet.merged.iter().map(|m| m.last.col).max();
+            if let Some(last) = last_cell.max(last_merge) {
+                for col in 0..=last.min(MAX_COL_INDEX - 1) {
+                    sheet.col_widths.entry(col).or_insert(default);
+                }
+            }
+        }
+    }
+}
+
+/// Converts a file's `<col width>` (characters of the widest digit, padding included) into the
+/// character width the Excel UI shows, which is what `rust_xlsxwriter::Worksheet::set_column_width`
+/// takes. Round-trips through rust_xlsxwriter to the same pixel width.
+pub fn ui_width_from_file_width(file_width: f64) -> f64 {
+    if !file_width.is_finite() || file_width <= 0.0 {
+        return 0.0;
+    }
+    let pixels = (file_width.min(255.0) * DIGIT_PX).round();
+    if pixels < DIGIT_PX + PADDING_PX {
+        pixels / (DIGIT_PX + PADDING_PX)
+    } else {
+        (pixels - PADDING_PX) / DIGIT_PX
+    }
+}
+
+/// Display width of text in Excel character units: CJK and other wide characters count about 2.
+pub fn text_width(text: &str) -> f64 {
+    text.lines()
+        .map(|line| line.chars().map(char_width).sum::<f64>())
+        .fold(0.0, f64::max)
+}
+
+fn char_width(c: char) -> f64 {
+    let cp = c as u32;
+    let wide = matches!(cp,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD);
+    if wide {
+        2.0
+    } else {
+        1.0
+    }
+}
+
+/// (sheet name, zip part path) in workbook order.
+fn sheet_parts<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Vec<(String, String)> {
+    let workbook_part = read_small(zip, "_rels/.rels")
+        .and_then(|xml| {
+            relationships(&xml)
+                .into_iter()
+                .find(|(_, typ, _)| typ.ends_with("/officeDocument"))
+                .map(|(_, _, target)| resolve("", &target))
+        })
+        .unwrap_or_else(|| "xl/workbook.xml".to_string());
+    let Some(workbook_xml) = read_small(zip, &workbook_part) else {
+        return Vec::new();
+    };
+    let (dir, file) = match workbook_part.rfind('/') {
+        Some(i) => (&workbook_part[..i], &workbook_part[i + 1..]),
+        None => ("", workbook_part.as_str()),
+    };
+    let rels_part = if dir.is_empty() {
+        format!("_rels/{file}.rels")
+    } else {
+        format!("{dir}/_rels/{file}.rels")
+    };
+    let rels: HashMap<String, String> = read_small(zip, &rels_part)
+        .map(|xml| {
+            relationships(&xml)
+                .into_iter()
+                .filter(|(_, typ, _)| typ.ends_with("/worksheet"))
+                .map(|(id, _, target)| (id, resolve(dir, &target)))
+                .collect()
+        })
+        .unwrap_or_default();
+    sheets_of_workbook(&workbook_xml)
+        .into_iter()
+        .filter_map(|(name, rid)| rels.get(&rid).map(|part| (name, part.clone())))
+        .collect()
+}
+
+/// Reads a small part whole, or None when it is missing, too large or unreadable.
+fn read_small<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
+    let file = zip.by_name(name).ok()?;
+    let mut out = Vec::new();
+    file.take(MAX_SMALL_PART + 1).read_to_end(&mut out).ok()?;
+    if out.len() as u64 > MAX_SMALL_PART {
+        return None;
+    }
+    Some(out)
+}
+
+/// Resolves a relationship target against the folder of the part that owns the rels.
+fn resolve(base_dir: &str, target: &str) -> String {
+    let target = target.replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    let joined;
+    let path = if let Some(abs) = target.strip_prefix('/') {
+        abs
+    } else {
+        joined = if base_dir.is_empty() {
+            target.clone()
+        } else {
+            format!("{base_dir}/{target}")
+        };
+        joined.as_str()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// (Id, Type, Target) of every `<Relationship>`.
+fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                if let (Some(id), Some(typ), Some(target)) =
+                    (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
+                {
+                    out.push((id, typ, target));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+        if out.len() > 100_000 {
+            break;
+        }
+    }
+    out
+}
+
+/// (name, r:id) of every `<sheet>` in workbook.xml.
+fn sheets_of_workbook(xml: &[u8]) -> Vec<(String, String)> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
+                    out.push((name, id));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+        if out.len() > MAX_SHEETS {
+            break;
+        }
+    }
+    out
+}
+
+fn parse_f64(text: Option<String>) -> Option<f64> {
+    text.and_then(|t| t.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+fn parse_u32(text: Option<String>) -> Option<u32> {
+    text.and_then(|t| t.trim().parse::<u32>().ok())
+}
+
+fn is_true(text: Option<String>) -> bool {
+    matches!(text.as_deref().map(str::trim), Some("1" | "true"))
+}
+
+/// Streams one worksheet part; stops at `</sheetData>` or on the first XML error, keeping what
+/// was read up to there.
+fn read_sheet_geometry<R: Read + Seek>(
+    zip: &mut ZipArchive<R>,
+    part: &str,
+) -> Option<SheetGeometry> {
+    let file = zip.by_name(part).ok()?;
+    let mut reader = Reader::from_reader(BufReader::new(file.take(MAX_SHEET_PART)));
+    let mut buf = Vec::new();
+    let mut geometry = SheetGeometry::default();
+    // Rows without `r` follow the previous one.
+    let mut next_row: u32 = 0;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "sheetFormatPr" => {
+                    geometry.default_col_width =
+                        parse_f64(attr(&e, "defaultColWidth")).map(ui_width_from_file_width);
+                }
+                "col" => {
+                    let (Some(min), Some(max)) =
+                        (parse_u32(attr(&e, "min")), parse_u32(attr(&e, "max")))
+                    else {
+                        buf.clear();
+                        continue;
+                    };
+                    let hidden = is_true(attr(&e, "hidden"));
+                    let width = parse_f64(attr(&e, "width"));
+                    let ui = if hidden {
+                        Some(0.0)
+                    } else {
+                        width.map(ui_width_from_file_width)
+                    };
+                    if let Some(ui) = ui {
+                        let first = min.max(1);
+                        let last = max.min(MAX_COL_INDEX);
+                        for col in first..=last {
+                            geometry.col_widths.insert(col - 1, ui);
+                        }
+                    }
+                }
+                "row" => {
+                    let row = match parse_u32(attr(&e, "r")) {
+                        Some(r) if (1..=MAX_ROW_INDEX).contains(&r) => r - 1,
+                        Some(_) => {
+                            buf.clear();
+                            continue;
+                        }
+                        None => next_row,
+                    };
+                    next_row = row.saturating_add(1);
+                    let hidden = is_true(attr(&e, "hidden"));
+                    let height = if hidden {
+                        Some(0.0)
+                    } else {
+                        parse_f64(attr(&e, "ht"))
+                    };
+                    if let Some(h) = height {
+                        if geometry.row_heights.len() < MAX_ROWS && row < MAX_ROW_INDEX {
+                            geometry.row_heights.insert(row, h.min(409.0));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == "sheetData" => break,
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Some(geometry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_round_trip_through_pixels() {
+        // Excel's default 8.43 is stored as 9.140625.
+        assert!((ui_width_from_file_width(9.140625) - 59.0 / 7.0).abs() < 1e-9);
+        assert_eq!(ui_width_from_file_width(0.0), 0.0);
+        assert_eq!(ui_width_from_file_width(f64::NAN), 0.0);
+        assert!(ui_width_from_file_width(1e300) <= 255.0);
+    }
+
+    #[test]
+    fn resolves_relationship_targets() {
+        assert_eq!(
+            resolve("xl", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl", "/xl/worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl", "../xl/./worksheets/s.xml"),
+            "xl/worksheets/s.xml"
+        );
+        assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
+        assert_eq!(resolve("xl", "../../../../x"), "x");
+    }
+
+    #[test]
+    fn garbage_gives_nothing() {
+        assert!(read_xlsx_geometry(b"").is_empty());
+        assert!(read_xlsx_geometry(b"PK\x03\x04 not really a zip").is_empty());
+        assert!(read_xlsx_geometry(&[0u8; 4096]).is_empty());
+    }
+
+    #[test]
+    fn cjk_counts_double() {
+        assert_eq!(text_width("abc"), 3.0);
+        assert_eq!(text_width("基础数据"), 8.0);
+        assert_eq!(text_width("ab\n基础数据表"), 10.0);
+    }
+}
