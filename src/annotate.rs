@@ -1310,6 +1310,9 @@ const EN: Labels = Labels {
 const TABLE_HEADER_ROW: u32 = 9;
 
 #[allow(clippy::too_many_arguments)]
+/// Width of the summary's 说明 column, in characters.
+const MESSAGE_WIDTH: f64 = 70.0;
+
 fn write_summary(
     ws: &mut xw::Worksheet,
     wb: &Workbook,
@@ -1477,6 +1480,11 @@ fn write_summary(
             c += 1;
         }
         ws.write_string_with_format(row, c, clip(&f.message), &wrap)?;
+        // Wrapped text needs its row tall enough; not every reader sizes rows itself.
+        let lines = (crate::geometry::text_width(&f.message) / MESSAGE_WIDTH)
+            .ceil()
+            .max(1.0);
+        ws.set_row_height(row, (lines * 15.0).min(409.0))?;
         row += 1;
     }
     ws.autofilter(
@@ -1517,7 +1525,7 @@ fn write_summary(
     if mode == Mode::Corrected {
         widths.push(12.0);
     }
-    widths.push(70.0);
+    widths.push(MESSAGE_WIDTH);
     for (c, w) in widths.into_iter().enumerate() {
         ws.set_column_width(c as u16, w)?;
     }
