@@ -1510,3 +1510,43 @@ fn unstyled_cells_of_a_merge_keep_the_default_format() {
     assert!(wraps((0, 0)));
     assert!(!wraps((0, 1)) && !wraps((0, 4)));
 }
+
+/// The corrected seed, checked again, has nothing left but judgement calls.
+#[test]
+fn corrected_seed_checks_clean_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_jixiao");
+    let seed = fixtures_dir().join("seed-leiyang-2024.xlsx");
+    let first = std::process::Command::new(bin)
+        .args(["check", "--fix", "--format", "json", "-o"])
+        .arg(dir.path())
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let corrected = report["files"][0]["corrected"]
+        .as_str()
+        .expect("corrected path");
+    let again = std::process::Command::new(bin)
+        .args(["check", "--no-write", "--format", "json", corrected])
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let findings = report["files"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().all(|f| f["severity"] == "warning"),
+        "{findings:#?}"
+    );
+}
