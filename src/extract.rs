@@ -34,6 +34,18 @@ pub struct Figures {
 }
 
 impl Figures {
+    fn mark_unreadable(
+        &mut self,
+        sheet: &Sheet,
+        field: &FieldCell,
+        key: &str,
+        found: String,
+        why: &str,
+    ) {
+        self.findings.push(unreadable(sheet, field, found, why));
+        self.unreadable.push(key.to_string());
+    }
+
     pub fn number(&self, key: &str) -> Option<Decimal> {
         self.by_key
             .get(key)
@@ -68,13 +80,9 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
                     value = CellValue::Number(f64::try_from(v).unwrap_or(f64::NAN));
                 }
                 None => {
-                    figures.findings.push(unreadable(
-                        sheet,
-                        field,
-                        format!("={f}"),
-                        "公式没有保存计算结果，且无法计算；请在 Excel/WPS 中打开、重新计算并保存",
-                    ));
-                    figures.unreadable.push(key.clone());
+                    let why =
+                        "公式没有保存计算结果，且无法计算；请在 Excel/WPS 中打开、重新计算并保存";
+                    figures.mark_unreadable(sheet, field, key, format!("={f}"), why);
                     continue;
                 }
             }
@@ -82,26 +90,15 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         let reading = read_cell(&value, format, field.kind);
         let shown = shown_text(&value, &reading, format);
         if let Reading::Text(text) = &reading {
-            figures.findings.push(unreadable(
-                sheet,
-                field,
-                text.clone(),
-                "无法识别为数值，未参与计算；请填写数字",
-            ));
-            figures.unreadable.push(key.clone());
+            let why = "无法识别为数值，未参与计算；请填写数字";
+            figures.mark_unreadable(sheet, field, key, text.clone(), why);
             continue;
         }
         if !matches!(
             reading,
             Reading::Blank | Reading::Quantity { cmp: None, .. }
         ) {
-            figures.findings.push(unreadable(
-                sheet,
-                field,
-                shown.clone(),
-                "此处应为数值，未参与计算",
-            ));
-            figures.unreadable.push(key.clone());
+            figures.mark_unreadable(sheet, field, key, shown, "此处应为数值，未参与计算");
             continue;
         }
         figures.by_key.insert(
