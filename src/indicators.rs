@@ -46,8 +46,8 @@ pub fn attainment(target: &Reading, actual: &Reading) -> Attainment {
                 return Attainment::Met;
             }
             let ratio = match cmp {
-                Comparison::Ge | Comparison::Gt if !t_val.is_zero() => Some(a_val / t_val),
-                Comparison::Le | Comparison::Lt if !a_val.is_zero() => Some(t_val / a_val),
+                Comparison::Ge | Comparison::Gt => a_val.checked_div(t_val),
+                Comparison::Le | Comparison::Lt => t_val.checked_div(a_val),
                 _ => None,
             };
             Attainment::Missed {
@@ -166,6 +166,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
         score_flagged = true;
     }
     let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
+    // Figures are at most 1e15 (value::MAX_MAGNITUDE), so products of a figure and a share fit.
     match attainment(&target, &actual) {
         Attainment::Met if !score_flagged && score < points => {
             out.push(finding(
@@ -176,7 +177,10 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
             ));
         }
         Attainment::Missed { ratio: Some(ratio) } if !score_flagged => {
-            let expected = (points * ratio).min(points);
+            let Some(expected) = points.checked_mul(ratio) else {
+                return out;
+            };
+            let expected = expected.min(points);
             let stored = crate::check::stored(expected, &score_format);
             if !crate::check::holds(score, expected, crate::expr::Cmp::Eq, &score_format) {
                 let severity = if off_by_one_unit(score, expected, &score_format) {

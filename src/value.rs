@@ -222,11 +222,20 @@ pub fn read_cell(value: &CellValue, format: Option<&str>, kind: Kind) -> Reading
     }
 }
 
+/// Largest magnitude read as a number; anything bigger is not a figure of these tables, and
+/// keeping to it means no rate or product of two figures can overflow decimal arithmetic.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+/// Most decimals kept from a typed or stored number.
+const MAX_READ_DECIMALS: u32 = 10;
+
 fn number_from_f64(f: f64) -> Option<Decimal> {
-    if !f.is_finite() || f.abs() > 1e15 {
+    if !f.is_finite() || f.abs() > MAX_MAGNITUDE {
         return None;
     }
-    Decimal::from_str(&format!("{f}")).ok()
+    let exact = Decimal::from_str(&format!("{f}"))
+        .or_else(|_| Decimal::try_from(f))
+        .ok()?;
+    Some(exact.round_dp(MAX_READ_DECIMALS))
 }
 
 /// Decides how a stored number is shown: percent or not, and its decimals.
@@ -403,6 +412,10 @@ fn parse_number(s: &str) -> Option<Num> {
     if plain.matches('.').count() > 1 || plain.ends_with('.') {
         return None;
     }
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    if whole.trim_start_matches('0').len() > 15 || fraction.len() > MAX_READ_DECIMALS as usize {
+        return None;
+    }
     let mut value = Decimal::from_str(&plain).ok()?;
     if negative {
         value = -value;
@@ -535,6 +548,14 @@ mod tests {
         assert!(matches!(read_text("31,57.85"), Reading::Text(_)));
         assert!(matches!(read_text("约3000"), Reading::Text(_)));
         assert!(matches!(read_text("见附表"), Reading::Text(_)));
+        assert!(matches!(
+            read_text("99999999999999999999"),
+            Reading::Text(_)
+        ));
+        assert!(matches!(
+            read_text("0.000000000000000000001"),
+            Reading::Text(_)
+        ));
     }
 
     #[test]
