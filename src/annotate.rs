@@ -1309,10 +1309,10 @@ const EN: Labels = Labels {
 /// Row (0-based) of the findings table's header.
 const TABLE_HEADER_ROW: u32 = 9;
 
-#[allow(clippy::too_many_arguments)]
 /// Width of the summary's 说明 column, in characters.
 const MESSAGE_WIDTH: f64 = 70.0;
 
+#[allow(clippy::too_many_arguments)]
 fn write_summary(
     ws: &mut xw::Worksheet,
     wb: &Workbook,
