@@ -351,7 +351,7 @@ fn zh_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let expected = rest
             .split_once("expected ")
-            .map(|(_, e)| e.replace('`', "").replace("one of ", ""))
+            .map(|(_, e)| list_zh(e))
             .unwrap_or_default();
         return format!("未知的键 {}（此处可用：{expected}）", quoted(message));
     }
@@ -361,7 +361,7 @@ fn zh_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let expected = rest
             .split_once("expected ")
-            .map(|(_, e)| e.replace('`', "").replace("one of ", ""))
+            .map(|(_, e)| list_zh(e))
             .unwrap_or_default();
         return format!("取值 {} 不可用（可用：{expected}）", quoted(message));
     }
@@ -372,6 +372,15 @@ fn zh_message(message: &str) -> String {
         return format!("元素个数不对：{message}");
     }
     format!("TOML 格式错误：{message}")
+}
+
+/// "one of `a`, `b` or `c`" → "a、b、c".
+fn list_zh(expected: &str) -> String {
+    expected
+        .replace('`', "")
+        .replace("one of ", "")
+        .replace(" or ", "、")
+        .replace(", ", "、")
 }
 
 /// Only the parts of a template whose place in the file an error needs.
@@ -840,5 +849,99 @@ mod tests {
             TemplateError::Syntax { line, .. } => assert!(line >= 3, "line {line}"),
             other => panic!("unexpected {other}"),
         }
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        let text = "a = 1\nb = 2\nc = [\n";
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 6), 2, "the first byte of line 2");
+        assert_eq!(line_of(text, text.len()), 4);
+    }
+
+    #[test]
+    fn built_in_families_are_distinct_and_each_has_a_blank_layout() {
+        let templates = Template::built_in();
+        let families: Vec<&str> = templates.iter().map(|t| t.family.as_str()).collect();
+        assert_eq!(
+            families,
+            ["hunan-2024", "hunan-2018", "hunan-2024-extended"]
+        );
+        for t in &templates {
+            assert!(!t.signature.is_empty(), "{}", t.family);
+            assert!(!t.blank.groups.is_empty(), "{}", t.family);
+            assert_eq!(t.blank.spending_headers.len(), 3, "{}", t.family);
+        }
+    }
+
+    #[test]
+    fn a_rule_reads_in_words_with_brackets_where_needed() {
+        let t = &Template::built_in()[0];
+        assert_eq!(
+            t.rule_in_words("sangong = vehicle + abroad + reception"),
+            "三公经费 = 公务用车购置和维护经费 + 出国经费 + 公务接待"
+        );
+        assert_eq!(
+            t.rule_in_words("staff.rate = (staff.actual - 1) / staff.authorized"),
+            "控制率 = (实际在职人数 − 1) ÷ 编制数"
+        );
+        assert_eq!(
+            t.rule_in_words("spending.project = project.final"),
+            "项目支出（自评表） = 项目支出（本年决算数）"
+        );
+    }
+
+    #[test]
+    fn printed_labels_lose_numbering_and_notes() {
+        let labels = vec!["x".to_string()];
+        assert_eq!(
+            plain_label(Some("3、本级专项资金（一个专项一行）"), &labels),
+            "本级专项资金"
+        );
+        assert_eq!(plain_label(Some("其中：办公经费"), &labels), "办公经费");
+        assert_eq!(plain_label(Some("项目支出："), &labels), "项目支出");
+        assert_eq!(plain_label(None, &labels), "x");
+    }
+
+    #[test]
+    fn parser_messages_in_chinese() {
+        assert_eq!(
+            zh_message("unknown field `rul`, expected one of `id`, `name`, `rule`"),
+            "未知的键 rul（此处可用：id、name、rule）"
+        );
+        assert_eq!(zh_message("missing field `family`"), "缺少必填的键 family");
+        assert!(
+            zh_message("unknown variant `fatal`, expected `error` or `warning`")
+                .contains("error、warning")
+        );
+    }
+
+    #[test]
+    fn unknown_fields_in_a_rule_are_refused_with_their_line() {
+        let good = BUILT_IN[0].1;
+        let text = format!(
+            "{good}\n[[checks]]\nid = \"Z9\"\nname = \"x\"\nrule = \"vehicle = vehicel\"\n"
+        );
+        match Template::parse("x.toml", &text).unwrap_err() {
+            TemplateError::Rule {
+                line, id, message, ..
+            } => {
+                assert_eq!(line, good.lines().count() + 5);
+                assert_eq!(id, "Z9");
+                assert!(message.contains("vehicel"), "{message}");
+            }
+            other => panic!("unexpected {other}"),
+        }
+        // Column suffixes, repeated rows and the indicator sums are known.
+        let text = format!("{good}\n[[checks]]\nid = \"Z9\"\nname = \"x\"\nrule = \"special.final + ind.score <= total.score\"\n");
+        assert!(Template::parse("x.toml", &text).is_ok());
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(
+            fill_placeholders("{dept}{year}年，{prev}年决算数", 2024, "某局"),
+            "某局2024年，2023年决算数"
+        );
     }
 }
