@@ -427,25 +427,219 @@ impl Template {
                 .unwrap_or(0)
         };
         let known = template.field_names();
+        let mut template = template;
+        let mut resolved = Vec::with_capacity(template.checks.len());
         for (i, check) in template.checks.iter().enumerate() {
-            let error = |message: String| TemplateError::Rule {
-                file: file.to_string(),
-                line: rule_line(i),
-                id: check.id.clone(),
-                message,
-            };
-            let rule = Rule::parse(&check.rule).map_err(error)?;
-            let mut names = rule.lhs.refs();
-            names.extend(rule.rhs.refs());
-            for name in names {
-                if !template.knows(&known, name) {
-                    return Err(error(format!(
-                        "没有名为 {name} 的字段（jixiao rules --fields 列出可用的字段名）"
-                    )));
+            let plain = Rule::parse(&check.rule).ok().filter(|rule| {
+                let mut names = rule.lhs.refs();
+                names.extend(rule.rhs.refs());
+                names.iter().all(|n| template.knows(&known, n))
+            });
+            // A rule over field names stays as written; one over labels is put in field names.
+            let rule =
+                match plain {
+                    Some(_) => check.rule.clone(),
+                    None => template.resolve_rule(&check.rule).map_err(|message| {
+                        TemplateError::Rule {
+                            file: file.to_string(),
+                            line: rule_line(i),
+                            id: check.id.clone(),
+                            message,
+                        }
+                    })?,
+                };
+            resolved.push(rule);
+        }
+        for (check, rule) in template.checks.iter_mut().zip(resolved) {
+            check.rule = rule;
+        }
+        Ok(template)
+    }
+
+    /// A rule written with labels (`三公经费 = 公务用车购置和维护经费 + 出国经费 + 公务接待`,
+    /// `项目支出（自评表） = 项目支出（本年决算数）`) in field names.
+    fn resolve_rule(&self, text: &str) -> Result<String, String> {
+        let folded: String = text
+            .chars()
+            .filter(|c| !matches!(c, '、' | '：'))
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '，' => ',',
+                '＋' => '+',
+                '－' | '−' => '-',
+                '＝' => '=',
+                '＊' => '*',
+                '／' => '/',
+                other => other,
+            })
+            .collect();
+        let rule = Rule::parse(&folded)?;
+        let lhs = self.resolve_expr(&rule.lhs)?;
+        let rhs = self.resolve_expr(&rule.rhs)?;
+        let cmp = match rule.cmp {
+            crate::expr::Cmp::Eq => "=",
+            crate::expr::Cmp::Ge => ">=",
+            crate::expr::Cmp::Le => "<=",
+        };
+        Ok(format!(
+            "{} {cmp} {}",
+            expr_text(&lhs, 0),
+            expr_text(&rhs, 0)
+        ))
+    }
+
+    fn resolve_expr(&self, expr: &Expr) -> Result<Expr, String> {
+        Ok(match expr {
+            Expr::Num(_) => expr.clone(),
+            Expr::Ref(name) => Expr::Ref(self.resolve_name(name, None)?),
+            Expr::Range(a, b) => return Err(format!("规则中不能用单元格区域 {a}:{b}")),
+            Expr::Neg(e) => Expr::Neg(Box::new(self.resolve_expr(e)?)),
+            Expr::Bin(op, a, b) => Expr::Bin(
+                *op,
+                Box::new(self.resolve_expr(a)?),
+                Box::new(self.resolve_expr(b)?),
+            ),
+            Expr::Call(name, args) => match function_name(name) {
+                Some(f) => Expr::Call(
+                    f.to_string(),
+                    args.iter()
+                        .map(|a| self.resolve_expr(a))
+                        .collect::<Result<_, _>>()?,
+                ),
+                // 标签（限定）: 三公经费（本年决算数）, 项目支出（自评表）.
+                None => match args.as_slice() {
+                    [Expr::Ref(q)] => Expr::Ref(self.resolve_name(name, Some(q))?),
+                    _ => return Err(format!("无法识别的函数或标签「{name}」")),
+                },
+            },
+        })
+    }
+
+    /// Names a label may stand for: (normalised label, field, block; the block of a
+    /// 经费控制情况 row is empty).
+    fn aliases(&self) -> Vec<(String, String, &'static str)> {
+        let mut out = Vec::new();
+        let blocks: [(&[FieldDef], &'static str); 4] = [
+            (&self.basic.staff.columns, "财政供养人员"),
+            (&self.basic.building.columns, "楼堂馆所"),
+            (&self.score.budget.columns, "年度预算"),
+            (&self.score.labelled.fields, "自评表"),
+        ];
+        for (defs, block) in blocks {
+            for d in defs {
+                let plain = plain_label(d.print.as_deref(), &d.labels);
+                let mut names: Vec<String> = d.labels.clone();
+                if block == "年度预算" && d.kind == Kind::Score {
+                    names.push(format!("执行率{plain}"));
+                }
+                names.push(plain);
+                for n in names {
+                    out.push((locate::norm(&n), d.field.clone(), block));
                 }
             }
         }
-        Ok(template)
+        for row in &self.basic.spending.rows {
+            let mut names = row.labels.clone();
+            names.push(plain_label(row.print.as_deref(), &row.labels));
+            for n in names {
+                out.push((locate::norm(&n), row.field.clone(), ""));
+            }
+        }
+        for (label, field) in [
+            ("各项指标分值合计", "ind.points"),
+            ("指标分值合计", "ind.points"),
+            ("各项指标得分合计", "ind.score"),
+            ("指标得分合计", "ind.score"),
+            ("总分", "total.score"),
+            ("总分值", "total.points"),
+            ("总分行的分值", "total.points"),
+        ] {
+            out.push((label.to_string(), field.to_string(), "总分"));
+        }
+        out
+    }
+
+    /// A field name, or a label with an optional qualifier (a column of the 经费控制情况 block,
+    /// 各行合计, or the block of a field: 财政供养人员, 楼堂馆所, 年度预算, 自评表).
+    fn resolve_name(&self, name: &str, qualifier: Option<&str>) -> Result<String, String> {
+        if qualifier.is_none() && self.knows(&self.field_names(), name) {
+            return Ok(name.to_string());
+        }
+        // 三公经费.本年决算数 is 三公经费（本年决算数）.
+        let (label, qualifier) = match (qualifier, name.rsplit_once('.')) {
+            (None, Some((l, q))) if !l.is_ascii() => (l, Some(q)),
+            _ => (name, qualifier),
+        };
+        let key = locate::norm(label);
+        let mut found: Vec<(String, &'static str)> = Vec::new();
+        for (alias, field, block) in self.aliases() {
+            if alias == key && !found.iter().any(|(f, _)| *f == field) {
+                found.push((field, block));
+            }
+        }
+        if found.is_empty() {
+            return Err(format!(
+                "没有名为「{label}」的字段或标签（jixiao rules --fields 列出可用的字段名）"
+            ));
+        }
+        let column = qualifier.and_then(|q| {
+            COLUMNS
+                .iter()
+                .find(|(suffix, zh)| q == *suffix || locate::norm(q) == *zh)
+                .map(|(suffix, _)| *suffix)
+        });
+        let rows: Vec<&String> = found
+            .iter()
+            .filter(|(_, b)| b.is_empty())
+            .map(|(f, _)| f)
+            .collect();
+        match qualifier {
+            Some(q) if column.is_some() || q == "各行合计" || q == "每列" => {
+                match rows.as_slice() {
+                    [field] => Ok(match column {
+                        Some(suffix) => format!("{field}.{suffix}"),
+                        None => field.to_string(),
+                    }),
+                    _ => Err(format!(
+                        "「{label}」不是经费控制情况中的一行，不能写（{q}）"
+                    )),
+                }
+            }
+            Some(q) => {
+                let in_block: Vec<&String> = found
+                    .iter()
+                    .filter(|(_, b)| *b == q)
+                    .map(|(f, _)| f)
+                    .collect();
+                match in_block.as_slice() {
+                    [field] => Ok(field.to_string()),
+                    _ => Err(format!(
+                        "无法识别「{label}（{q}）」：括号中可写 上年决算数、本年预算数、本年决算数、\
+                         各行合计，或 财政供养人员、楼堂馆所、年度预算、自评表"
+                    )),
+                }
+            }
+            None => match found.as_slice() {
+                [(field, _)] => Ok(field.clone()),
+                _ => {
+                    let options: Vec<String> = found
+                        .iter()
+                        .map(|(f, b)| {
+                            if b.is_empty() {
+                                format!("{label}（本年决算数）等 = {f}.final 等")
+                            } else {
+                                format!("{label}（{b}）= {f}")
+                            }
+                        })
+                        .collect();
+                    Err(format!(
+                        "「{label}」可指多个字段，请写明：{}",
+                        options.join("；")
+                    ))
+                }
+            },
+        }
     }
 
     pub fn load(path: &std::path::Path) -> Result<Template, TemplateError> {
@@ -546,7 +740,21 @@ impl Template {
             return name.to_string();
         };
         if let Some(row) = long.strip_suffix("（每列）") {
-            return row.to_string();
+            // A row named like a field of another block (项目支出) keeps its qualifier.
+            let clashes = names.iter().any(|(k, l)| {
+                k != name
+                    && l.strip_suffix('）')
+                        .and_then(|l| l.rsplit_once('（'))
+                        .is_some_and(|(s, _)| s == row)
+                    && !COLUMNS
+                        .iter()
+                        .any(|(suffix, _)| k == &format!("{name}.{suffix}"))
+            });
+            return if clashes {
+                long.to_string()
+            } else {
+                row.to_string()
+            };
         }
         let Some(short) = long
             .strip_suffix('）')
@@ -697,6 +905,50 @@ impl Template {
             "\n经费控制情况各行不带列后缀时按每一列分别检查；可重复的行（专项资金）与各项指标（ind.*）按各行合计。\n",
         );
         out
+    }
+}
+
+/// A function of the rule language, by its name or its Chinese name.
+fn function_name(name: &str) -> Option<&'static str> {
+    Some(match name.to_lowercase().as_str() {
+        "min" | "较小值" => "min",
+        "max" | "较大值" => "max",
+        "sum" | "合计" => "sum",
+        "abs" | "绝对值" => "abs",
+        "round" | "四舍五入" => "round",
+        "trunc" | "截断" => "trunc",
+        "rounddown" => "rounddown",
+        "roundup" => "roundup",
+        "int" => "int",
+        _ => return None,
+    })
+}
+
+/// A rule expression as text over field names, brackets only where needed.
+fn expr_text(expr: &Expr, outer: u8) -> String {
+    match expr {
+        Expr::Num(n) => n.normalize().to_string(),
+        Expr::Ref(name) => name.clone(),
+        Expr::Range(a, b) => format!("{a}:{b}"),
+        Expr::Neg(e) => format!("-{}", expr_text(e, 3)),
+        Expr::Bin(op, a, b) => {
+            let (p, sym) = match op {
+                Op::Add => (1, "+"),
+                Op::Sub => (1, "-"),
+                Op::Mul => (2, "*"),
+                Op::Div => (2, "/"),
+            };
+            let text = format!("{} {sym} {}", expr_text(a, p), expr_text(b, p + 1));
+            if p < outer {
+                format!("({text})")
+            } else {
+                text
+            }
+        }
+        Expr::Call(name, args) => {
+            let args: Vec<String> = args.iter().map(|a| expr_text(a, 0)).collect();
+            format!("{name}({})", args.join(", "))
+        }
     }
 }
 
@@ -935,6 +1187,64 @@ mod tests {
         // Column suffixes, repeated rows and the indicator sums are known.
         let text = format!("{good}\n[[checks]]\nid = \"Z9\"\nname = \"x\"\nrule = \"special.final + ind.score <= total.score\"\n");
         assert!(Template::parse("x.toml", &text).is_ok());
+    }
+
+    #[test]
+    fn rules_may_be_written_with_labels() {
+        let t = &Template::built_in()[0];
+        let canonical = |text: &str| Rule::parse(&t.resolve_rule(text).unwrap()).unwrap();
+        assert_eq!(
+            canonical("三公经费 = 公务用车购置和维护经费 + 出国经费 + 公务接待"),
+            Rule::parse("sangong = vehicle + abroad + reception").unwrap()
+        );
+        assert_eq!(
+            canonical("项目支出（自评表） = 项目支出（本年决算数）"),
+            Rule::parse("spending.project = project.final").unwrap()
+        );
+        assert_eq!(
+            canonical("三公经费.本年决算数 <= 三公经费.本年预算数"),
+            Rule::parse("sangong.final <= sangong.budget").unwrap()
+        );
+        assert_eq!(
+            canonical("公用经费 ≥ 办公经费 + 水费、电费、差旅费 + 会议费、培训费"),
+            Rule::parse("public >= office + utilities + meetings").unwrap()
+        );
+        let err = t.resolve_rule("项目支出 = 业务经费").unwrap_err();
+        assert!(err.contains("可指多个字段"), "{err}");
+        let err = t.resolve_rule("三公经费 = 公务卡").unwrap_err();
+        assert!(err.contains("公务卡"), "{err}");
+    }
+
+    #[test]
+    fn the_rules_table_reads_back_as_the_same_rules() {
+        for t in Template::built_in() {
+            for c in &t.checks {
+                let words = t.rule_in_words(&c.rule);
+                let back = t
+                    .resolve_rule(&words)
+                    .unwrap_or_else(|e| panic!("{}: {words}: {e}", t.family));
+                assert_eq!(
+                    Rule::parse(&back).unwrap(),
+                    Rule::parse(&c.rule).unwrap(),
+                    "{} {}: {words}",
+                    t.family,
+                    c.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_template_rule_over_labels_is_stored_in_field_names() {
+        let good = BUILT_IN[0].1;
+        let text = format!(
+            "{good}\n[[checks]]\nid = \"Z1\"\nname = \"三公经费只减不增\"\nrule = \"三公经费（本年决算数） <= 三公经费（上年决算数）\"\n"
+        );
+        let t = Template::parse("x.toml", &text).unwrap();
+        assert_eq!(
+            t.checks.last().unwrap().rule,
+            "sangong.final <= sangong.prev"
+        );
     }
 
     #[test]

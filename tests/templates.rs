@@ -524,7 +524,7 @@ fn a_check_added_in_a_template_file_fires() {
 [[checks]]
 id = "Z1"
 name = "政府采购金额不超过公用经费"
-rule = "procurement <= public"
+rule = "政府采购金额 ≤ 公用经费"
 severity = "warning"
 "#,
     );
@@ -535,7 +535,8 @@ severity = "warning"
     let seed = corrected_seed();
     let (file, code) = check(&seed, None, dir.path());
     assert_clean(&seed, &file, code);
-    // …and with the bureau's check, 政府采购金额 500 > 公用经费 224.96 in the 2023 column.
+    // …and with the bureau's check (written with labels, as the form prints them), 政府采购金额
+    // 500 > 公用经费 224.96 in the 2023 column.
     let (file, code) = check(&seed, Some(&custom), dir.path());
     let [f] = file.findings.as_slice() else {
         panic!("want the one Z1 finding, got{}", findings_list(&file));
