@@ -36,6 +36,10 @@ enum Command {
         #[command(flatten)]
         args: CheckArgs,
     },
+    /// List the checks of a template: `jixiao rules [--template FILE]`.
+    Rules(crate::template::RulesArgs),
+    /// Write the blank workbook a department fills in: `jixiao template -o FILE`.
+    Template(crate::blank::TemplateArgs),
 }
 
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -88,6 +92,8 @@ pub fn main() -> i32 {
     };
     let (paths, args) = match cli.command {
         Some(Command::Check { paths, args }) => (paths, args),
+        Some(Command::Rules(args)) => return args.run(),
+        Some(Command::Template(args)) => return args.run(),
         None if !cli.paths.is_empty() => (cli.paths, cli.check),
         None => {
             eprintln!("用法：jixiao check 文件或文件夹…（jixiao --help 查看说明）");

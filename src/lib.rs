@@ -8,6 +8,7 @@
 
 pub mod annotate;
 pub mod blame;
+pub mod blank;
 pub mod check;
 pub mod cli;
 pub mod expr;

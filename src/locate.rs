@@ -647,6 +647,9 @@ fn locate_indicators(
             let v = text(row, c.col);
             if !v.is_empty() {
                 l2 = v;
+                // A row of a 二级指标 group is inside the table even when left empty (a blank
+                // from `jixiao template` has more rows than most departments fill).
+                last_used = row;
             }
         }
         let name_text = ix

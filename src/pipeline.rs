@@ -9,7 +9,7 @@ use crate::blame::{self, Places};
 use crate::check::{self, Lookup, Values};
 use crate::findings::{FileReport, Finding, Replacement, Severity, Status};
 use crate::indicators;
-use crate::locate::{self, Layout, NotFound};
+use crate::locate::{Layout, NotFound};
 use crate::read;
 use crate::template::Template;
 use crate::value::{format_number, read_cell, Reading};
@@ -70,16 +70,7 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
 
 /// Checks a workbook already read, with the template whose labels fit it best.
 pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
-    let (template, layout) = templates
-        .iter()
-        .filter_map(|t| {
-            locate::locate(wb, t)
-                .ok()
-                .map(|(score, layout)| (score, t, layout))
-        })
-        .max_by_key(|(score, _, _)| *score)
-        .map(|(_, t, l)| (t, l))
-        .ok_or(NotFound)?;
+    let (template, layout) = crate::template::choose(wb, templates).ok_or(NotFound)?;
     let figures = extract::extract(wb, &layout);
     let mut values = Values::from_figures(&figures);
     let checks = check::expand(template, &layout);
