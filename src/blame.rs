@@ -86,26 +86,53 @@ fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> 
 
 /// Findings for every failed check.
 pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding> {
-    let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, values)).collect();
-    let failed: Vec<usize> = (0..checks.len())
-        .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }))
-        .collect();
+    let mut current = values.clone();
+    let mut given_up: Vec<usize> = Vec::new();
     let mut findings = Vec::new();
-    for cluster in clusters(checks, &failed) {
-        match best_repair(checks, &outcomes, &cluster, values) {
-            Some(changes) => {
-                for change in changes {
-                    findings.extend(change_finding(checks, values, places, &change, &cluster));
+    // Greedy over clusters: the repair that makes the most failed rules hold goes first, so a
+    // wrong input (全年执行数) is fixed before the rates computed from it are blamed.
+    for _ in 0..checks.len() {
+        let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, &current)).collect();
+        let failed: Vec<usize> = (0..checks.len())
+            .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }) && !given_up.contains(i))
+            .collect();
+        if failed.is_empty() {
+            break;
+        }
+        let groups = clusters(checks, &failed);
+        let best = groups
+            .iter()
+            .filter_map(|cluster| {
+                let changes = best_repair(checks, &outcomes, cluster, &current)?;
+                let mut trial = current.clone();
+                for change in &changes {
+                    trial.set(&change.key, change.value);
                 }
+                let fixed = failed
+                    .iter()
+                    .filter(|&&i| evaluate(&checks[i], &trial) == Outcome::Holds)
+                    .count();
+                Some((fixed, cluster, changes, trial))
+            })
+            .max_by_key(|(fixed, ..)| *fixed);
+        match best {
+            Some((_, cluster, changes, trial)) => {
+                for change in &changes {
+                    findings.extend(change_finding(checks, &current, places, change, cluster));
+                }
+                current = trial;
             }
             None => {
-                for &i in &cluster {
-                    findings.extend(unexplained_finding(
-                        &checks[i],
-                        &outcomes[i],
-                        values,
-                        places,
-                    ));
+                for cluster in &groups {
+                    for &i in cluster {
+                        findings.extend(unexplained_finding(
+                            &checks[i],
+                            &outcomes[i],
+                            &current,
+                            places,
+                        ));
+                        given_up.push(i);
+                    }
                 }
             }
         }
@@ -418,7 +445,10 @@ fn unexplained_finding(
                 .normalize()
         ),
     };
-    let rhs_text = format!("{} = {}", render(&check.rhs, values), expected.normalize());
+    let rhs_text = match &check.rhs {
+        Expr::Num(n) => n.normalize().to_string(),
+        other => format!("{} = {}", render(other, values), expected.normalize()),
+    };
     let broken = match check.cmp {
         crate::expr::Cmp::Eq => "≠",
         crate::expr::Cmp::Ge => "<",
@@ -433,7 +463,13 @@ fn unexplained_finding(
         cell: pos,
         severity: check.unexplained,
         check: check.id.clone(),
-        found: (places.shown)(key),
+        found: match &check.lhs {
+            Expr::Ref(_) => (places.shown)(key),
+            other => crate::check::eval_side(other, values)
+                .flatten()
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_default(),
+        },
         expected: None,
         message,
         involves: involved_cells(check, key, places),

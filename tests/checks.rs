@@ -495,3 +495,27 @@ fn repeated_special_fund_rows_are_all_added_up() {
         report.findings
     );
 }
+
+#[test]
+fn a_wrong_input_is_blamed_not_the_rates_computed_from_it() {
+    let mut wb = corrected();
+    set(&mut wb, "绩效自评表", "E4", num(3175.85));
+    assert_finding(
+        only(&check(&wb)),
+        "绩效自评表",
+        "E4",
+        Severity::Error,
+        "S3",
+        Some("3157.85"),
+    );
+    let mut wb = county();
+    set(&mut wb, "绩效自评表", "E4", num(5980.12));
+    assert_finding(
+        only(&check(&wb)),
+        "绩效自评表",
+        "E4",
+        Severity::Error,
+        "S3",
+        Some("5890.12"),
+    );
+}
