@@ -96,14 +96,15 @@ impl Listing {
                 // Symbolic links to folders are not followed (no loops); links to files are.
                 let is_dir = kind.is_dir();
                 let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
-                if !is_dir && !(is_file && is_workbook_name(&path)) {
+                if !(is_dir || is_file && is_workbook_name(&path)) {
                     continue;
                 }
                 let name = entry.file_name();
-                if is_file && skip_summaries.iter().any(|s| name == OsStr::new(s)) {
-                    if crate::summary::is_jixiao_summary(&path) {
-                        continue;
-                    }
+                if is_file
+                    && skip_summaries.iter().any(|s| name == OsStr::new(s))
+                    && crate::summary::is_jixiao_summary(&path)
+                {
+                    continue;
                 }
                 let bytes = name.as_encoded_bytes();
                 let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u32::try_from(bytes.len()))
@@ -146,7 +147,7 @@ pub struct Walker {
 impl Walker {
     pub fn new(paths: &[PathBuf], out_dir: Option<PathBuf>, skip_summaries: Vec<String>) -> Self {
         Walker {
-            roots: paths.to_vec().into_iter(),
+            roots: Vec::from(paths).into_iter(),
             out_dir,
             skip_summaries,
             stack: Vec::new(),

@@ -190,8 +190,7 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
         }
     }
     if format == batch::Format::Text {
-        let limit = written.map(|_| TERMINAL_ROWS);
-        match summary::terminal_table(&mut rows, lang, limit, written) {
+        match summary::terminal_table(&mut rows, lang, Some(TERMINAL_ROWS), written) {
             Ok(table) => {
                 use std::io::Write;
                 let _ = stdout.write_all(table.as_bytes());
@@ -203,7 +202,7 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
     exit
 }
 
-/// Rows of the terminal summary when the full list is in the summary workbook.
+/// Rows of the terminal summary (the worst); the summary workbook has them all.
 const TERMINAL_ROWS: usize = 40;
 
 /// Where the summary workbook goes: `--summary` as given if it names a folder too; else that

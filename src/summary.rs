@@ -526,7 +526,7 @@ fn relative_to(path: &Path, dir: &Path) -> PathBuf {
 // The terminal table.
 
 /// Widest a cell of these columns is shown on the terminal (display columns).
-const TERMINAL_MAX: [usize; COLUMNS] = [24, 4, 40, 8, 8, 4, 4, 4, 4, 4, 48];
+const TERMINAL_MAX: [usize; COLUMNS] = [30, 4, 40, 8, 8, 4, 4, 4, 4, 4, 48];
 
 /// The summary as an aligned table (CJK characters count two columns), worst first; at most
 /// `limit` rows, then a line saying how many more there are and where to find them.
@@ -594,11 +594,20 @@ pub fn terminal_table(
     }
     if shown < rows.len() {
         let more = rows.len() - shown;
-        let place = summary.map(|p| p.display().to_string()).unwrap_or_default();
-        out.push_str(&if zh {
-            format!("……另有 {more} 个文件问题较少，完整列表见 {place}\n")
-        } else {
-            format!("… {more} more files with fewer findings; all of them are in {place}\n")
+        out.push_str(&match (summary, zh) {
+            (Some(p), true) => {
+                format!("……另有 {more} 个文件问题较少，完整列表见 {}\n", p.display())
+            }
+            (Some(p), false) => format!(
+                "… {more} more files with fewer findings; all of them are in {}\n",
+                p.display()
+            ),
+            (None, true) => {
+                format!("……另有 {more} 个文件问题较少；加 --summary 汇总.xlsx 可写出完整汇总表\n")
+            }
+            (None, false) => format!(
+                "… {more} more files with fewer findings; --summary NAME.xlsx writes them all\n"
+            ),
         });
     }
     let t = rows.totals();
