@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Batch benchmark: N seed-like workbooks (examples/seed-leiyang-2024.xlsx with other numbers, made
 # by `cargo run --example gen`), then, on the same files in one run:
-#   jixiao      `jixiao check DIR -o OUT` (read, check, write the annotated copies; 2 workers here)
+#   jixiao      `jixiao check DIR -o OUT` (read, check, write the annotated copies and 汇总.xlsx)
 #   jixiao -j1  the same on one worker
 #   openpyxl    a Python script that only loads and saves each workbook
 #   calamine    a bare read of every sheet with python-calamine (the floor)

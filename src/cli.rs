@@ -64,7 +64,7 @@ struct CheckArgs {
     /// Do not write the summary workbook.
     #[arg(long, conflicts_with = "summary")]
     no_summary: bool,
-    /// Files checked at the same time (default: one per core).
+    /// Files checked at the same time (default: one per core, two when writing copies).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
     /// Language of messages.
