@@ -1,15 +1,17 @@
 //! Command line: `jixiao check PATH...` (or just `jixiao PATH...`).
 
-use std::io::Write;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::annotate::Lang;
-use crate::findings::FileReport;
-use crate::pipeline::{check_file, Options};
-use crate::report;
+use crate::batch::{self, BatchOptions, Walker};
+use crate::pipeline::Options;
+use crate::summary;
 use crate::template::Template;
+
+pub use crate::batch::is_workbook_name;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,9 +58,19 @@ struct CheckArgs {
     /// Replace existing output files that jixiao did not write.
     #[arg(long)]
     force: bool,
-    /// Do not write the annotated copy.
+    /// Do not write the annotated copy (nor the summary workbook, unless --summary is given).
     #[arg(long)]
     no_write: bool,
+    /// Name of the summary workbook written when a folder or several files are checked
+    /// (default 汇总.xlsx, in the -o folder, else in the first input's folder).
+    #[arg(long, value_name = "NAME")]
+    summary: Option<PathBuf>,
+    /// Do not write the summary workbook.
+    #[arg(long, conflicts_with = "summary")]
+    no_summary: bool,
+    /// Files checked at the same time (default: one per core, two when writing copies).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
     /// Language of messages.
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
@@ -127,68 +139,115 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
         lang,
         template,
     };
-    let mut reports = Vec::new();
-    for input in expand_inputs(paths) {
-        let report = match input {
-            Ok(path) => check_file(&path, &opts),
-            Err((path, error)) => FileReport::failed(path.display().to_string(), error),
-        };
-        if args.format == Format::Text {
-            let mut stdout = std::io::stdout().lock();
-            let _ = write!(stdout, "{}", report::to_text(&report, lang));
+    let format = match args.format {
+        Format::Text => batch::Format::Text,
+        Format::Json => batch::Format::Json,
+    };
+    let summary_dest = summary_destination(paths, args);
+    let mut skip_summaries = vec![summary::DEFAULT_NAME.to_string()];
+    if let Some(name) = summary_dest.file_name() {
+        skip_summaries.push(name.to_string_lossy().into_owned());
+    }
+    let any_folder = paths.iter().any(|p| p.is_dir());
+    // A progress bar only for a person watching: stderr a terminal, text output, several files.
+    let watched = format == batch::Format::Text && std::io::stderr().is_terminal();
+    let total =
+        watched.then(|| Walker::new(paths, args.out.clone(), skip_summaries.clone()).count());
+    let bopts = BatchOptions {
+        format,
+        jobs: args.jobs,
+        progress: total.is_some_and(|n| n > 1),
+        skip_summaries: skip_summaries.clone(),
+    };
+    let inputs = Walker::new(paths, args.out.clone(), skip_summaries);
+    let mut stdout = std::io::stdout().lock();
+    let result = match batch::run(inputs, total, &opts, &bopts, &mut stdout) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("无法开始检查：{e}");
+            return 2;
         }
-        reports.push(report);
+    };
+    let mut exit = result.exit;
+    if let Some(e) = &result.output_error {
+        eprintln!("输出检查结果失败：{e}");
+        exit = exit.max(2);
     }
-    if args.format == Format::Json {
-        println!("{}", report::to_json(&reports));
+    let many = result.rows.totals().files > 1 || any_folder;
+    if !many {
+        return exit;
     }
-    reports.iter().map(FileReport::exit_code).max().unwrap_or(0)
+    let wanted = !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix);
+    let mut rows = match result.rows.finish() {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("无法汇总检查结果：{e}");
+            return exit.max(2);
+        }
+    };
+    let mut written = None;
+    if wanted {
+        match summary::write_summary(&summary_dest, &mut rows, lang, args.force) {
+            Ok(()) => written = Some(summary_dest.as_path()),
+            Err(e) => {
+                eprintln!("{e}");
+                exit = exit.max(2);
+            }
+        }
+    }
+    if format == batch::Format::Text {
+        match summary::terminal_table(&mut rows, lang, Some(TERMINAL_ROWS), written) {
+            Ok(table) => {
+                use std::io::Write;
+                let _ = stdout.write_all(table.as_bytes());
+                let _ = stdout.flush();
+            }
+            Err(e) => eprintln!("无法汇总检查结果：{e}"),
+        }
+    }
+    exit
+}
+
+/// Rows of the terminal summary (the worst); the summary workbook has them all.
+const TERMINAL_ROWS: usize = 40;
+
+/// Where the summary workbook goes: `--summary` as given if it names a folder too; else that
+/// name (default 汇总.xlsx) in the `-o` folder, or else in the first input's folder.
+fn summary_destination(paths: &[PathBuf], args: &CheckArgs) -> PathBuf {
+    let mut name = args
+        .summary
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(summary::DEFAULT_NAME));
+    let is_xlsx = name
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        let mut with = name.into_os_string();
+        with.push(".xlsx");
+        name = PathBuf::from(with);
+    }
+    if name.is_absolute() || name.components().count() > 1 {
+        return name;
+    }
+    let dir = match (&args.out, paths.first()) {
+        (Some(out), _) => out.clone(),
+        (None, Some(first)) if first.is_dir() => first.clone(),
+        (None, Some(first)) => first
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        (None, None) => PathBuf::from("."),
+    };
+    dir.join(name)
 }
 
 /// Workbook files named directly or found below folders, in a stable order.
 pub fn expand_inputs(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found);
-            found.sort();
-            out.extend(found.into_iter().map(Ok));
-        } else if path.exists() {
-            out.push(Ok(path.clone()));
-        } else {
-            out.push(Err((path.clone(), "文件不存在；请检查路径".to_string())));
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else if is_workbook_name(&path) {
-            out.push(path);
-        }
-    }
-}
-
-/// Workbook extensions, skipping Office lock files and jixiao's own outputs.
-pub fn is_workbook_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let ext_ok = [".xlsx", ".xls", ".ods", ".et", ".xlsm"]
-        .iter()
-        .any(|e| name.ends_with(e));
-    ext_ok
-        && !name.starts_with("~$")
-        && !name.starts_with('.')
-        && !name.contains(".checked.")
-        && !name.contains(".corrected.")
+    Walker::new(paths, None, Vec::new())
+        .map(|i| match i.error {
+            None => Ok(i.path),
+            Some(e) => Err((i.path, e)),
+        })
+        .collect()
 }

@@ -7,6 +7,7 @@
 //! corrected copies) and [`report`] (terminal text and JSON).
 
 pub mod annotate;
+pub mod batch;
 pub mod blame;
 pub mod blank;
 pub mod check;
@@ -21,6 +22,7 @@ pub mod pipeline;
 pub mod read;
 pub mod report;
 pub mod sniff;
+pub mod summary;
 pub mod template;
 pub mod value;
 pub mod workbook;

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Batch benchmark: N seed-like workbooks (examples/seed-leiyang-2024.xlsx with other numbers, made
+# by `cargo run --example gen`), then, on the same files in one run:
+#   jixiao      `jixiao check DIR -o OUT` (read, check, write the annotated copies and 汇总.xlsx)
+#   jixiao -j1  the same on one worker
+#   openpyxl    a Python script that only loads and saves each workbook
+#   calamine    a bare read of every sheet with python-calamine (the floor)
+# and prints wall time, max RSS (GNU time) and the ratios against the targets.
+#
+#   scripts/bench.sh                 # N = 1000 and 10000
+#   scripts/bench.sh 1000            # any list of N
+#   BENCH_DIR=/tmp/jb scripts/bench.sh 200
+#
+# Needs GNU time (`apt-get install time`) and python3; installs openpyxl and python-calamine with
+# pip when they are missing. Generated files stay in $BENCH_DIR (default target/bench) for reuse.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ $# -gt 0 ]; then NS=("$@"); else NS=(1000 10000); fi
+WORK=${BENCH_DIR:-target/bench}
+TIME=/usr/bin/time
+if ! "$TIME" -v true >/dev/null 2>&1; then
+    echo "GNU time is missing: apt-get install time" >&2
+    exit 2
+fi
+if ! python3 -c 'import openpyxl, python_calamine' 2>/dev/null; then
+    python3 -m pip install --quiet openpyxl python-calamine
+fi
+
+cargo build --release --quiet --bin jixiao --example gen
+JIXIAO=target/release/jixiao
+GEN=target/release/examples/gen
+
+# measure NAME CMD... → sets WALL (seconds) and RSS (KiB); the command's exit status is ignored
+# (jixiao exits 1 when some workbook has findings).
+measure() {
+    local name=$1
+    shift
+    local log="$WORK/time-$name.log"
+    "$TIME" -v -o "$log" "$@" >/dev/null 2>"$WORK/stderr-$name.log" || true
+    WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log")
+    RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "inf" }'; }
+pass() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+    ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "MISSED" }'; }
+
+declare -A RSS_AT
+mkdir -p "$WORK"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "jixiao $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(python3 --version)," \
+    "openpyxl $(python3 -c 'import openpyxl; print(openpyxl.__version__)')," \
+    "python-calamine $(python3 -c 'from importlib.metadata import version; print(version("python-calamine"))')"
+for N in "${NS[@]}"; do
+    IN="$WORK/n$N/in"
+    last=$(printf '%s/wb-%05d.xlsx' "$IN" $((N - 1)))
+    if [ ! -f "$last" ] || [ "$(find "$IN" -name '*.xlsx' | wc -l)" -ne "$N" ]; then
+        rm -rf "$IN"
+        "$GEN" "$N" "$IN"
+    fi
+    OUT="$WORK/n$N/out"
+    PYOUT="$WORK/n$N/openpyxl"
+
+    rm -rf "$OUT"
+    measure jixiao "$JIXIAO" check "$IN" -o "$OUT"
+    J_WALL=$WALL J_RSS=$RSS
+    written=$(find "$OUT" -name '*.checked.xlsx' 2>/dev/null | wc -l)
+    rm -rf "$OUT"
+    measure jixiao-j1 "$JIXIAO" check "$IN" -o "$OUT" -j 1
+    J1_WALL=$WALL J1_RSS=$RSS
+    rm -rf "$OUT"
+    measure jixiao-nowrite "$JIXIAO" check "$IN" --no-write --no-summary
+    JN_WALL=$WALL JN_RSS=$RSS
+    rm -rf "$PYOUT"
+    measure openpyxl python3 scripts/bench_py.py openpyxl "$IN" "$PYOUT"
+    O_WALL=$WALL O_RSS=$RSS
+    rm -rf "$PYOUT"
+    measure calamine python3 scripts/bench_py.py calamine "$IN"
+    C_WALL=$WALL C_RSS=$RSS
+    RSS_AT[$N]=$J_RSS
+
+    echo
+    echo "N = $N workbooks ($(du -sh "$IN" | cut -f1)); annotated copies written: $written"
+    printf '  %-44s %10s %12s\n' "run" "wall (s)" "max RSS (MiB)"
+    row() { printf '  %-44s %10.2f %12.1f\n' "$1" "$2" "$(awk -v k="$3" 'BEGIN { print k / 1024 }')"; }
+    row "jixiao check DIR -o OUT" "$J_WALL" "$J_RSS"
+    row "jixiao check DIR -o OUT -j 1" "$J1_WALL" "$J1_RSS"
+    row "jixiao check DIR --no-write --no-summary" "$JN_WALL" "$JN_RSS"
+    row "python openpyxl load + save" "$O_WALL" "$O_RSS"
+    row "python-calamine read every sheet" "$C_WALL" "$C_RSS"
+    r1=$(ratio "$O_WALL" "$J_WALL")
+    r2=$(ratio "$J_WALL" "$C_WALL")
+    r3=$(ratio "$J1_WALL" "$C_WALL")
+    echo "  openpyxl / jixiao        = ${r1}x  (target >= 20x: $(pass "$r1" '>=' 20))"
+    echo "  jixiao / calamine floor  = ${r2}x  (target <= 4x: $(pass "$r2" '<=' 4))"
+    echo "  jixiao -j1 / calamine    = ${r3}x  (one worker, for reference)"
+    if [ "$written" -eq 0 ]; then
+        echo "  note: no annotated copy was written (the writer failed or is missing);" \
+            "see $WORK/stderr-jixiao.log and the JSON of one file"
+    fi
+done
+if [ -n "${RSS_AT[1000]:-}" ] && [ -n "${RSS_AT[10000]:-}" ]; then
+    growth=$(awk -v a="${RSS_AT[10000]}" -v b="${RSS_AT[1000]}" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }')
+    echo
+    echo "max RSS of jixiao: N=1000 ${RSS_AT[1000]} KiB, N=10000 ${RSS_AT[10000]} KiB:" \
+        "+${growth}% (target <= +10%: $(pass "$growth" '<=' 10))"
+fi
