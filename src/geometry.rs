@@ -115,25 +115,10 @@ pub fn text_width(text: &str) -> f64 {
 }
 
 fn char_width(c: char) -> f64 {
-    let cp = c as u32;
-    let wide = matches!(cp,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD);
-    if wide {
-        2.0
-    } else {
-        1.0
-    }
+    // East Asian wide characters take about two digit widths.
+    unicode_width::UnicodeWidthChar::width(c)
+        .unwrap_or(1)
+        .max(1) as f64
 }
 
 /// (sheet name, zip part path) in workbook order.
