@@ -24,8 +24,44 @@ const MIB: u64 = 1024 * 1024;
 /// (`open_workbook_from_rs` with `std::io::Cursor`).
 pub enum Container {
     Xlsx(Vec<u8>),
-    Xls(Vec<u8>),
+    /// The file rebuilt with only its Workbook stream, and how its sheets were squeezed.
+    Xls(Vec<u8>, XlsRemap),
     Ods(Vec<u8>),
+}
+
+/// Where the cells of squeezed xls sheets really are. calamine holds every xls sheet
+/// as a dense range over the bounding box of its cells; a sheet whose cells lie far
+/// apart has its empty rows and columns squeezed out before calamine sees it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct XlsRemap {
+    /// Per BOUNDSHEET record, in order: the original row and column of each
+    /// squeezed row and column, or `None` where the sheet was left as it was.
+    sheets: Vec<Option<Axes>>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Axes {
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+}
+
+impl XlsRemap {
+    /// The original position of `(row, col)` as calamine reports it for the sheet of
+    /// the `sheet`-th BOUNDSHEET record.
+    pub fn original(&self, sheet: usize, row: u32, col: u32) -> (u32, u32) {
+        match self.sheets.get(sheet).and_then(Option::as_ref) {
+            Some(a) => (
+                a.rows.get(row as usize).copied().unwrap_or(row),
+                a.cols.get(col as usize).copied().unwrap_or(col),
+            ),
+            None => (row, col),
+        }
+    }
+
+    /// Whether any sheet was squeezed.
+    pub fn is_identity(&self) -> bool {
+        self.sheets.iter().all(Option::is_none)
+    }
 }
 
 /// Why a file is not handed to calamine. Each message is one line of Chinese:
@@ -372,6 +408,16 @@ fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, SniffError> {
     }
     match classify_zip(&mut zip)? {
         ZipKind::Ods => {
+            // An encrypted package says so in its manifest (content.xml is then ciphertext).
+            let names: Vec<String> = zip
+                .file_names()
+                .map(|n| n.map(|n| norm_name(&n)).unwrap_or_default())
+                .collect();
+            if let Some(i) = names.iter().position(|n| n == "meta-inf/manifest.xml") {
+                if find(&read_small(&mut zip, i, MIB), b"encryption-data").is_some() {
+                    return Err(SniffError::Encrypted { xls: false });
+                }
+            }
             walk_zip(zip, lim, None)?;
             Ok(Container::Ods(bytes))
         }
@@ -710,37 +756,156 @@ fn sanitize_sst(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     }
 }
 
+/// Most distinct shared-formula groups (`si`) one sheet may have.
+const MAX_SHARED_FORMULAS: usize = 1 << 20;
+
 /// Removes `<dimension .../>` before `<sheetData>` (calamine reads it only there).
 /// A non-empty `<dimension ...>` start tag becomes `<dimension ref="A1">`.
+///
+/// Every `si` attribute is renumbered densely (0, 1, 2… in order of first
+/// appearance; equal numbers stay equal): calamine grows a vector to `si + 1`
+/// entries for each shared-formula anchor, so one `si="99999999999"` would abort.
 fn sanitize_sheet(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     let (bom, body) = split_bom(xml);
+    // calamine reads `si` only when `t="shared"`; without that text no tag needs it.
+    let renumber = find(body, b"shared").is_some();
     let mut r = xml_reader(body);
     let mut out = Vec::with_capacity(xml.len());
     out.extend_from_slice(bom);
     let mut last = 0;
+    let mut in_data = false;
+    let mut groups = SharedGroups::default();
     loop {
         let before = r.buffer_position();
-        let (empty, qname) = match step(r.read_event()) {
-            Step::Tag { local, .. } if local == "sheetData" => break,
-            Step::Tag {
-                empty,
-                qname,
-                local,
-            } if local == "dimension" => (empty, qname),
-            Step::Tag { .. } | Step::Other => continue,
-            Step::End => break,
+        let (e, empty) = match r.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
         };
-        let (before, after) = raw_tag(body, before, r.buffer_position()).ok_or(XML_CONFUSED)?;
-        out.extend_from_slice(&body[last..before]);
-        if !empty {
-            out.push(b'<');
-            out.extend_from_slice(&qname);
-            out.extend_from_slice(b" ref=\"A1\">");
+        let after = r.buffer_position();
+        let local = e.local_name();
+        if !in_data && local.as_ref() == "sheetData" {
+            in_data = true;
+        } else if !in_data && local.as_ref() == "dimension" {
+            let (before, after) = raw_tag(body, before, after).ok_or(XML_CONFUSED)?;
+            out.extend_from_slice(&body[last..before]);
+            if !empty {
+                out.push(b'<');
+                out.extend_from_slice(e.name().as_ref().as_bytes());
+                out.extend_from_slice(b" ref=\"A1\">");
+            }
+            last = after;
+            continue;
+        } else if !in_data && !renumber {
+            continue;
         }
-        last = after;
+        if !renumber {
+            break;
+        }
+        let attrs = e.attributes_raw();
+        if !attrs.contains("si") {
+            continue;
+        }
+        let (before, after) = raw_tag(body, before, after).ok_or(XML_CONFUSED)?;
+        // The attributes are a slice of the tag: find where, and check it.
+        let at = (attrs.as_ptr() as usize)
+            .checked_sub(body.as_ptr() as usize)
+            .filter(|&at| {
+                at >= before
+                    && at + attrs.len() <= after
+                    && body.get(at..at + attrs.len()) == Some(attrs.as_bytes())
+            })
+            .ok_or(XML_CONFUSED)?;
+        for item in raw_attrs(attrs) {
+            let Ok((key, value)) = item else { break };
+            if key != "si" {
+                continue;
+            }
+            let index = groups.index_of(&attrs[value.clone()])?;
+            out.extend_from_slice(&body[last..at + value.start]);
+            out.extend_from_slice(index.to_string().as_bytes());
+            last = at + value.end;
+        }
     }
     out.extend_from_slice(&body[last..]);
     Ok(out)
+}
+
+/// Dense numbers for a sheet's shared-formula indices.
+#[derive(Default)]
+struct SharedGroups(std::collections::HashMap<String, usize>);
+
+impl SharedGroups {
+    fn index_of(&mut self, raw: &str) -> Result<usize, SniffError> {
+        // "007" and "7" are the same group to calamine; anything not a plain
+        // number is kept apart (calamine would refuse it; now it gets a number).
+        let key = if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+            let t = raw.trim_start_matches('0');
+            if t.is_empty() { "0" } else { t }.to_string()
+        } else {
+            format!("\0{raw}")
+        };
+        let next = self.0.len();
+        if next >= MAX_SHARED_FORMULAS && !self.0.contains_key(&key) {
+            return Err(SniffError::Corrupt {
+                detail: "工作表中的共享公式多得异常",
+            });
+        }
+        Ok(*self.0.entry(key).or_insert(next))
+    }
+}
+
+/// XML attributes as calamine 0.38 splits them (`attrs.rs`, `RawAttrIter`): the
+/// key, and where its raw value lies in `raw`; `Err` ends the list as it ends
+/// calamine's reading of the tag.
+pub(crate) fn raw_attrs(
+    raw: &str,
+) -> impl Iterator<Item = Result<(&str, std::ops::Range<usize>), ()>> {
+    let bytes = raw.as_bytes();
+    let mut pos = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
+        }
+        let key_start = pos;
+        while pos < bytes.len() && bytes[pos] != b'=' {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            done = true;
+            return Some(Err(()));
+        }
+        let key = raw[key_start..pos].trim_ascii_end();
+        pos += 1;
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let quote = match bytes.get(pos) {
+            Some(&q) if q == b'"' || q == b'\'' => q,
+            _ => {
+                done = true;
+                return Some(Err(()));
+            }
+        };
+        pos += 1;
+        let start = pos;
+        while pos < bytes.len() && bytes[pos] != quote {
+            pos += 1;
+        }
+        let value = start..pos;
+        if pos < bytes.len() {
+            pos += 1;
+        }
+        Some(Ok((key, value)))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -967,7 +1132,7 @@ fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
             });
         }
     }
-    Ok(Container::Xls(bytes))
+    Ok(Container::Xls(bytes, XlsRemap::default()))
 }
 
 /// Whether the workbook globals (up to their EOF record) contain FILEPASS;
@@ -993,7 +1158,7 @@ impl fmt::Debug for Container {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (kind, b) = match self {
             Container::Xlsx(b) => ("Xlsx", b),
-            Container::Xls(b) => ("Xls", b),
+            Container::Xls(b, _) => ("Xls", b),
             Container::Ods(b) => ("Ods", b),
         };
         write!(f, "{kind}({} bytes)", b.len())
@@ -1453,6 +1618,61 @@ mod tests {
     }
 
     #[test]
+    fn shared_formula_indices_are_renumbered() {
+        let cases = [
+            // Dense from first appearance; "007" and "7" are one group; other tags untouched.
+            (
+                "<worksheet><sheetData><c r=\"B1\"><f t=\"shared\" si=\"99999999999\" ref=\"B1:B3\">A1</f></c><c><f t='shared' si = '007'/></c><c><f si=\"7\" t=\"shared\"/></c><c><f t=\"shared\" si=\"99999999999\"/></c></sheetData></worksheet>",
+                "<worksheet><sheetData><c r=\"B1\"><f t=\"shared\" si=\"0\" ref=\"B1:B3\">A1</f></c><c><f t='shared' si = '1'/></c><c><f si=\"1\" t=\"shared\"/></c><c><f t=\"shared\" si=\"0\"/></c></sheetData></worksheet>",
+            ),
+            // Not numbers, and attributes that are only similar.
+            (
+                "<x:worksheet><x:sheetData><x:f t=\"shared\" si=\"-1\" xsi=\"9\" si=\"\"/></x:sheetData></x:worksheet>",
+                "<x:worksheet><x:sheetData><x:f t=\"shared\" si=\"0\" xsi=\"9\" si=\"1\"/></x:sheetData></x:worksheet>",
+            ),
+            // Without "shared" anywhere, nothing after <sheetData> is touched.
+            (
+                "<worksheet><dimension ref=\"A1:C3\"/><sheetData><f si=\"99999999999\"/></sheetData></worksheet>",
+                "<worksheet><sheetData><f si=\"99999999999\"/></sheetData></worksheet>",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                String::from_utf8(sanitize_sheet(input.as_bytes()).unwrap()).unwrap(),
+                want,
+                "input {input:?}"
+            );
+        }
+    }
+
+    /// The abort the renumbering closes: calamine reading `si="1000000000000"` directly
+    /// would try to allocate 40 TB. After sniffing, formulas still expand as before.
+    #[test]
+    fn huge_shared_formula_index_is_read_normally() {
+        let sheet = format!(
+            r#"<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B2" si="1000000000000">A1*2</f><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c><c r="B2"><f t="shared" si="1000000000000"/><v>6</v></c></row></sheetData></worksheet>"#
+        );
+        let sst = format!(r#"<sst xmlns="{NS}"/>"#);
+        let out = xlsx_bytes(sniff_bytes(mini_xlsx(&sheet, &sst)).unwrap());
+        assert!(part(&out, "xl/worksheets/sheet1.xml").contains(r#"si="0""#));
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(out)).unwrap();
+        let mut reader = wb.worksheet_cells_reader("绩效自评表").unwrap();
+        let mut formulas = Vec::new();
+        while let Some(c) = reader.next_cell_with_formula().unwrap() {
+            formulas.push((c.pos, c.formula));
+        }
+        assert_eq!(
+            formulas,
+            vec![
+                ((0, 0), None),
+                ((0, 1), Some("A1*2".to_string())),
+                ((1, 0), None),
+                ((1, 1), Some("A2*2".to_string())),
+            ]
+        );
+    }
+
+    #[test]
     fn seed_workbook_passes_and_calamine_reads_it() {
         let original = read_fixture("seed-leiyang-2024.xlsx");
         let out = xlsx_bytes(sniff_path(&fixture("seed-leiyang-2024.xlsx")).unwrap());
@@ -1685,11 +1905,14 @@ mod tests {
                 ("SummaryInformation", &[0u8; 100]),
                 ("WORKBOOK", &biff(&recs)),
             ]);
-            assert!(matches!(sniff_bytes(f), Ok(Container::Xls(_))), "big={big}");
+            assert!(
+                matches!(sniff_bytes(f), Ok(Container::Xls(..))),
+                "big={big}"
+            );
         }
         // BIFF5 names its stream "Book".
         let f = cfb_of(&[("Book", &biff(&[(0x0809, &[0, 5, 5, 0]), EOF]))]);
-        assert!(matches!(sniff_bytes(f), Ok(Container::Xls(_))));
+        assert!(matches!(sniff_bytes(f), Ok(Container::Xls(..))));
     }
 
     #[test]
@@ -1733,7 +1956,7 @@ mod tests {
 
     #[test]
     fn real_xls_files() {
-        let Ok(Container::Xls(b)) = sniff_path(&fixture("sniff/seed-leiyang-2024.xls")) else {
+        let Ok(Container::Xls(b, _)) = sniff_path(&fixture("sniff/seed-leiyang-2024.xls")) else {
             panic!("LibreOffice xls not Xls")
         };
         let wb: Xls<_> = open_workbook_from_rs(Cursor::new(b)).unwrap();
