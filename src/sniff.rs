@@ -15,6 +15,8 @@ use zip::result::ZipError;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+mod xls;
+
 /// Input files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 200 * MIB;
 
@@ -90,6 +92,8 @@ pub enum SniffError {
     Corrupt { detail: &'static str },
     #[error("{detail}，疑似压缩炸弹，已拒绝；请向报送单位索取正常导出的文件。")]
     ZipBomb { detail: String },
+    #[error("工作表中的单元格分布过散或内容过多（读取约需 {mib} MiB 内存），不像是绩效自评表；请只保留基础数据表和绩效自评表，另存为 .xlsx 后再试。")]
+    TooSpread { mib: u64 },
     #[error("文件设有密码保护（加密），无法读取；请在 Excel/WPS 中取消密码后重试{}。", if *.xls { "（若打开时并不要求输入密码，另存为 .xlsx 即可）" } else { "" })]
     Encrypted { xls: bool },
 }
@@ -1095,17 +1099,40 @@ fn is_stream(e: &[u8], name: &str) -> bool {
 }
 
 fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
-    // The parser borrows `bytes`; the block ends the borrow before they move.
+    let cfb = Cfb::parse(&bytes).ok_or(CORRUPT_OLE)?;
+    let entries = cfb.entries().ok_or(CORRUPT_OLE)?;
+    check_ole(&cfb, &entries)?;
+    let wb = entries
+        .iter()
+        .copied()
+        .find(|e| is_stream(e, "Workbook"))
+        .or_else(|| entries.iter().copied().find(|e| is_stream(e, "Book")))
+        .ok_or(CORRUPT_OLE)?;
+    let mut stream = cfb
+        .read_stream(&entries, wb, xls::MAX_STREAM as u64 + 1)
+        .ok_or(SniffError::Corrupt {
+            detail: "Excel 数据流不完整",
+        })?;
+    if stream.len() > xls::MAX_STREAM {
+        return Err(SniffError::TooLarge {
+            size: cfb.entry_size(wb),
+            limit: xls::MAX_STREAM as u64,
+        });
+    }
+    let remap = xls::sanitize(&mut stream)?;
+    Ok(Container::Xls(xls::write_cfb(&stream), remap))
+}
+
+/// Refuses encrypted and non-Excel compound files.
+fn check_ole(cfb: &Cfb<'_>, entries: &[&[u8]]) -> Result<(), SniffError> {
     {
-        let cfb = Cfb::parse(&bytes).ok_or(CORRUPT_OLE)?;
-        let entries = cfb.entries().ok_or(CORRUPT_OLE)?;
         let find = |name: &str| entries.iter().copied().find(|e| is_stream(e, name));
         if find("EncryptedPackage").is_some() || find("EncryptionInfo").is_some() {
             return Err(SniffError::Encrypted { xls: false });
         }
         if let Some(wb) = find("Workbook").or_else(|| find("Book")) {
             let head =
-                cfb.read_stream(&entries, wb, BIFF_SCAN_BYTES)
+                cfb.read_stream(entries, wb, BIFF_SCAN_BYTES)
                     .ok_or(SniffError::Corrupt {
                         detail: "Excel 数据流不完整",
                     })?;
@@ -1132,7 +1159,7 @@ fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
             });
         }
     }
-    Ok(Container::Xls(bytes, XlsRemap::default()))
+    Ok(())
 }
 
 /// Whether the workbook globals (up to their EOF record) contain FILEPASS;
