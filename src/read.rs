@@ -209,7 +209,7 @@ impl<R: Seek> Seek for Metered<R> {
 /// container through calamine; a budget of five times stops a workbook whose sheets all
 /// point at one big part before it takes minutes.
 fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
-    let left = Rc::new(StdCell::new(5 * bytes.len() as u64 + (16 << 20)));
+    let left = Rc::new(StdCell::new(5 * bytes.len() as u64 + (1 << 20)));
     let source = Metered {
         inner: Cursor::new(bytes),
         left: Rc::clone(&left),

@@ -18,7 +18,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 mod xls;
 
 /// Input files larger than this are refused unread.
-pub const MAX_FILE_BYTES: u64 = 200 * MIB;
+pub const MAX_FILE_BYTES: u64 = 100 * MIB;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -158,8 +158,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             file: MAX_FILE_BYTES,
-            entry: 256 * MIB,
-            total: 512 * MIB,
+            entry: 128 * MIB,
+            total: 256 * MIB,
             ratio: 1000,
             ratio_floor: MIB,
             entries: 20_000,
@@ -553,7 +553,7 @@ fn part_of(norm: &str) -> Part {
 }
 
 /// Inflates every entry through hard caps. With `out`, also writes an XLSX copy:
-/// shared strings and sheets sanitised (stored uncompressed), the rest copied raw.
+/// shared strings and sheets sanitised (compressed again), the rest copied raw.
 fn walk_zip(
     mut zip: ZipArchive<Cursor<&[u8]>>,
     lim: &Limits,
@@ -601,11 +601,11 @@ fn walk_zip(
             check_sizes(&name, n, csize, total, lim)?;
             None
         } else {
-            let mut buf = Vec::with_capacity(size.min(limit).min(16 * MIB) as usize);
+            let mut buf = Growing(Vec::with_capacity(size.min(limit).min(16 * MIB) as usize));
             let n = read_capped(f, limit, &mut buf)?;
             total += n;
             check_sizes(&name, n, csize, total, lim)?;
-            Some(buf)
+            Some(buf.0)
         };
 
         let Some(w) = out.as_deref_mut() else {
@@ -620,8 +620,11 @@ fn walk_zip(
                     Part::SharedStrings => sanitize_sst(&xml)?,
                     _ => sanitize_sheet(&xml)?,
                 };
-                let opts =
-                    SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+                // Compressed again (fastest level): the copy stays about as small
+                // as the input, and calamine inflates it as it streams.
+                let opts = SimpleFileOptions::default()
+                    .compression_method(CompressionMethod::Deflated)
+                    .compression_level(Some(1));
                 w.start_file(name.as_str(), opts).map_err(zip_err)?;
                 w.write_all(&clean).map_err(|_| CORRUPT_ZIP)?;
             }
@@ -654,6 +657,25 @@ fn check_sizes(
         });
     }
     Ok(())
+}
+
+/// A buffer that grows by a quarter at a time: reading a part near the size cap
+/// must not double its allocation past it.
+struct Growing(Vec<u8>);
+
+impl Write for Growing {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let v = &mut self.0;
+        if v.capacity() - v.len() < b.len() {
+            v.reserve_exact(b.len().max(v.capacity() / 4).max(64 * 1024));
+        }
+        v.extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Copies at most `limit` bytes to `w`; one byte more is a bomb, not a truncation.
@@ -1363,10 +1385,10 @@ mod tests {
             err_with(vec![b'a'; 1001], &lim),
             SniffError::TooLarge { .. }
         ));
-        assert_eq!(MAX_FILE_BYTES, 200 * 1024 * 1024);
+        assert_eq!(MAX_FILE_BYTES, 100 * 1024 * 1024);
         assert_eq!(
             (mib(MAX_FILE_BYTES).as_str(), mib(1000).as_str()),
-            ("200", "0.0")
+            ("100", "0.0")
         );
     }
 
