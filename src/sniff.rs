@@ -92,6 +92,8 @@ pub enum SniffError {
     Corrupt { detail: &'static str },
     #[error("{detail}，疑似压缩炸弹，已拒绝；请向报送单位索取正常导出的文件。")]
     ZipBomb { detail: String },
+    #[error("{detail}，不像是正常的绩效自评表；请在 Excel/WPS 中打开后另存为 .xlsx 再试。")]
+    Bloated { detail: String },
     #[error("工作表中的单元格分布过散或内容过多（读取约需 {mib} MiB 内存），不像是绩效自评表；请只保留基础数据表和绩效自评表，另存为 .xlsx 后再试。")]
     TooSpread { mib: u64 },
     #[error("文件设有密码保护（加密），无法读取；请在 Excel/WPS 中取消密码后重试{}。", if *.xls { "（若打开时并不要求输入密码，另存为 .xlsx 即可）" } else { "" })]
@@ -534,13 +536,29 @@ fn read_small(zip: &mut ZipArchive<Cursor<&[u8]>>, i: usize, cap: u64) -> Vec<u8
 enum Part {
     SharedStrings,
     Sheet,
+    /// Read whole by calamine when it opens the package, into structures that cost
+    /// more than their XML (a `<xf/>` becomes a full `Style`): relationships, the
+    /// workbook, styles and themes.
+    Meta,
     Other,
 }
+
+/// Largest inflated [`Part::Meta`] part, and most tags in one.
+const META_BYTES: u64 = 16 * MIB;
+const META_TAGS: u64 = 256 * 1024;
+/// Most `<si>` entries in the shared strings (calamine keeps a `String` for each).
+const MAX_SHARED_STRINGS: u64 = 2_000_000;
 
 fn part_of(norm: &str) -> Part {
     let file = norm.rsplit('/').next().unwrap_or(norm);
     if file == "sharedstrings.xml" {
         Part::SharedStrings
+    } else if file.ends_with(".rels")
+        || file == "workbook.xml"
+        || file == "styles.xml"
+        || (file.starts_with("theme") && file.ends_with(".xml"))
+    {
+        Part::Meta
     } else if file.ends_with(".xml")
         && (norm.contains("worksheets/")
             || norm.contains("macrosheets/")
@@ -595,7 +613,21 @@ fn walk_zip(
             Part::Other
         };
         let f = zip.by_index(i).map_err(zip_err)?;
-        let data = if part == Part::Other {
+        let data = if part == Part::Meta {
+            let mut tags = Tags::default();
+            let n = read_capped(f, limit.min(META_BYTES), &mut tags).map_err(|e| match e {
+                SniffError::ZipBomb { .. } => {
+                    bloated(&name, &format!("超过 {} MiB", mib(META_BYTES)))
+                }
+                e => e,
+            })?;
+            total += n;
+            check_sizes(&name, n, csize, total, lim)?;
+            if tags.count > META_TAGS {
+                return Err(bloated(&name, &format!("有 {} 个以上的标记", META_TAGS)));
+            }
+            None
+        } else if part == Part::Other {
             let n = read_capped(f, limit, io::sink())?;
             total += n;
             check_sizes(&name, n, csize, total, lim)?;
@@ -617,7 +649,14 @@ fn walk_zip(
                 .map_err(zip_err)?,
             Some(xml) => {
                 let clean = match part {
-                    Part::SharedStrings => sanitize_sst(&xml)?,
+                    Part::SharedStrings => {
+                        if count_elements(&xml, b"si") > MAX_SHARED_STRINGS {
+                            return Err(SniffError::Bloated {
+                                detail: format!("共享字符串超过 {MAX_SHARED_STRINGS} 个"),
+                            });
+                        }
+                        sanitize_sst(&xml)?
+                    }
                     _ => sanitize_sheet(&xml)?,
                 };
                 // Compressed again (fastest level): the copy stays about as small
@@ -631,6 +670,56 @@ fn walk_zip(
         }
     }
     Ok(())
+}
+
+fn bloated(name: &str, what: &str) -> SniffError {
+    SniffError::Bloated {
+        detail: format!("内部部件“{}”{what}", one_line(name, 60)),
+    }
+}
+
+/// Counts start and empty tags (`<` not followed by `/`, `?` or `!`) as bytes stream by.
+#[derive(Default)]
+struct Tags {
+    count: u64,
+    after_lt: bool,
+}
+
+impl Write for Tags {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        for &c in b {
+            if self.after_lt && !matches!(c, b'/' | b'?' | b'!') {
+                self.count += 1;
+            }
+            self.after_lt = c == b'<';
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Start and empty tags whose local name is `local` (any prefix), counted from above:
+/// text cannot hold a raw `<`, so every match is a tag or sits in a comment or CDATA.
+fn count_elements(xml: &[u8], local: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(p) = xml[i..].iter().position(|&c| c == b'<') {
+        let start = i + p + 1;
+        let end = xml[start..]
+            .iter()
+            .position(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
+            .map_or(xml.len(), |e| start + e);
+        let name = &xml[start..end];
+        let local_name = name.rsplit(|&c| c == b':').next().unwrap_or(name);
+        if local_name == local {
+            n += 1;
+        }
+        i = start;
+    }
+    n
 }
 
 fn check_sizes(
@@ -1719,6 +1808,50 @@ mod tests {
                 ((1, 1), Some("A2*2".to_string())),
             ]
         );
+    }
+
+    #[test]
+    fn elements_are_counted_by_local_name() {
+        let xml = b"<sst><si><t>a</t></si><x:si/><si\n/><sis/><!-- <si> --></sst>";
+        assert_eq!(count_elements(xml, b"si"), 4);
+        let mut tags = Tags::default();
+        for chunk in xml.chunks(3) {
+            tags.write_all(chunk).unwrap();
+        }
+        assert_eq!(tags.count, 7);
+    }
+
+    #[test]
+    fn parts_calamine_blows_up_are_bounded() {
+        let styles = format!(
+            r#"<styleSheet xmlns="{NS}"><cellXfs>{}</cellXfs></styleSheet>"#,
+            "<xf/>".repeat(300_000)
+        );
+        let z = mini_xlsx(
+            &format!(r#"<worksheet xmlns="{NS}"><sheetData/></worksheet>"#),
+            "<sst/>",
+        );
+        let mut parts = vec![("xl/styles.xml", styles.as_bytes())];
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let mut src = ZipArchive::new(Cursor::new(z.as_slice())).unwrap();
+        for i in 0..src.len() {
+            w.raw_copy_file(src.by_index_raw(i).unwrap()).unwrap();
+        }
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        for (n, d) in parts.drain(..) {
+            w.start_file(n, opts).unwrap();
+            w.write_all(d).unwrap();
+        }
+        let e = err(w.finish().unwrap().into_inner());
+        assert!(matches!(e, SniffError::Bloated { .. }), "{e:?}");
+        assert!(e.to_string().contains("styles.xml"), "{e}");
+
+        let sst = format!(r#"<sst xmlns="{NS}">{}</sst>"#, "<si/>".repeat(2_000_001));
+        let e = err(mini_xlsx(
+            &format!(r#"<worksheet xmlns="{NS}"><sheetData/></worksheet>"#),
+            &sst,
+        ));
+        assert!(e.to_string().contains("共享字符串超过"), "{e}");
     }
 
     #[test]
