@@ -40,6 +40,8 @@ pub const MAX_STYLED_EMPTY: usize = 1_000_000;
 pub const MAX_TEXT_BYTES: usize = 64 << 20;
 /// Merged ranges in one workbook.
 pub const MAX_MERGES: usize = 100_000;
+/// Worksheets in one workbook.
+pub const MAX_SHEETS: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -55,6 +57,8 @@ pub enum ReadError {
     TooManyMerges,
     #[error("工作簿结构异常（多个工作表反复引用同一份数据），已停止读取；请在 Excel/WPS 中打开后另存为 .xlsx 再试")]
     ReadBudget,
+    #[error("工作簿中有 {0} 个工作表（上限 {MAX_SHEETS} 个），不像是绩效自评表；请只保留基础数据表和绩效自评表后再试")]
+    TooManySheets(usize),
     #[error("工作簿中没有任何工作表；请确认文件是否正确")]
     NoSheets,
 }
@@ -222,10 +226,14 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
         }
     };
     let mut book: Xlsx<_> = Xlsx::new(source).map_err(spent)?;
+    let names = worksheet_names(&book);
+    if names.len() > MAX_SHEETS {
+        return Err(ReadError::TooManySheets(names.len()));
+    }
     let mut sheets = Vec::new();
     let mut styles = Vec::new();
     let mut budget = Budget::default();
-    for name in worksheet_names(&book) {
+    for name in names {
         let mut sheet = Sheet {
             name: name.clone(),
             ..Sheet::default()
@@ -299,14 +307,23 @@ fn read_xls(path: &Path, bytes: Vec<u8>, remap: &XlsRemap) -> Result<Workbook, R
         .iter()
         .map(|s| (s.name.clone(), s.typ))
         .collect();
+    if metadata.len() > MAX_SHEETS {
+        return Err(ReadError::TooManySheets(metadata.len()));
+    }
+    // calamine keeps the last sheet of a name; its BOUNDSHEET says how it was squeezed.
+    let last_of: std::collections::HashMap<&str, usize> = metadata
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (n.as_str(), i))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
     let mut sheets = Vec::new();
     let mut budget = Budget::default();
-    for (i, (name, typ)) in metadata.iter().enumerate() {
-        if *typ != SheetType::WorkSheet || metadata[..i].iter().any(|(n, _)| n == name) {
+    for (name, typ) in &metadata {
+        if *typ != SheetType::WorkSheet || !seen.insert(name.as_str()) {
             continue;
         }
-        // calamine keeps the last sheet of a name; its BOUNDSHEET says how it was squeezed.
-        let last = metadata.iter().rposition(|(n, _)| n == name).unwrap_or(i);
+        let last = last_of[name.as_str()];
         let to_original = |r: u32, c: u32| remap.original(last, r, c);
         let mut sheet = Sheet {
             name: name.clone(),

@@ -528,6 +528,23 @@ fn sheets_aliasing_one_big_part_are_stopped() {
 }
 
 #[test]
+fn thousands_of_sheets_are_refused() {
+    let names: Vec<(String, String)> = (0..5000)
+        .map(|i| (format!("表{i}"), "worksheets/sheet1.xml".to_string()))
+        .collect();
+    let mut parts = xlsx_parts(&names);
+    parts.push((
+        "xl/worksheets/sheet1.xml".into(),
+        sheet_xml("").into_bytes(),
+    ));
+    assert_refused("多表.xlsx", &zip_owned(&parts), "5000 个工作表");
+    let sheets: Vec<(String, Vec<Vec<u8>>)> =
+        (0..5000).map(|i| (format!("S{i}"), vec![])).collect();
+    let f = cfb(&[("Workbook", &biff_book(&[], &sheets))]);
+    assert_refused("多表.xls", &f, "工作表超过 1000 个");
+}
+
+#[test]
 fn too_many_cells_are_refused() {
     let row: String = (0..1000).map(|c| format!("<c><v>{c}</v></c>")).collect();
     let rows: String = (1..=2100)

@@ -44,6 +44,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
 
     let mut budget = Budget::default();
     let mut sheets: Vec<Sheet> = Vec::new();
+    let mut index = std::collections::HashMap::new();
     let mut buf = Vec::with_capacity(1024);
     loop {
         buf.clear();
@@ -56,9 +57,15 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
                 budget.text(name.len())?;
                 let sheet = read_table(&mut xml, name, &mut budget)?;
                 // calamine keeps the last table of a name.
-                match sheets.iter_mut().find(|s| s.name == sheet.name) {
-                    Some(earlier) => *earlier = sheet,
-                    None => sheets.push(sheet),
+                match index.get(&sheet.name) {
+                    Some(&i) => sheets[i] = sheet,
+                    None if sheets.len() == super::MAX_SHEETS => {
+                        return Err(ReadError::TooManySheets(sheets.len() + 1));
+                    }
+                    None => {
+                        index.insert(sheet.name.clone(), sheets.len());
+                        sheets.push(sheet);
+                    }
                 }
             }
             Event::Eof => break,

@@ -401,6 +401,11 @@ fn scan(s: &[u8], pos: usize, g: &Globals, mut collect: Option<&mut Collect>) ->
 /// position); the list ends where calamine would panic.
 fn analyse(s: &[u8]) -> Result<(Globals, Vec<std::rc::Rc<Sheet>>), SniffError> {
     let g = globals(s);
+    if g.sheets.len() > crate::read::MAX_SHEETS {
+        return Err(SniffError::Bloated {
+            detail: format!("工作表超过 {} 个", crate::read::MAX_SHEETS),
+        });
+    }
     let mut seen: std::collections::HashMap<usize, std::rc::Rc<Sheet>> = Default::default();
     let mut out = Vec::new();
     let mut walked = 0u64;
