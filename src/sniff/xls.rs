@@ -96,6 +96,16 @@ struct Globals {
     /// calamine may have strings our parse of the SST did not find.
     sst_unsure: bool,
     longest_name: u64,
+    /// Bytes of defined-name records (calamine prints each name's formula).
+    names: u64,
+}
+
+impl Globals {
+    /// Bytes of formula text calamine may print per byte of parsed formula tokens:
+    /// a 3- to 11-byte token can print a sheet or defined name of up to 255 characters.
+    fn per_formula_byte(&self) -> u64 {
+        8 + self.longest_name * STRING_GROWTH / 2
+    }
 }
 
 fn globals(s: &[u8]) -> Globals {
@@ -109,7 +119,10 @@ fn globals(s: &[u8]) -> Globals {
                 g.sheets.push(pos as usize);
                 g.longest_name = g.longest_name.max(d.get(6).copied().unwrap_or(0) as u64);
             }
-            0x0018 => g.longest_name = g.longest_name.max(d.get(3).copied().unwrap_or(0) as u64),
+            0x0018 => {
+                g.longest_name = g.longest_name.max(d.get(3).copied().unwrap_or(0) as u64);
+                g.names += d.len() as u64 + 64;
+            }
             0x00FC => {
                 let parts: Vec<&[u8]> = std::iter::once(d)
                     .chain(r.conts.iter().map(|c| &s[c.clone()]))
@@ -286,7 +299,7 @@ fn scan(s: &[u8], pos: usize, g: &Globals, mut collect: Option<&mut Collect>) ->
         return None;
     }
     let mut sh = Sheet::default();
-    let per_formula_byte = 8 + g.longest_name * STRING_GROWTH / 2;
+    let per_formula_byte = g.per_formula_byte();
     let value = |sh: &mut Sheet, c: &mut Option<&mut Collect>, row: u32, col: u32| {
         BBox::add(&mut sh.values, row, col);
         sh.pushes += 1;
@@ -446,8 +459,12 @@ fn estimate(s: &[u8], g: &Globals, scans: &[std::rc::Rc<Sheet>]) -> u64 {
         ours += sh.pushes * SPARSE_CELL + strings;
     }
     let sst: u64 = g.sst.iter().map(|n| n * STRING_GROWTH + 24).sum();
+    let names = g.names * g.per_formula_byte();
+    let metadata = g.sheets.len() as u64 * (160 + 255 * STRING_GROWTH);
     (3 * s.len() as u64)
         .saturating_add(sst)
+        .saturating_add(names)
+        .saturating_add(metadata)
         .saturating_add(held)
         .saturating_add(building)
         .saturating_add(clone)
