@@ -13,9 +13,10 @@
 //! - xls goes through calamine's dense ranges, after [`sniff`] rebuilt the file and
 //!   squeezed the empty rows and columns out of far-flung sheets; positions are
 //!   mapped back here;
-//! - every workbook gets at most [`MAX_CELLS`] cells with a value or formula,
-//!   [`MAX_TEXT_BYTES`] of text and formulas, [`MAX_MERGES`] merged ranges, and
-//!   keeps the style of at most [`MAX_STYLED_EMPTY`] cells that hold nothing else;
+//! - every workbook gets at most [`MAX_SHEETS`] worksheets, [`MAX_CELLS`] cells with
+//!   a value or formula, [`MAX_TEXT_BYTES`] of text and formulas and [`MAX_MERGES`]
+//!   merged ranges, and keeps the style of at most [`MAX_STYLED_EMPTY`] cells that
+//!   hold nothing else;
 //! - a panic inside calamine becomes a parse error for this one file.
 
 mod ods;

@@ -129,7 +129,12 @@ fn read_table(xml: &mut Xml<'_>, name: String, budget: &mut Budget) -> Result<Sh
                 let repeats = repeats.min(MAX_ROWS - row);
                 cells.clear();
                 read_row(xml, &mut cells, budget)?;
-                for r in row..row + repeats {
+                let filled = if cells.is_empty() {
+                    row..row
+                } else {
+                    row..row + repeats
+                };
+                for r in filled {
                     for (col, value, formula) in &cells {
                         // read_row counted the first copy.
                         if r > row {
