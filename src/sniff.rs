@@ -871,6 +871,10 @@ fn sanitize_sst(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     }
 }
 
+/// Longest formula text in a sheet with shared formulas: calamine copies a shared
+/// formula's text, translated, into every cell of its group.
+const MAX_FORMULA_BYTES: usize = 64 * 1024;
+
 /// Most distinct shared-formula groups (`si`) one sheet may have.
 const MAX_SHARED_FORMULAS: usize = 1 << 20;
 
@@ -880,6 +884,7 @@ const MAX_SHARED_FORMULAS: usize = 1 << 20;
 /// Every `si` attribute is renumbered densely (0, 1, 2… in order of first
 /// appearance; equal numbers stay equal): calamine grows a vector to `si + 1`
 /// entries for each shared-formula anchor, so one `si="99999999999"` would abort.
+/// In such a sheet a formula longer than [`MAX_FORMULA_BYTES`] is refused.
 fn sanitize_sheet(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     let (bom, body) = split_bom(xml);
     // calamine reads `si` only when `t="shared"`; without that text no tag needs it.
@@ -890,16 +895,47 @@ fn sanitize_sheet(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     let mut last = 0;
     let mut in_data = false;
     let mut groups = SharedGroups::default();
+    // Bytes of the `<f>` element being read, if any.
+    let mut formula: Option<usize> = None;
     loop {
         let before = r.buffer_position();
-        let (e, empty) = match r.read_event() {
-            Ok(Event::Start(e)) => (e, false),
-            Ok(Event::Empty(e)) => (e, true),
+        let grown = match r.read_event() {
+            Ok(Event::Start(e)) => Ok((e, false)),
+            Ok(Event::Empty(e)) => Ok((e, true)),
+            Ok(Event::End(e)) => {
+                if e.local_name().as_ref() == "f" {
+                    formula = None;
+                }
+                Err(0)
+            }
+            Ok(Event::Text(t)) => Err(t.len()),
+            Ok(Event::CData(t)) => Err(t.len()),
+            Ok(Event::GeneralRef(_)) => Err(1),
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => continue,
         };
+        let (e, empty) = match grown {
+            Ok(tag) => tag,
+            Err(n) => {
+                if let Some(len) = &mut formula {
+                    *len += n;
+                    if *len > MAX_FORMULA_BYTES {
+                        return Err(SniffError::Bloated {
+                            detail: format!(
+                                "工作表中有长度超过 {} KiB 的公式（Excel 的上限是 8192 个字符）",
+                                MAX_FORMULA_BYTES / 1024
+                            ),
+                        });
+                    }
+                }
+                continue;
+            }
+        };
         let after = r.buffer_position();
         let local = e.local_name();
+        if !empty && local.as_ref() == "f" {
+            formula = Some(0);
+        }
         if !in_data && local.as_ref() == "sheetData" {
             in_data = true;
         } else if !in_data && local.as_ref() == "dimension" {
@@ -1781,6 +1817,21 @@ mod tests {
                 "input {input:?}"
             );
         }
+    }
+
+    #[test]
+    fn overlong_shared_formula_is_refused() {
+        let long = "A1+".repeat(30_000);
+        let sheet = format!(
+            r#"<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="B1"><f t="shared" ref="B1:B9" si="0">{long}1</f></c></row></sheetData></worksheet>"#
+        );
+        let e = err(mini_xlsx(&sheet, "<sst/>"));
+        assert!(e.to_string().contains("8192"), "{e}");
+        // Long text elsewhere, and a formula of ordinary length, pass.
+        let sheet = format!(
+            r#"<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{long}</t></is></c><c r="B1"><f t="shared" ref="B1:B9" si="0">&amp;A1+1</f></c></row></sheetData></worksheet>"#
+        );
+        assert!(sniff_bytes(mini_xlsx(&sheet, "<sst/>")).is_ok());
     }
 
     /// The abort the renumbering closes: calamine reading `si="1000000000000"` directly
