@@ -76,7 +76,11 @@ fn cfb(stream: &[u8]) -> Vec<u8> {
     fat.push(END);
     let first = fat.len() as u32;
     for k in 0..n {
-        fat.push(if k + 1 == n { END } else { first + k as u32 + 1 });
+        fat.push(if k + 1 == n {
+            END
+        } else {
+            first + k as u32 + 1
+        });
     }
     fat.resize(fat_sectors * 128, FREE);
     let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
@@ -113,7 +117,13 @@ fn cfb(stream: &[u8]) -> Vec<u8> {
     }
     h.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
     h.extend_from_slice(&entry("Root Entry", 5, 1, END, 0));
-    h.extend_from_slice(&entry("Workbook", 2, FREE, first, stream.len().max(4096) as u32));
+    h.extend_from_slice(&entry(
+        "Workbook",
+        2,
+        FREE,
+        first,
+        stream.len().max(4096) as u32,
+    ));
     h.extend_from_slice(&[0u8; 256]);
     h.extend_from_slice(&data);
     h
