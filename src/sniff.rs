@@ -15,8 +15,10 @@ use zip::result::ZipError;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+mod xls;
+
 /// Input files larger than this are refused unread.
-pub const MAX_FILE_BYTES: u64 = 200 * MIB;
+pub const MAX_FILE_BYTES: u64 = 100 * MIB;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -24,8 +26,44 @@ const MIB: u64 = 1024 * 1024;
 /// (`open_workbook_from_rs` with `std::io::Cursor`).
 pub enum Container {
     Xlsx(Vec<u8>),
-    Xls(Vec<u8>),
+    /// The file rebuilt with only its Workbook stream, and how its sheets were squeezed.
+    Xls(Vec<u8>, XlsRemap),
     Ods(Vec<u8>),
+}
+
+/// Where the cells of squeezed xls sheets really are. calamine holds every xls sheet
+/// as a dense range over the bounding box of its cells; a sheet whose cells lie far
+/// apart has its empty rows and columns squeezed out before calamine sees it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct XlsRemap {
+    /// Per BOUNDSHEET record, in order: the original row and column of each
+    /// squeezed row and column, or `None` where the sheet was left as it was.
+    sheets: Vec<Option<Axes>>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Axes {
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+}
+
+impl XlsRemap {
+    /// The original position of `(row, col)` as calamine reports it for the sheet of
+    /// the `sheet`-th BOUNDSHEET record.
+    pub fn original(&self, sheet: usize, row: u32, col: u32) -> (u32, u32) {
+        match self.sheets.get(sheet).and_then(Option::as_ref) {
+            Some(a) => (
+                a.rows.get(row as usize).copied().unwrap_or(row),
+                a.cols.get(col as usize).copied().unwrap_or(col),
+            ),
+            None => (row, col),
+        }
+    }
+
+    /// Whether any sheet was squeezed.
+    pub fn is_identity(&self) -> bool {
+        self.sheets.iter().all(Option::is_none)
+    }
 }
 
 /// Why a file is not handed to calamine. Each message is one line of Chinese:
@@ -54,6 +92,10 @@ pub enum SniffError {
     Corrupt { detail: &'static str },
     #[error("{detail}，疑似压缩炸弹，已拒绝；请向报送单位索取正常导出的文件。")]
     ZipBomb { detail: String },
+    #[error("{detail}，不像是正常的绩效自评表；请在 Excel/WPS 中打开后另存为 .xlsx 再试。")]
+    Bloated { detail: String },
+    #[error("工作表中的单元格分布过散或内容过多（读取约需 {mib} MiB 内存），不像是绩效自评表；请只保留基础数据表和绩效自评表，另存为 .xlsx 后再试。")]
+    TooSpread { mib: u64 },
     #[error("文件设有密码保护（加密），无法读取；请在 Excel/WPS 中取消密码后重试{}。", if *.xls { "（若打开时并不要求输入密码，另存为 .xlsx 即可）" } else { "" })]
     Encrypted { xls: bool },
 }
@@ -118,8 +160,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             file: MAX_FILE_BYTES,
-            entry: 256 * MIB,
-            total: 512 * MIB,
+            entry: 128 * MIB,
+            total: 256 * MIB,
             ratio: 1000,
             ratio_floor: MIB,
             entries: 20_000,
@@ -372,6 +414,16 @@ fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, SniffError> {
     }
     match classify_zip(&mut zip)? {
         ZipKind::Ods => {
+            // An encrypted package says so in its manifest (content.xml is then ciphertext).
+            let names: Vec<String> = zip
+                .file_names()
+                .map(|n| n.map(|n| norm_name(&n)).unwrap_or_default())
+                .collect();
+            if let Some(i) = names.iter().position(|n| n == "meta-inf/manifest.xml") {
+                if find(&read_small(&mut zip, i, MIB), b"encryption-data").is_some() {
+                    return Err(SniffError::Encrypted { xls: false });
+                }
+            }
             walk_zip(zip, lim, None)?;
             Ok(Container::Ods(bytes))
         }
@@ -484,13 +536,29 @@ fn read_small(zip: &mut ZipArchive<Cursor<&[u8]>>, i: usize, cap: u64) -> Vec<u8
 enum Part {
     SharedStrings,
     Sheet,
+    /// Read whole by calamine when it opens the package, into structures that cost
+    /// more than their XML (a `<xf/>` becomes a full `Style`): relationships, the
+    /// workbook, styles and themes.
+    Meta,
     Other,
 }
+
+/// Largest inflated [`Part::Meta`] part, and most tags in one.
+const META_BYTES: u64 = 16 * MIB;
+const META_TAGS: u64 = 256 * 1024;
+/// Most `<si>` entries in the shared strings (calamine keeps a `String` for each).
+const MAX_SHARED_STRINGS: u64 = 2_000_000;
 
 fn part_of(norm: &str) -> Part {
     let file = norm.rsplit('/').next().unwrap_or(norm);
     if file == "sharedstrings.xml" {
         Part::SharedStrings
+    } else if file.ends_with(".rels")
+        || file == "workbook.xml"
+        || file == "styles.xml"
+        || (file.starts_with("theme") && file.ends_with(".xml"))
+    {
+        Part::Meta
     } else if file.ends_with(".xml")
         && (norm.contains("worksheets/")
             || norm.contains("macrosheets/")
@@ -503,7 +571,7 @@ fn part_of(norm: &str) -> Part {
 }
 
 /// Inflates every entry through hard caps. With `out`, also writes an XLSX copy:
-/// shared strings and sheets sanitised (stored uncompressed), the rest copied raw.
+/// shared strings and sheets sanitised (compressed again), the rest copied raw.
 fn walk_zip(
     mut zip: ZipArchive<Cursor<&[u8]>>,
     lim: &Limits,
@@ -545,17 +613,31 @@ fn walk_zip(
             Part::Other
         };
         let f = zip.by_index(i).map_err(zip_err)?;
-        let data = if part == Part::Other {
+        let data = if part == Part::Meta {
+            let mut tags = Tags::default();
+            let n = read_capped(f, limit.min(META_BYTES), &mut tags).map_err(|e| match e {
+                SniffError::ZipBomb { .. } => {
+                    bloated(&name, &format!("超过 {} MiB", mib(META_BYTES)))
+                }
+                e => e,
+            })?;
+            total += n;
+            check_sizes(&name, n, csize, total, lim)?;
+            if tags.count > META_TAGS {
+                return Err(bloated(&name, &format!("有 {} 个以上的标记", META_TAGS)));
+            }
+            None
+        } else if part == Part::Other {
             let n = read_capped(f, limit, io::sink())?;
             total += n;
             check_sizes(&name, n, csize, total, lim)?;
             None
         } else {
-            let mut buf = Vec::with_capacity(size.min(limit).min(16 * MIB) as usize);
+            let mut buf = Growing(Vec::with_capacity(size.min(limit).min(16 * MIB) as usize));
             let n = read_capped(f, limit, &mut buf)?;
             total += n;
             check_sizes(&name, n, csize, total, lim)?;
-            Some(buf)
+            Some(buf.0)
         };
 
         let Some(w) = out.as_deref_mut() else {
@@ -567,17 +649,77 @@ fn walk_zip(
                 .map_err(zip_err)?,
             Some(xml) => {
                 let clean = match part {
-                    Part::SharedStrings => sanitize_sst(&xml)?,
+                    Part::SharedStrings => {
+                        if count_elements(&xml, b"si") > MAX_SHARED_STRINGS {
+                            return Err(SniffError::Bloated {
+                                detail: format!("共享字符串超过 {MAX_SHARED_STRINGS} 个"),
+                            });
+                        }
+                        sanitize_sst(&xml)?
+                    }
                     _ => sanitize_sheet(&xml)?,
                 };
-                let opts =
-                    SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+                // Compressed again (fastest level): the copy stays about as small
+                // as the input, and calamine inflates it as it streams.
+                let opts = SimpleFileOptions::default()
+                    .compression_method(CompressionMethod::Deflated)
+                    .compression_level(Some(1));
                 w.start_file(name.as_str(), opts).map_err(zip_err)?;
                 w.write_all(&clean).map_err(|_| CORRUPT_ZIP)?;
             }
         }
     }
     Ok(())
+}
+
+fn bloated(name: &str, what: &str) -> SniffError {
+    SniffError::Bloated {
+        detail: format!("内部部件“{}”{what}", one_line(name, 60)),
+    }
+}
+
+/// Counts start and empty tags (`<` not followed by `/`, `?` or `!`) as bytes stream by.
+#[derive(Default)]
+struct Tags {
+    count: u64,
+    after_lt: bool,
+}
+
+impl Write for Tags {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        for &c in b {
+            if self.after_lt && !matches!(c, b'/' | b'?' | b'!') {
+                self.count += 1;
+            }
+            self.after_lt = c == b'<';
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Start and empty tags whose local name is `local` (any prefix), counted from above:
+/// text cannot hold a raw `<`, so every match is a tag or sits in a comment or CDATA.
+fn count_elements(xml: &[u8], local: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(p) = xml[i..].iter().position(|&c| c == b'<') {
+        let start = i + p + 1;
+        let end = xml[start..]
+            .iter()
+            .position(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
+            .map_or(xml.len(), |e| start + e);
+        let name = &xml[start..end];
+        let local_name = name.rsplit(|&c| c == b':').next().unwrap_or(name);
+        if local_name == local {
+            n += 1;
+        }
+        i = start;
+    }
+    n
 }
 
 fn check_sizes(
@@ -604,6 +746,25 @@ fn check_sizes(
         });
     }
     Ok(())
+}
+
+/// A buffer that grows by a quarter at a time: reading a part near the size cap
+/// must not double its allocation past it.
+struct Growing(Vec<u8>);
+
+impl Write for Growing {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let v = &mut self.0;
+        if v.capacity() - v.len() < b.len() {
+            v.reserve_exact(b.len().max(v.capacity() / 4).max(64 * 1024));
+        }
+        v.extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Copies at most `limit` bytes to `w`; one byte more is a bomb, not a truncation.
@@ -710,37 +871,192 @@ fn sanitize_sst(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     }
 }
 
+/// Longest formula text in a sheet with shared formulas: calamine copies a shared
+/// formula's text, translated, into every cell of its group.
+const MAX_FORMULA_BYTES: usize = 64 * 1024;
+
+/// Most distinct shared-formula groups (`si`) one sheet may have.
+const MAX_SHARED_FORMULAS: usize = 1 << 20;
+
 /// Removes `<dimension .../>` before `<sheetData>` (calamine reads it only there).
 /// A non-empty `<dimension ...>` start tag becomes `<dimension ref="A1">`.
+///
+/// Every `si` attribute is renumbered densely (0, 1, 2… in order of first
+/// appearance; equal numbers stay equal): calamine grows a vector to `si + 1`
+/// entries for each shared-formula anchor, so one `si="99999999999"` would abort.
+/// In such a sheet a formula longer than [`MAX_FORMULA_BYTES`] is refused.
 fn sanitize_sheet(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
     let (bom, body) = split_bom(xml);
+    // calamine reads `si` only when `t="shared"`; without that text no tag needs it.
+    let renumber = find(body, b"shared").is_some();
     let mut r = xml_reader(body);
     let mut out = Vec::with_capacity(xml.len());
     out.extend_from_slice(bom);
     let mut last = 0;
+    let mut in_data = false;
+    let mut groups = SharedGroups::default();
+    // Bytes of the `<f>` element being read, if any.
+    let mut formula: Option<usize> = None;
     loop {
         let before = r.buffer_position();
-        let (empty, qname) = match step(r.read_event()) {
-            Step::Tag { local, .. } if local == "sheetData" => break,
-            Step::Tag {
-                empty,
-                qname,
-                local,
-            } if local == "dimension" => (empty, qname),
-            Step::Tag { .. } | Step::Other => continue,
-            Step::End => break,
+        let grown = match r.read_event() {
+            Ok(Event::Start(e)) => Ok((e, false)),
+            Ok(Event::Empty(e)) => Ok((e, true)),
+            Ok(Event::End(e)) => {
+                if e.local_name().as_ref() == "f" {
+                    formula = None;
+                }
+                Err(0)
+            }
+            Ok(Event::Text(t)) => Err(t.len()),
+            Ok(Event::CData(t)) => Err(t.len()),
+            Ok(Event::GeneralRef(_)) => Err(1),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
         };
-        let (before, after) = raw_tag(body, before, r.buffer_position()).ok_or(XML_CONFUSED)?;
-        out.extend_from_slice(&body[last..before]);
-        if !empty {
-            out.push(b'<');
-            out.extend_from_slice(&qname);
-            out.extend_from_slice(b" ref=\"A1\">");
+        let (e, empty) = match grown {
+            Ok(tag) => tag,
+            Err(n) => {
+                if let Some(len) = &mut formula {
+                    *len += n;
+                    if *len > MAX_FORMULA_BYTES {
+                        return Err(SniffError::Bloated {
+                            detail: format!(
+                                "工作表中有长度超过 {} KiB 的公式（Excel 的上限是 8192 个字符）",
+                                MAX_FORMULA_BYTES / 1024
+                            ),
+                        });
+                    }
+                }
+                continue;
+            }
+        };
+        let after = r.buffer_position();
+        let local = e.local_name();
+        if !empty && local.as_ref() == "f" {
+            formula = Some(0);
         }
-        last = after;
+        if !in_data && local.as_ref() == "sheetData" {
+            in_data = true;
+        } else if !in_data && local.as_ref() == "dimension" {
+            let (before, after) = raw_tag(body, before, after).ok_or(XML_CONFUSED)?;
+            out.extend_from_slice(&body[last..before]);
+            if !empty {
+                out.push(b'<');
+                out.extend_from_slice(e.name().as_ref().as_bytes());
+                out.extend_from_slice(b" ref=\"A1\">");
+            }
+            last = after;
+            continue;
+        } else if !in_data && !renumber {
+            continue;
+        }
+        if !renumber {
+            break;
+        }
+        let attrs = e.attributes_raw();
+        if !attrs.contains("si") {
+            continue;
+        }
+        let (before, after) = raw_tag(body, before, after).ok_or(XML_CONFUSED)?;
+        // The attributes are a slice of the tag: find where, and check it.
+        let at = (attrs.as_ptr() as usize)
+            .checked_sub(body.as_ptr() as usize)
+            .filter(|&at| {
+                at >= before
+                    && at + attrs.len() <= after
+                    && body.get(at..at + attrs.len()) == Some(attrs.as_bytes())
+            })
+            .ok_or(XML_CONFUSED)?;
+        for item in raw_attrs(attrs) {
+            let Ok((key, value)) = item else { break };
+            if key != "si" {
+                continue;
+            }
+            let index = groups.index_of(&attrs[value.clone()])?;
+            out.extend_from_slice(&body[last..at + value.start]);
+            out.extend_from_slice(index.to_string().as_bytes());
+            last = at + value.end;
+        }
     }
     out.extend_from_slice(&body[last..]);
     Ok(out)
+}
+
+/// Dense numbers for a sheet's shared-formula indices.
+#[derive(Default)]
+struct SharedGroups(std::collections::HashMap<String, usize>);
+
+impl SharedGroups {
+    fn index_of(&mut self, raw: &str) -> Result<usize, SniffError> {
+        // "007" and "7" are the same group to calamine; anything not a plain
+        // number is kept apart (calamine would refuse it; now it gets a number).
+        let key = if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+            let t = raw.trim_start_matches('0');
+            if t.is_empty() { "0" } else { t }.to_string()
+        } else {
+            format!("\0{raw}")
+        };
+        let next = self.0.len();
+        if next >= MAX_SHARED_FORMULAS && !self.0.contains_key(&key) {
+            return Err(SniffError::Corrupt {
+                detail: "工作表中的共享公式多得异常",
+            });
+        }
+        Ok(*self.0.entry(key).or_insert(next))
+    }
+}
+
+/// XML attributes as calamine 0.38 splits them (`attrs.rs`, `RawAttrIter`): the
+/// key, and where its raw value lies in `raw`; `Err` ends the list as it ends
+/// calamine's reading of the tag.
+pub(crate) fn raw_attrs(
+    raw: &str,
+) -> impl Iterator<Item = Result<(&str, std::ops::Range<usize>), ()>> {
+    let bytes = raw.as_bytes();
+    let mut pos = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
+        }
+        let key_start = pos;
+        while pos < bytes.len() && bytes[pos] != b'=' {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            done = true;
+            return Some(Err(()));
+        }
+        let key = raw[key_start..pos].trim_ascii_end();
+        pos += 1;
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let quote = match bytes.get(pos) {
+            Some(&q) if q == b'"' || q == b'\'' => q,
+            _ => {
+                done = true;
+                return Some(Err(()));
+            }
+        };
+        pos += 1;
+        let start = pos;
+        while pos < bytes.len() && bytes[pos] != quote {
+            pos += 1;
+        }
+        let value = start..pos;
+        if pos < bytes.len() {
+            pos += 1;
+        }
+        Some(Ok((key, value)))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -930,17 +1246,40 @@ fn is_stream(e: &[u8], name: &str) -> bool {
 }
 
 fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
-    // The parser borrows `bytes`; the block ends the borrow before they move.
+    let cfb = Cfb::parse(&bytes).ok_or(CORRUPT_OLE)?;
+    let entries = cfb.entries().ok_or(CORRUPT_OLE)?;
+    check_ole(&cfb, &entries)?;
+    let wb = entries
+        .iter()
+        .copied()
+        .find(|e| is_stream(e, "Workbook"))
+        .or_else(|| entries.iter().copied().find(|e| is_stream(e, "Book")))
+        .ok_or(CORRUPT_OLE)?;
+    let mut stream = cfb
+        .read_stream(&entries, wb, xls::MAX_STREAM as u64 + 1)
+        .ok_or(SniffError::Corrupt {
+            detail: "Excel 数据流不完整",
+        })?;
+    if stream.len() > xls::MAX_STREAM {
+        return Err(SniffError::TooLarge {
+            size: cfb.entry_size(wb),
+            limit: xls::MAX_STREAM as u64,
+        });
+    }
+    let remap = xls::sanitize(&mut stream)?;
+    Ok(Container::Xls(xls::write_cfb(&stream), remap))
+}
+
+/// Refuses encrypted and non-Excel compound files.
+fn check_ole(cfb: &Cfb<'_>, entries: &[&[u8]]) -> Result<(), SniffError> {
     {
-        let cfb = Cfb::parse(&bytes).ok_or(CORRUPT_OLE)?;
-        let entries = cfb.entries().ok_or(CORRUPT_OLE)?;
         let find = |name: &str| entries.iter().copied().find(|e| is_stream(e, name));
         if find("EncryptedPackage").is_some() || find("EncryptionInfo").is_some() {
             return Err(SniffError::Encrypted { xls: false });
         }
         if let Some(wb) = find("Workbook").or_else(|| find("Book")) {
             let head =
-                cfb.read_stream(&entries, wb, BIFF_SCAN_BYTES)
+                cfb.read_stream(entries, wb, BIFF_SCAN_BYTES)
                     .ok_or(SniffError::Corrupt {
                         detail: "Excel 数据流不完整",
                     })?;
@@ -967,7 +1306,7 @@ fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
             });
         }
     }
-    Ok(Container::Xls(bytes))
+    Ok(())
 }
 
 /// Whether the workbook globals (up to their EOF record) contain FILEPASS;
@@ -993,7 +1332,7 @@ impl fmt::Debug for Container {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (kind, b) = match self {
             Container::Xlsx(b) => ("Xlsx", b),
-            Container::Xls(b) => ("Xls", b),
+            Container::Xls(b, _) => ("Xls", b),
             Container::Ods(b) => ("Ods", b),
         };
         write!(f, "{kind}({} bytes)", b.len())
@@ -1171,10 +1510,10 @@ mod tests {
             err_with(vec![b'a'; 1001], &lim),
             SniffError::TooLarge { .. }
         ));
-        assert_eq!(MAX_FILE_BYTES, 200 * 1024 * 1024);
+        assert_eq!(MAX_FILE_BYTES, 100 * 1024 * 1024);
         assert_eq!(
             (mib(MAX_FILE_BYTES).as_str(), mib(1000).as_str()),
-            ("200", "0.0")
+            ("100", "0.0")
         );
     }
 
@@ -1453,6 +1792,120 @@ mod tests {
     }
 
     #[test]
+    fn shared_formula_indices_are_renumbered() {
+        let cases = [
+            // Dense from first appearance; "007" and "7" are one group; other tags untouched.
+            (
+                "<worksheet><sheetData><c r=\"B1\"><f t=\"shared\" si=\"99999999999\" ref=\"B1:B3\">A1</f></c><c><f t='shared' si = '007'/></c><c><f si=\"7\" t=\"shared\"/></c><c><f t=\"shared\" si=\"99999999999\"/></c></sheetData></worksheet>",
+                "<worksheet><sheetData><c r=\"B1\"><f t=\"shared\" si=\"0\" ref=\"B1:B3\">A1</f></c><c><f t='shared' si = '1'/></c><c><f si=\"1\" t=\"shared\"/></c><c><f t=\"shared\" si=\"0\"/></c></sheetData></worksheet>",
+            ),
+            // Not numbers, and attributes that are only similar.
+            (
+                "<x:worksheet><x:sheetData><x:f t=\"shared\" si=\"-1\" xsi=\"9\" si=\"\"/></x:sheetData></x:worksheet>",
+                "<x:worksheet><x:sheetData><x:f t=\"shared\" si=\"0\" xsi=\"9\" si=\"1\"/></x:sheetData></x:worksheet>",
+            ),
+            // Without "shared" anywhere, nothing after <sheetData> is touched.
+            (
+                "<worksheet><dimension ref=\"A1:C3\"/><sheetData><f si=\"99999999999\"/></sheetData></worksheet>",
+                "<worksheet><sheetData><f si=\"99999999999\"/></sheetData></worksheet>",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                String::from_utf8(sanitize_sheet(input.as_bytes()).unwrap()).unwrap(),
+                want,
+                "input {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_shared_formula_is_refused() {
+        let long = "A1+".repeat(30_000);
+        let sheet = format!(
+            r#"<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="B1"><f t="shared" ref="B1:B9" si="0">{long}1</f></c></row></sheetData></worksheet>"#
+        );
+        let e = err(mini_xlsx(&sheet, "<sst/>"));
+        assert!(e.to_string().contains("8192"), "{e}");
+        // Long text elsewhere, and a formula of ordinary length, pass.
+        let sheet = format!(
+            r#"<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{long}</t></is></c><c r="B1"><f t="shared" ref="B1:B9" si="0">&amp;A1+1</f></c></row></sheetData></worksheet>"#
+        );
+        assert!(sniff_bytes(mini_xlsx(&sheet, "<sst/>")).is_ok());
+    }
+
+    /// The abort the renumbering closes: calamine reading `si="1000000000000"` directly
+    /// would try to allocate 40 TB. After sniffing, formulas still expand as before.
+    #[test]
+    fn huge_shared_formula_index_is_read_normally() {
+        let sheet = format!(
+            r#"<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B2" si="1000000000000">A1*2</f><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c><c r="B2"><f t="shared" si="1000000000000"/><v>6</v></c></row></sheetData></worksheet>"#
+        );
+        let sst = format!(r#"<sst xmlns="{NS}"/>"#);
+        let out = xlsx_bytes(sniff_bytes(mini_xlsx(&sheet, &sst)).unwrap());
+        assert!(part(&out, "xl/worksheets/sheet1.xml").contains(r#"si="0""#));
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(out)).unwrap();
+        let mut reader = wb.worksheet_cells_reader("绩效自评表").unwrap();
+        let mut formulas = Vec::new();
+        while let Some(c) = reader.next_cell_with_formula().unwrap() {
+            formulas.push((c.pos, c.formula));
+        }
+        assert_eq!(
+            formulas,
+            vec![
+                ((0, 0), None),
+                ((0, 1), Some("A1*2".to_string())),
+                ((1, 0), None),
+                ((1, 1), Some("A2*2".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn elements_are_counted_by_local_name() {
+        let xml = b"<sst><si><t>a</t></si><x:si/><si\n/><sis/><!-- <si> --></sst>";
+        assert_eq!(count_elements(xml, b"si"), 4);
+        let mut tags = Tags::default();
+        for chunk in xml.chunks(3) {
+            tags.write_all(chunk).unwrap();
+        }
+        assert_eq!(tags.count, 7);
+    }
+
+    #[test]
+    fn parts_calamine_blows_up_are_bounded() {
+        let styles = format!(
+            r#"<styleSheet xmlns="{NS}"><cellXfs>{}</cellXfs></styleSheet>"#,
+            "<xf/>".repeat(300_000)
+        );
+        let z = mini_xlsx(
+            &format!(r#"<worksheet xmlns="{NS}"><sheetData/></worksheet>"#),
+            "<sst/>",
+        );
+        let mut parts = vec![("xl/styles.xml", styles.as_bytes())];
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let mut src = ZipArchive::new(Cursor::new(z.as_slice())).unwrap();
+        for i in 0..src.len() {
+            w.raw_copy_file(src.by_index_raw(i).unwrap()).unwrap();
+        }
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        for (n, d) in parts.drain(..) {
+            w.start_file(n, opts).unwrap();
+            w.write_all(d).unwrap();
+        }
+        let e = err(w.finish().unwrap().into_inner());
+        assert!(matches!(e, SniffError::Bloated { .. }), "{e:?}");
+        assert!(e.to_string().contains("styles.xml"), "{e}");
+
+        let sst = format!(r#"<sst xmlns="{NS}">{}</sst>"#, "<si/>".repeat(2_000_001));
+        let e = err(mini_xlsx(
+            &format!(r#"<worksheet xmlns="{NS}"><sheetData/></worksheet>"#),
+            &sst,
+        ));
+        assert!(e.to_string().contains("共享字符串超过"), "{e}");
+    }
+
+    #[test]
     fn seed_workbook_passes_and_calamine_reads_it() {
         let original = read_fixture("seed-leiyang-2024.xlsx");
         let out = xlsx_bytes(sniff_path(&fixture("seed-leiyang-2024.xlsx")).unwrap());
@@ -1685,11 +2138,14 @@ mod tests {
                 ("SummaryInformation", &[0u8; 100]),
                 ("WORKBOOK", &biff(&recs)),
             ]);
-            assert!(matches!(sniff_bytes(f), Ok(Container::Xls(_))), "big={big}");
+            assert!(
+                matches!(sniff_bytes(f), Ok(Container::Xls(..))),
+                "big={big}"
+            );
         }
         // BIFF5 names its stream "Book".
         let f = cfb_of(&[("Book", &biff(&[(0x0809, &[0, 5, 5, 0]), EOF]))]);
-        assert!(matches!(sniff_bytes(f), Ok(Container::Xls(_))));
+        assert!(matches!(sniff_bytes(f), Ok(Container::Xls(..))));
     }
 
     #[test]
@@ -1733,7 +2189,7 @@ mod tests {
 
     #[test]
     fn real_xls_files() {
-        let Ok(Container::Xls(b)) = sniff_path(&fixture("sniff/seed-leiyang-2024.xls")) else {
+        let Ok(Container::Xls(b, _)) = sniff_path(&fixture("sniff/seed-leiyang-2024.xls")) else {
             panic!("LibreOffice xls not Xls")
         };
         let wb: Xls<_> = open_workbook_from_rs(Cursor::new(b)).unwrap();
