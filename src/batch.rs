@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -95,48 +95,52 @@ struct Listing {
 }
 
 impl Listing {
-    fn read(dir: PathBuf, rel: PathBuf, skip_summaries: &[String]) -> Listing {
+    /// The folder's listing, or an input saying it cannot be read.
+    fn read(dir: PathBuf, rel: PathBuf, skip_summaries: &[String]) -> Result<Listing, Input> {
         let mut names = Vec::new();
         let mut entries = Vec::new();
-        if let Ok(read) = std::fs::read_dir(&dir) {
-            for entry in read.flatten() {
-                let Ok(kind) = entry.file_type() else {
-                    continue;
-                };
-                let path = entry.path();
-                // Symbolic links to folders are not followed (no loops); links to files are.
-                let is_dir = kind.is_dir();
-                let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
-                if !(is_dir || is_file && is_workbook_name(&path)) {
-                    continue;
-                }
-                let name = entry.file_name();
-                if is_file
-                    && skip_summaries.iter().any(|s| name == OsStr::new(s))
-                    && crate::summary::is_jixiao_summary(&path)
-                {
-                    continue;
-                }
-                let bytes = name.as_encoded_bytes();
-                let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u32::try_from(bytes.len()))
-                else {
-                    break;
-                };
-                names.extend_from_slice(bytes);
-                entries.push((start, len, is_dir));
+        let read = std::fs::read_dir(&dir).map_err(|e| Input {
+            error: Some(format!("无法读取文件夹（{e}）；请检查权限")),
+            path: dir.clone(),
+            out_dir: None,
+        })?;
+        for entry in read.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            // Symbolic links to folders are not followed (no loops); links to files are.
+            let is_dir = kind.is_dir();
+            let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
+            if !(is_dir || is_file && is_workbook_name(&path)) {
+                continue;
             }
+            let name = entry.file_name();
+            if is_file
+                && skip_summaries.iter().any(|s| name == OsStr::new(s))
+                && crate::summary::is_jixiao_summary(&path)
+            {
+                continue;
+            }
+            let bytes = name.as_encoded_bytes();
+            let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u32::try_from(bytes.len()))
+            else {
+                break;
+            };
+            names.extend_from_slice(bytes);
+            entries.push((start, len, is_dir));
         }
         let name_of = |&(s, l, _): &(u32, u32, bool)| &names[s as usize..(s + l) as usize];
         entries.sort_by(|a, b| name_of(a).cmp(name_of(b)));
         names.shrink_to_fit();
         entries.shrink_to_fit();
-        Listing {
+        Ok(Listing {
             dir,
             rel,
             names,
             entries,
             next: 0,
-        }
+        })
     }
 
     fn name(&self, i: usize) -> &OsStr {
@@ -182,8 +186,10 @@ impl Iterator for Walker {
                 let path = top.dir.join(&name);
                 if top.entries[i].2 {
                     let rel = top.rel.join(&name);
-                    let listing = Listing::read(path, rel, &self.skip_summaries);
-                    self.stack.push(listing);
+                    match Listing::read(path, rel, &self.skip_summaries) {
+                        Ok(listing) => self.stack.push(listing),
+                        Err(unreadable) => return Some(unreadable),
+                    }
                     continue;
                 }
                 let out_dir = self.out_dir.as_ref().map(|o| o.join(&top.rel));
@@ -195,8 +201,10 @@ impl Iterator for Walker {
             }
             let root = self.roots.next()?;
             if root.is_dir() {
-                let listing = Listing::read(root, PathBuf::new(), &self.skip_summaries);
-                self.stack.push(listing);
+                match Listing::read(root, PathBuf::new(), &self.skip_summaries) {
+                    Ok(listing) => self.stack.push(listing),
+                    Err(unreadable) => return Some(unreadable),
+                }
             } else if root.exists() {
                 return Some(Input {
                     path: root,
@@ -242,20 +250,19 @@ struct Done {
     exit: i32,
 }
 
-struct Queue {
-    walker: Walker,
-    /// Index of the next file handed out.
-    next: usize,
-    /// Files printed so far.
-    printed: usize,
-    /// Hashes of the annotated-copy paths already claimed in this run.
-    claimed: HashSet<u64>,
-}
+/// A file handed to a worker: its index in input order, and the annotated-copy path it would
+/// share with an earlier file, if any.
+type Job = (usize, Input, Option<PathBuf>);
 
 /// Checks every input, `opts` applying to each; prints each report on `out` as soon as it and all
 /// before it are done, and returns the exit status and the summary rows.
+///
+/// The calling thread walks the inputs, hands at most `window` files beyond the last one printed
+/// to the workers, and prints in order. Everything that lives for the whole run (the folder
+/// listing, the output paths claimed, the summary index) is allocated on this thread, apart from
+/// the workers' per-file churn, so that a long run does not fragment their heaps.
 pub fn run(
-    inputs: Walker,
+    mut inputs: Walker,
     total: Option<usize>,
     opts: &Options,
     batch: &BatchOptions,
@@ -272,31 +279,56 @@ pub fn run(
         .build()
         .map_err(io::Error::other)?;
     let progress = make_progress(batch.progress, total);
+    let writes = opts.annotate || opts.fix;
 
-    let queue = Mutex::new(Queue {
-        walker: inputs,
-        next: 0,
-        printed: 0,
-        claimed: HashSet::new(),
-    });
-    let moved = Condvar::new();
-    let (tx, rx) = mpsc::channel::<Done>();
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
     let mut rows = RowStore::new();
     let mut exit = 0;
     let mut sink = Sink::new(batch.format, out);
 
     pool.in_place_scope(|scope| {
         for _ in 0..jobs {
-            let tx = tx.clone();
-            let (queue, moved, progress) = (&queue, &moved, &progress);
-            scope.spawn(move |_| worker(queue, moved, window, opts, batch, progress, tx));
+            let done_tx = done_tx.clone();
+            let (job_rx, progress) = (&job_rx, &progress);
+            scope.spawn(move |_| worker(job_rx, opts, batch.format, progress, done_tx));
         }
-        drop(tx);
-        // The consumer: a reorder buffer of at most `window` finished files.
+        drop(done_tx);
+        let mut job_tx = Some(job_tx);
+        let mut claimed: HashSet<u64> = HashSet::new();
+        // The reorder buffer: at most `window` files handed out and not yet printed.
         let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
-        let mut next_out = 0usize;
+        let (mut next_in, mut next_out) = (0usize, 0usize);
         let (mut with_errors, mut failed) = (0usize, 0usize);
-        for done in rx {
+        loop {
+            while next_in < next_out + window {
+                let Some(tx) = &job_tx else {
+                    break;
+                };
+                let Some(input) = inputs.next() else {
+                    job_tx = None; // no more work: the workers stop once the queue is empty
+                    break;
+                };
+                let clash = if writes && input.error.is_none() {
+                    let dest =
+                        annotate::output_path(&input.path, input.out_dir.as_deref(), "checked");
+                    (!claimed.insert(hash_path(&dest))).then_some(dest)
+                } else {
+                    None
+                };
+                if tx.send((next_in, input, clash)).is_err() {
+                    job_tx = None;
+                    break;
+                }
+                next_in += 1;
+            }
+            if next_out == next_in && job_tx.is_none() {
+                break;
+            }
+            let Ok(done) = done_rx.recv() else {
+                break;
+            };
             match done.exit {
                 2 => failed += 1,
                 1 => with_errors += 1,
@@ -307,7 +339,6 @@ pub fn run(
                 bar.set_prefix(format!("有误 {with_errors} · 无法检查 {failed}"));
             }
             pending.insert(done.index, done);
-            let mut emitted = false;
             while let Some(done) = pending.remove(&next_out) {
                 exit = exit.max(done.exit);
                 // A closed stdout (`| head`) stops the printing, not the checking: the
@@ -318,13 +349,6 @@ pub fn run(
                 };
                 rows.push(&done.row);
                 next_out += 1;
-                emitted = true;
-            }
-            if emitted {
-                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                q.printed = next_out;
-                drop(q);
-                moved.notify_all();
             }
         }
     });
@@ -342,40 +366,24 @@ pub fn run(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn worker(
-    queue: &Mutex<Queue>,
-    moved: &Condvar,
-    window: usize,
+    jobs: &Mutex<mpsc::Receiver<Job>>,
     opts: &Options,
-    batch: &BatchOptions,
+    format: Format,
     progress: &Option<ProgressBar>,
-    tx: mpsc::Sender<Done>,
+    done: mpsc::Sender<Done>,
 ) {
     loop {
-        let (index, input, clash) = {
-            let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-            while q.next >= q.printed + window {
-                q = moved.wait(q).unwrap_or_else(|e| e.into_inner());
-            }
-            let Some(input) = q.walker.next() else {
-                return;
-            };
-            let index = q.next;
-            q.next += 1;
-            let clash = if (opts.annotate || opts.fix) && input.error.is_none() {
-                let dest = annotate::output_path(&input.path, input.out_dir.as_deref(), "checked");
-                (!q.claimed.insert(hash_path(&dest))).then_some(dest)
-            } else {
-                None
-            };
-            (index, input, clash)
+        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((index, input, clash)) = job else {
+            return;
         };
         if let Some(bar) = progress {
             bar.set_message(input.path.display().to_string());
         }
-        let done = finish_one(index, &input, clash.as_deref(), opts, batch.format);
-        if tx.send(done).is_err() {
+        let result = finish_one(index, &input, clash.as_deref(), opts, format);
+        drop(input);
+        if done.send(result).is_err() {
             return;
         }
     }
