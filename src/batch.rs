@@ -89,8 +89,8 @@ struct Listing {
     /// The directory relative to the folder given (for the output folder).
     rel: PathBuf,
     names: Vec<u8>,
-    /// (start, len, is_dir) into `names`.
-    entries: Vec<(u32, u32, bool)>,
+    /// (start, len, is_dir) into `names`: eight bytes a name.
+    entries: Vec<(u32, u16, bool)>,
     next: usize,
 }
 
@@ -123,14 +123,14 @@ impl Listing {
                 continue;
             }
             let bytes = name.as_encoded_bytes();
-            let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u32::try_from(bytes.len()))
+            let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len()))
             else {
-                break;
+                continue;
             };
             names.extend_from_slice(bytes);
             entries.push((start, len, is_dir));
         }
-        let name_of = |&(s, l, _): &(u32, u32, bool)| &names[s as usize..(s + l) as usize];
+        let name_of = |&(s, l, _): &(u32, u16, bool)| &names[s as usize..s as usize + l as usize];
         entries.sort_by(|a, b| name_of(a).cmp(name_of(b)));
         names.shrink_to_fit();
         entries.shrink_to_fit();
@@ -146,7 +146,9 @@ impl Listing {
     fn name(&self, i: usize) -> &OsStr {
         let (s, l, _) = self.entries[i];
         // SAFETY: the bytes are a whole name taken from `OsStr::as_encoded_bytes` above.
-        unsafe { OsStr::from_encoded_bytes_unchecked(&self.names[s as usize..(s + l) as usize]) }
+        unsafe {
+            OsStr::from_encoded_bytes_unchecked(&self.names[s as usize..s as usize + l as usize])
+        }
     }
 }
 
