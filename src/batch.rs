@@ -81,6 +81,9 @@ pub struct Input {
     pub out_dir: Option<PathBuf>,
     /// Known before reading (a path that does not exist).
     pub error: Option<String>,
+    /// An earlier file in the same folder has the same name but for the extension (`表.xls`,
+    /// `表.xlsx`), so this one's outputs would overwrite its outputs.
+    pub shares_stem: bool,
 }
 
 /// The names in one directory, sorted as [`Path`] components sort, packed in one buffer.
@@ -95,45 +98,38 @@ struct Listing {
 }
 
 impl Listing {
-    /// The folder's listing, or an input saying it cannot be read.
+    /// The folder's listing, or an input saying it cannot be read. The folder is read twice, to
+    /// allocate the listing once at its exact size (a large folder's listing is the biggest thing
+    /// a batch keeps).
     fn read(dir: PathBuf, rel: PathBuf, skip_summaries: &[String]) -> Result<Listing, Input> {
-        let mut names = Vec::new();
-        let mut entries = Vec::new();
-        let read = std::fs::read_dir(&dir).map_err(|e| Input {
+        let (mut count, mut bytes) = (0usize, 0usize);
+        scan(&dir, |name, _| {
+            count += 1;
+            bytes += name.len();
+        })
+        .map_err(|e| Input {
             error: Some(format!("无法读取文件夹（{e}）；请检查权限")),
             path: dir.clone(),
             out_dir: None,
+            shares_stem: false,
         })?;
-        for entry in read.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let path = entry.path();
-            // Symbolic links to folders are not followed (no loops); links to files are.
-            let is_dir = kind.is_dir();
-            let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
-            if !(is_dir || is_file && is_workbook_name(&path)) {
-                continue;
-            }
-            let name = entry.file_name();
-            if is_file
+        let mut names = Vec::with_capacity(bytes);
+        let mut entries = Vec::with_capacity(count);
+        let _ = scan(&dir, |name, is_dir| {
+            if !is_dir
                 && skip_summaries.iter().any(|s| name == OsStr::new(s))
-                && crate::summary::is_jixiao_summary(&path)
+                && crate::summary::is_jixiao_summary(&dir.join(name))
             {
-                continue;
+                return;
             }
             let bytes = name.as_encoded_bytes();
-            let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len()))
-            else {
-                continue;
-            };
-            names.extend_from_slice(bytes);
-            entries.push((start, len, is_dir));
-        }
+            if let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len())) {
+                names.extend_from_slice(bytes);
+                entries.push((start, len, is_dir));
+            }
+        });
         let name_of = |&(s, l, _): &(u32, u16, bool)| &names[s as usize..s as usize + l as usize];
-        entries.sort_by(|a, b| name_of(a).cmp(name_of(b)));
-        names.shrink_to_fit();
-        entries.shrink_to_fit();
+        entries.sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
         Ok(Listing {
             dir,
             rel,
@@ -143,19 +139,58 @@ impl Listing {
         })
     }
 
-    fn name(&self, i: usize) -> &OsStr {
+    fn bytes(&self, i: usize) -> &[u8] {
         let (s, l, _) = self.entries[i];
+        &self.names[s as usize..s as usize + l as usize]
+    }
+
+    /// Whether a file before entry `i` has the same stem (what the output is named after). Names
+    /// sharing the prefix `stem.` sort next to each other, so only those are looked at.
+    fn shares_stem(&self, i: usize) -> bool {
+        let stem_of = |b: &[u8]| match b.iter().rposition(|&c| c == b'.') {
+            Some(0) | None => b.len(),
+            Some(dot) => dot,
+        };
+        let name = self.bytes(i);
+        let stem = &name[..stem_of(name)];
+        (0..i)
+            .rev()
+            .map(|j| (j, self.bytes(j)))
+            .take_while(|(_, other)| {
+                other.len() > stem.len() && other.starts_with(stem) && other[stem.len()] == b'.'
+            })
+            .any(|(j, other)| !self.entries[j].2 && &other[..stem_of(other)] == stem)
+    }
+
+    fn name(&self, i: usize) -> &OsStr {
         // SAFETY: the bytes are a whole name taken from `OsStr::as_encoded_bytes` above.
-        unsafe {
-            OsStr::from_encoded_bytes_unchecked(&self.names[s as usize..s as usize + l as usize])
+        unsafe { OsStr::from_encoded_bytes_unchecked(self.bytes(i)) }
+    }
+}
+
+/// Calls `found(name, is_dir)` for each folder and workbook in `dir` (lock files, hidden files and
+/// jixiao's outputs left out). Symbolic links to folders are not followed (no loops); links to
+/// files are.
+fn scan(dir: &Path, mut found: impl FnMut(&OsStr, bool)) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let name = entry.file_name();
+        let is_dir = kind.is_dir();
+        let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
+        if is_dir || is_file && is_workbook_name(Path::new(&name)) {
+            found(&name, is_dir);
         }
     }
+    Ok(())
 }
 
 /// Every file to check, in a stable order: the paths in the order given, and below a folder in
 /// path order (what sorting the full paths gives), one directory listing in memory per level.
 pub struct Walker {
     roots: std::vec::IntoIter<PathBuf>,
+    many_roots: bool,
     out_dir: Option<PathBuf>,
     skip_summaries: Vec<String>,
     stack: Vec<Listing>,
@@ -165,10 +200,19 @@ impl Walker {
     pub fn new(paths: &[PathBuf], out_dir: Option<PathBuf>, skip_summaries: Vec<String>) -> Self {
         Walker {
             roots: Vec::from(paths).into_iter(),
+            many_roots: paths.len() > 1,
             out_dir,
             skip_summaries,
             stack: Vec::new(),
         }
+    }
+}
+
+impl Walker {
+    /// Whether files from different paths given could share an output folder (two folders with
+    /// the same subfolders and `-o`, or files named one by one).
+    pub fn many_roots(&self) -> bool {
+        self.many_roots
     }
 }
 
@@ -199,6 +243,7 @@ impl Iterator for Walker {
                     path,
                     out_dir,
                     error: None,
+                    shares_stem: top.shares_stem(i),
                 });
             }
             let root = self.roots.next()?;
@@ -212,12 +257,14 @@ impl Iterator for Walker {
                     path: root,
                     out_dir: self.out_dir.clone(),
                     error: None,
+                    shares_stem: false,
                 });
             } else {
                 return Some(Input {
                     path: root,
                     out_dir: self.out_dir.clone(),
                     error: Some("文件不存在；请检查路径".to_string()),
+                    shares_stem: false,
                 });
             }
         }
@@ -299,6 +346,7 @@ pub fn run(
         drop(done_tx);
         let mut job_tx = Some(job_tx);
         let mut claimed: HashSet<u64> = HashSet::new();
+        let global_claims = inputs.many_roots();
         // The reorder buffer: at most `window` files handed out and not yet printed.
         let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
         let (mut next_in, mut next_out) = (0usize, 0usize);
@@ -315,7 +363,11 @@ pub fn run(
                 let clash = if writes && input.error.is_none() {
                     let dest =
                         annotate::output_path(&input.path, input.out_dir.as_deref(), "checked");
-                    (!claimed.insert(hash_path(&dest))).then_some(dest)
+                    // Within one folder given, only same-stem neighbours can collide; across
+                    // several, the output paths claimed so far are remembered (by hash).
+                    let taken =
+                        input.shares_stem || (global_claims && !claimed.insert(hash_path(&dest)));
+                    taken.then_some(dest)
                 } else {
                     None
                 };
@@ -639,6 +691,41 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(walked, expected);
+    }
+
+    #[test]
+    fn files_sharing_a_stem_with_an_earlier_one_are_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "表-2.xlsx",
+            "表.b.xlsx",
+            "表.ods",
+            "表.xls",
+            "表.xlsx",
+            "表.x/a.xlsx",
+        ] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        let marks: Vec<(String, bool)> = Walker::new(&[dir.path().to_path_buf()], None, vec![])
+            .map(|i| {
+                let rel = i.path.strip_prefix(dir.path()).unwrap();
+                (rel.to_string_lossy().into_owned(), i.shares_stem)
+            })
+            .collect();
+        let want: Vec<(String, bool)> = [
+            ("表-2.xlsx", false),
+            ("表.b.xlsx", false),
+            ("表.ods", false),
+            ("表.x/a.xlsx", false),
+            ("表.xls", true),
+            ("表.xlsx", true),
+        ]
+        .iter()
+        .map(|(f, b)| (f.to_string(), *b))
+        .collect();
+        assert_eq!(marks, want);
     }
 
     #[test]
