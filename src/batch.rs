@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -81,6 +81,9 @@ pub struct Input {
     pub out_dir: Option<PathBuf>,
     /// Known before reading (a path that does not exist).
     pub error: Option<String>,
+    /// An earlier file in the same folder has the same name but for the extension (`表.xls`,
+    /// `表.xlsx`), so this one's outputs would overwrite its outputs.
+    pub shares_stem: bool,
 }
 
 /// The names in one directory, sorted as [`Path`] components sort, packed in one buffer.
@@ -89,67 +92,105 @@ struct Listing {
     /// The directory relative to the folder given (for the output folder).
     rel: PathBuf,
     names: Vec<u8>,
-    /// (start, len, is_dir) into `names`.
-    entries: Vec<(u32, u32, bool)>,
+    /// (start, len, is_dir) into `names`: eight bytes a name.
+    entries: Vec<(u32, u16, bool)>,
     next: usize,
 }
 
 impl Listing {
-    fn read(dir: PathBuf, rel: PathBuf, skip_summaries: &[String]) -> Listing {
-        let mut names = Vec::new();
-        let mut entries = Vec::new();
-        if let Ok(read) = std::fs::read_dir(&dir) {
-            for entry in read.flatten() {
-                let Ok(kind) = entry.file_type() else {
-                    continue;
-                };
-                let path = entry.path();
-                // Symbolic links to folders are not followed (no loops); links to files are.
-                let is_dir = kind.is_dir();
-                let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
-                if !(is_dir || is_file && is_workbook_name(&path)) {
-                    continue;
-                }
-                let name = entry.file_name();
-                if is_file
-                    && skip_summaries.iter().any(|s| name == OsStr::new(s))
-                    && crate::summary::is_jixiao_summary(&path)
-                {
-                    continue;
-                }
-                let bytes = name.as_encoded_bytes();
-                let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u32::try_from(bytes.len()))
-                else {
-                    break;
-                };
+    /// The folder's listing, or an input saying it cannot be read. The folder is read twice, to
+    /// allocate the listing once at its exact size (a large folder's listing is the biggest thing
+    /// a batch keeps).
+    fn read(dir: PathBuf, rel: PathBuf, skip_summaries: &[String]) -> Result<Listing, Input> {
+        let (mut count, mut bytes) = (0usize, 0usize);
+        scan(&dir, |name, _| {
+            count += 1;
+            bytes += name.len();
+        })
+        .map_err(|e| Input {
+            error: Some(format!("无法读取文件夹（{e}）；请检查权限")),
+            path: dir.clone(),
+            out_dir: None,
+            shares_stem: false,
+        })?;
+        let mut names = Vec::with_capacity(bytes);
+        let mut entries = Vec::with_capacity(count);
+        let _ = scan(&dir, |name, is_dir| {
+            if !is_dir
+                && skip_summaries.iter().any(|s| name == OsStr::new(s))
+                && crate::summary::is_jixiao_summary(&dir.join(name))
+            {
+                return;
+            }
+            let bytes = name.as_encoded_bytes();
+            if let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len())) {
                 names.extend_from_slice(bytes);
                 entries.push((start, len, is_dir));
             }
-        }
-        let name_of = |&(s, l, _): &(u32, u32, bool)| &names[s as usize..(s + l) as usize];
-        entries.sort_by(|a, b| name_of(a).cmp(name_of(b)));
-        names.shrink_to_fit();
-        entries.shrink_to_fit();
-        Listing {
+        });
+        let name_of = |&(s, l, _): &(u32, u16, bool)| &names[s as usize..s as usize + l as usize];
+        entries.sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
+        Ok(Listing {
             dir,
             rel,
             names,
             entries,
             next: 0,
-        }
+        })
+    }
+
+    fn bytes(&self, i: usize) -> &[u8] {
+        let (s, l, _) = self.entries[i];
+        &self.names[s as usize..s as usize + l as usize]
+    }
+
+    /// Whether a file before entry `i` has the same stem (what the output is named after). Names
+    /// sharing the prefix `stem.` sort next to each other, so only those are looked at.
+    fn shares_stem(&self, i: usize) -> bool {
+        let stem_of = |b: &[u8]| match b.iter().rposition(|&c| c == b'.') {
+            Some(0) | None => b.len(),
+            Some(dot) => dot,
+        };
+        let name = self.bytes(i);
+        let stem = &name[..stem_of(name)];
+        (0..i)
+            .rev()
+            .map(|j| (j, self.bytes(j)))
+            .take_while(|(_, other)| {
+                other.len() > stem.len() && other.starts_with(stem) && other[stem.len()] == b'.'
+            })
+            .any(|(j, other)| !self.entries[j].2 && &other[..stem_of(other)] == stem)
     }
 
     fn name(&self, i: usize) -> &OsStr {
-        let (s, l, _) = self.entries[i];
         // SAFETY: the bytes are a whole name taken from `OsStr::as_encoded_bytes` above.
-        unsafe { OsStr::from_encoded_bytes_unchecked(&self.names[s as usize..(s + l) as usize]) }
+        unsafe { OsStr::from_encoded_bytes_unchecked(self.bytes(i)) }
     }
+}
+
+/// Calls `found(name, is_dir)` for each folder and workbook in `dir` (lock files, hidden files and
+/// jixiao's outputs left out). Symbolic links to folders are not followed (no loops); links to
+/// files are.
+fn scan(dir: &Path, mut found: impl FnMut(&OsStr, bool)) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let name = entry.file_name();
+        let is_dir = kind.is_dir();
+        let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
+        if is_dir || is_file && is_workbook_name(Path::new(&name)) {
+            found(&name, is_dir);
+        }
+    }
+    Ok(())
 }
 
 /// Every file to check, in a stable order: the paths in the order given, and below a folder in
 /// path order (what sorting the full paths gives), one directory listing in memory per level.
 pub struct Walker {
     roots: std::vec::IntoIter<PathBuf>,
+    many_roots: bool,
     out_dir: Option<PathBuf>,
     skip_summaries: Vec<String>,
     stack: Vec<Listing>,
@@ -159,10 +200,19 @@ impl Walker {
     pub fn new(paths: &[PathBuf], out_dir: Option<PathBuf>, skip_summaries: Vec<String>) -> Self {
         Walker {
             roots: Vec::from(paths).into_iter(),
+            many_roots: paths.len() > 1,
             out_dir,
             skip_summaries,
             stack: Vec::new(),
         }
+    }
+}
+
+impl Walker {
+    /// Whether files from different paths given could share an output folder (two folders with
+    /// the same subfolders and `-o`, or files named one by one).
+    pub fn many_roots(&self) -> bool {
+        self.many_roots
     }
 }
 
@@ -182,8 +232,10 @@ impl Iterator for Walker {
                 let path = top.dir.join(&name);
                 if top.entries[i].2 {
                     let rel = top.rel.join(&name);
-                    let listing = Listing::read(path, rel, &self.skip_summaries);
-                    self.stack.push(listing);
+                    match Listing::read(path, rel, &self.skip_summaries) {
+                        Ok(listing) => self.stack.push(listing),
+                        Err(unreadable) => return Some(unreadable),
+                    }
                     continue;
                 }
                 let out_dir = self.out_dir.as_ref().map(|o| o.join(&top.rel));
@@ -191,23 +243,28 @@ impl Iterator for Walker {
                     path,
                     out_dir,
                     error: None,
+                    shares_stem: top.shares_stem(i),
                 });
             }
             let root = self.roots.next()?;
             if root.is_dir() {
-                let listing = Listing::read(root, PathBuf::new(), &self.skip_summaries);
-                self.stack.push(listing);
+                match Listing::read(root, PathBuf::new(), &self.skip_summaries) {
+                    Ok(listing) => self.stack.push(listing),
+                    Err(unreadable) => return Some(unreadable),
+                }
             } else if root.exists() {
                 return Some(Input {
                     path: root,
                     out_dir: self.out_dir.clone(),
                     error: None,
+                    shares_stem: false,
                 });
             } else {
                 return Some(Input {
                     path: root,
                     out_dir: self.out_dir.clone(),
                     error: Some("文件不存在；请检查路径".to_string()),
+                    shares_stem: false,
                 });
             }
         }
@@ -242,20 +299,19 @@ struct Done {
     exit: i32,
 }
 
-struct Queue {
-    walker: Walker,
-    /// Index of the next file handed out.
-    next: usize,
-    /// Files printed so far.
-    printed: usize,
-    /// Hashes of the annotated-copy paths already claimed in this run.
-    claimed: HashSet<u64>,
-}
+/// A file handed to a worker: its index in input order, and the annotated-copy path it would
+/// share with an earlier file, if any.
+type Job = (usize, Input, Option<PathBuf>);
 
 /// Checks every input, `opts` applying to each; prints each report on `out` as soon as it and all
 /// before it are done, and returns the exit status and the summary rows.
+///
+/// The calling thread walks the inputs, hands at most `window` files beyond the last one printed
+/// to the workers, and prints in order. Everything that lives for the whole run (the folder
+/// listing, the output paths claimed, the summary index) is allocated on this thread, apart from
+/// the workers' per-file churn, so that a long run does not fragment their heaps.
 pub fn run(
-    inputs: Walker,
+    mut inputs: Walker,
     total: Option<usize>,
     opts: &Options,
     batch: &BatchOptions,
@@ -272,31 +328,61 @@ pub fn run(
         .build()
         .map_err(io::Error::other)?;
     let progress = make_progress(batch.progress, total);
+    let writes = opts.annotate || opts.fix;
 
-    let queue = Mutex::new(Queue {
-        walker: inputs,
-        next: 0,
-        printed: 0,
-        claimed: HashSet::new(),
-    });
-    let moved = Condvar::new();
-    let (tx, rx) = mpsc::channel::<Done>();
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
     let mut rows = RowStore::new();
     let mut exit = 0;
     let mut sink = Sink::new(batch.format, out);
 
     pool.in_place_scope(|scope| {
         for _ in 0..jobs {
-            let tx = tx.clone();
-            let (queue, moved, progress) = (&queue, &moved, &progress);
-            scope.spawn(move |_| worker(queue, moved, window, opts, batch, progress, tx));
+            let done_tx = done_tx.clone();
+            let (job_rx, progress) = (&job_rx, &progress);
+            scope.spawn(move |_| worker(job_rx, opts, batch.format, progress, done_tx));
         }
-        drop(tx);
-        // The consumer: a reorder buffer of at most `window` finished files.
+        drop(done_tx);
+        let mut job_tx = Some(job_tx);
+        let mut claimed: HashSet<u64> = HashSet::new();
+        let global_claims = inputs.many_roots();
+        // The reorder buffer: at most `window` files handed out and not yet printed.
         let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
-        let mut next_out = 0usize;
+        let (mut next_in, mut next_out) = (0usize, 0usize);
         let (mut with_errors, mut failed) = (0usize, 0usize);
-        for done in rx {
+        loop {
+            while next_in < next_out + window {
+                let Some(tx) = &job_tx else {
+                    break;
+                };
+                let Some(input) = inputs.next() else {
+                    job_tx = None; // no more work: the workers stop once the queue is empty
+                    break;
+                };
+                let clash = if writes && input.error.is_none() {
+                    let dest =
+                        annotate::output_path(&input.path, input.out_dir.as_deref(), "checked");
+                    // Within one folder given, only same-stem neighbours can collide; across
+                    // several, the output paths claimed so far are remembered (by hash).
+                    let taken =
+                        input.shares_stem || (global_claims && !claimed.insert(hash_path(&dest)));
+                    taken.then_some(dest)
+                } else {
+                    None
+                };
+                if tx.send((next_in, input, clash)).is_err() {
+                    job_tx = None;
+                    break;
+                }
+                next_in += 1;
+            }
+            if next_out == next_in && job_tx.is_none() {
+                break;
+            }
+            let Ok(done) = done_rx.recv() else {
+                break;
+            };
             match done.exit {
                 2 => failed += 1,
                 1 => with_errors += 1,
@@ -307,7 +393,6 @@ pub fn run(
                 bar.set_prefix(format!("有误 {with_errors} · 无法检查 {failed}"));
             }
             pending.insert(done.index, done);
-            let mut emitted = false;
             while let Some(done) = pending.remove(&next_out) {
                 exit = exit.max(done.exit);
                 // A closed stdout (`| head`) stops the printing, not the checking: the
@@ -318,13 +403,6 @@ pub fn run(
                 };
                 rows.push(&done.row);
                 next_out += 1;
-                emitted = true;
-            }
-            if emitted {
-                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                q.printed = next_out;
-                drop(q);
-                moved.notify_all();
             }
         }
     });
@@ -342,40 +420,24 @@ pub fn run(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn worker(
-    queue: &Mutex<Queue>,
-    moved: &Condvar,
-    window: usize,
+    jobs: &Mutex<mpsc::Receiver<Job>>,
     opts: &Options,
-    batch: &BatchOptions,
+    format: Format,
     progress: &Option<ProgressBar>,
-    tx: mpsc::Sender<Done>,
+    done: mpsc::Sender<Done>,
 ) {
     loop {
-        let (index, input, clash) = {
-            let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-            while q.next >= q.printed + window {
-                q = moved.wait(q).unwrap_or_else(|e| e.into_inner());
-            }
-            let Some(input) = q.walker.next() else {
-                return;
-            };
-            let index = q.next;
-            q.next += 1;
-            let clash = if (opts.annotate || opts.fix) && input.error.is_none() {
-                let dest = annotate::output_path(&input.path, input.out_dir.as_deref(), "checked");
-                (!q.claimed.insert(hash_path(&dest))).then_some(dest)
-            } else {
-                None
-            };
-            (index, input, clash)
+        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((index, input, clash)) = job else {
+            return;
         };
         if let Some(bar) = progress {
             bar.set_message(input.path.display().to_string());
         }
-        let done = finish_one(index, &input, clash.as_deref(), opts, batch.format);
-        if tx.send(done).is_err() {
+        let result = finish_one(index, &input, clash.as_deref(), opts, format);
+        drop(input);
+        if done.send(result).is_err() {
             return;
         }
     }
@@ -629,6 +691,41 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(walked, expected);
+    }
+
+    #[test]
+    fn files_sharing_a_stem_with_an_earlier_one_are_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "表-2.xlsx",
+            "表.b.xlsx",
+            "表.ods",
+            "表.xls",
+            "表.xlsx",
+            "表.x/a.xlsx",
+        ] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        let marks: Vec<(String, bool)> = Walker::new(&[dir.path().to_path_buf()], None, vec![])
+            .map(|i| {
+                let rel = i.path.strip_prefix(dir.path()).unwrap();
+                (rel.to_string_lossy().into_owned(), i.shares_stem)
+            })
+            .collect();
+        let want: Vec<(String, bool)> = [
+            ("表-2.xlsx", false),
+            ("表.b.xlsx", false),
+            ("表.ods", false),
+            ("表.x/a.xlsx", false),
+            ("表.xls", true),
+            ("表.xlsx", true),
+        ]
+        .iter()
+        .map(|(f, b)| (f.to_string(), *b))
+        .collect();
+        assert_eq!(marks, want);
     }
 
     #[test]

@@ -59,14 +59,14 @@ impl SummaryRow {
     }
 
     /// Ascending = worst first: files that could not be checked, then most errors, most
-    /// rounding, most missing, most warnings.
-    fn sort_key(&self) -> u64 {
-        let rev = |n: u32, max: u64| max - u64::from(n).min(max);
-        (u64::from(!self.failed) << 63)
-            | (rev(self.counts[0], 0x7FFF) << 48)
-            | (rev(self.counts[1], 0xFFFF) << 32)
-            | (rev(self.counts[2], 0xFFFF) << 16)
-            | rev(self.counts[3], 0xFFFF)
+    /// rounding, most missing, most warnings (counts past 255, 127 for missing, tie).
+    fn sort_key(&self) -> u32 {
+        let rev = |n: u32, max: u32| max - n.min(max);
+        (u32::from(!self.failed) << 31)
+            | (rev(self.counts[0], 0xFF) << 23)
+            | (rev(self.counts[1], 0xFF) << 15)
+            | (rev(self.counts[2], 0x7F) << 8)
+            | rev(self.counts[3], 0xFF)
     }
 
     fn exit_code(&self) -> i32 {
@@ -118,8 +118,9 @@ impl<T: Read + Seek + Send> ReadSeek for T {}
 pub struct RowStore {
     spill: Spill,
     len: u64,
-    /// (sort key, offset of the record); a record is a u32 length and the row's JSON.
-    index: Vec<(u64, u64)>,
+    /// (sort key, offset of the record); a record is a u32 length and the row's JSON. Eight
+    /// bytes a file: what the summary costs in memory while the batch runs.
+    index: Vec<(u32, u32)>,
     totals: Totals,
     error: Option<io::Error>,
 }
@@ -164,8 +165,8 @@ impl RowStore {
                 return;
             }
         };
-        let Ok(n) = u32::try_from(bytes.len()) else {
-            self.error = Some(io::Error::other("summary row too long"));
+        let (Ok(n), Ok(offset)) = (u32::try_from(bytes.len()), u32::try_from(self.len)) else {
+            self.error = Some(io::Error::other("汇总数据超过 4 GiB"));
             return;
         };
         let written = match &mut self.spill {
@@ -180,7 +181,7 @@ impl RowStore {
         };
         match written {
             Ok(()) => {
-                self.index.push((row.sort_key(), self.len));
+                self.index.push((row.sort_key(), offset));
                 self.len += 4 + u64::from(n);
             }
             Err(e) => self.error = Some(e),
@@ -216,7 +217,7 @@ impl RowStore {
 /// The rows of a finished batch, read back one at a time, worst first.
 pub struct SortedRows {
     reader: Box<dyn ReadSeek>,
-    order: Vec<(u64, u64)>,
+    order: Vec<(u32, u32)>,
     totals: Totals,
 }
 
@@ -236,7 +237,7 @@ impl SortedRows {
     /// The `i`-th worst row.
     pub fn get(&mut self, i: usize) -> io::Result<SummaryRow> {
         let offset = self.order[i].1;
-        self.reader.seek(SeekFrom::Start(offset))?;
+        self.reader.seek(SeekFrom::Start(u64::from(offset)))?;
         let mut n = [0u8; 4];
         self.reader.read_exact(&mut n)?;
         let mut bytes = vec![0u8; u32::from_le_bytes(n) as usize];
