@@ -40,10 +40,10 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
         Err(e) => return FileReport::failed(display, e.to_string()),
     };
     let templates = match &opts.template {
-        Some(t) => vec![t.clone()],
-        None => Template::built_in(),
+        Some(t) => std::slice::from_ref(t),
+        None => Template::built_in_ref(),
     };
-    let mut report = match check_workbook(&wb, &templates) {
+    let mut report = match check_workbook(&wb, templates) {
         Ok(r) => r,
         Err(e) => return FileReport::failed(display, e.to_string()),
     };

@@ -653,10 +653,20 @@ impl Template {
 
     /// The templates shipped with jixiao.
     pub fn built_in() -> Vec<Template> {
-        BUILT_IN
-            .iter()
-            .map(|(file, text)| Template::parse(file, text).expect("built-in template is valid"))
-            .collect()
+        Template::built_in_ref().to_vec()
+    }
+
+    /// The templates shipped with jixiao, parsed once per process.
+    pub fn built_in_ref() -> &'static [Template] {
+        static PARSED: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+        PARSED.get_or_init(|| {
+            BUILT_IN
+                .iter()
+                .map(|(file, text)| {
+                    Template::parse(file, text).expect("built-in template is valid")
+                })
+                .collect()
+        })
     }
 
     /// The built-in template of a family.
