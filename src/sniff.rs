@@ -659,11 +659,16 @@ fn walk_zip(
                     }
                     _ => sanitize_sheet(&xml)?,
                 };
-                // Compressed again (fastest level): the copy stays about as small
-                // as the input, and calamine inflates it as it streams.
-                let opts = SimpleFileOptions::default()
-                    .compression_method(CompressionMethod::Deflated)
-                    .compression_level(Some(1));
+                // Small parts are stored (compressing them again costs more than it saves);
+                // large ones are compressed at the fastest level so the copy stays about as
+                // small as the input, and calamine inflates it as it streams.
+                let opts = if clean.len() as u64 <= MIB {
+                    SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
+                } else {
+                    SimpleFileOptions::default()
+                        .compression_method(CompressionMethod::Deflated)
+                        .compression_level(Some(1))
+                };
                 w.start_file(name.as_str(), opts).map_err(zip_err)?;
                 w.write_all(&clean).map_err(|_| CORRUPT_ZIP)?;
             }
