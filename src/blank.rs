@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::template::{fill_placeholders, text_width, FieldDef, Kind, Template};
+use crate::template::{fill_placeholders, text_width, FieldDef, HeaderBlock, Kind, Template};
 
 /// Light fill of the cells a department fills in.
 const INPUT_FILL: u32 = 0xFFF2CC;
@@ -298,6 +298,34 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// A block with its anchor merged down two rows, headers beside it and one input row below.
+    fn header_block(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        block: &HeaderBlock,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> R {
+        let st = &self.st;
+        let anchor = self.fill(block.print.as_deref().unwrap_or(&block.anchor[0]));
+        self.merged(ws, (row, 0), (row + 1, 0), &anchor, &st.label)?;
+        texts.push((0, anchor));
+        for (i, def) in block.columns.iter().enumerate() {
+            let col = 1 + i as u32;
+            let header = self.printed(def);
+            self.text(ws, row, col, &header, &st.header)?;
+            texts.push((col, header));
+            self.input(ws, row + 1, col, def)?;
+        }
+        let used = block.columns.len() as u32;
+        if used < last {
+            self.pad(ws, row, used + 1, last)?;
+            self.pad(ws, row + 1, used + 1, last)?;
+        }
+        Ok(())
+    }
+
     fn basic_sheet(&self, ws: &mut Worksheet) -> R {
         let t = self.t;
         let b = &t.blank;
@@ -318,22 +346,7 @@ impl Ctx<'_> {
         let mut row = 1;
 
         // 财政供养人员情况: anchor down two rows, headers, one value row.
-        let block = &basic.staff;
-        let anchor = self.fill(block.print.as_deref().unwrap_or(&block.anchor[0]));
-        self.merged(ws, (row, 0), (row + 1, 0), &anchor, &st.label)?;
-        texts.push((0, anchor));
-        for (i, def) in block.columns.iter().enumerate() {
-            let col = 1 + i as u32;
-            let header = self.printed(def);
-            self.text(ws, row, col, &header, &st.header)?;
-            texts.push((col, header));
-            self.input(ws, row + 1, col, def)?;
-        }
-        let used = block.columns.len() as u32;
-        if used < last {
-            self.pad(ws, row, used + 1, last)?;
-            self.pad(ws, row + 1, used + 1, last)?;
-        }
+        self.header_block(ws, row, &basic.staff, last, &mut texts)?;
         row += 2;
 
         // 经费控制情况: headers with the year, one row a field (a repeated row several times).
@@ -375,22 +388,7 @@ impl Ctx<'_> {
         }
 
         // 楼堂馆所控制情况.
-        let block = &basic.building;
-        let anchor = self.fill(block.print.as_deref().unwrap_or(&block.anchor[0]));
-        self.merged(ws, (row, 0), (row + 1, 0), &anchor, &st.label)?;
-        texts.push((0, anchor));
-        for (i, def) in block.columns.iter().enumerate() {
-            let col = 1 + i as u32;
-            let header = self.printed(def);
-            self.text(ws, row, col, &header, &st.header)?;
-            texts.push((col, header));
-            self.input(ws, row + 1, col, def)?;
-        }
-        let used = block.columns.len() as u32;
-        if used < last {
-            self.pad(ws, row, used + 1, last)?;
-            self.pad(ws, row + 1, used + 1, last)?;
-        }
+        self.header_block(ws, row, &basic.building, last, &mut texts)?;
         row += 2;
 
         // 厉行节约保障措施: free text.
