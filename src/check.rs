@@ -99,6 +99,14 @@ impl Values {
         Lookup::Known(self.cells.get(key).and_then(|(_, v)| *v))
     }
 
+    /// The value of a field, or None when it is blank, not on the sheet, or unreadable.
+    pub fn number(&self, key: &str) -> Option<Decimal> {
+        match self.get(key) {
+            Lookup::Known(v) => v,
+            Lookup::Unknown => None,
+        }
+    }
+
     pub fn format(&self, key: &str) -> Num {
         self.cells
             .get(key)

@@ -45,13 +45,6 @@ impl Figures {
         self.findings.push(unreadable(sheet, field, found, why));
         self.unreadable.push(key.to_string());
     }
-
-    pub fn number(&self, key: &str) -> Option<Decimal> {
-        self.by_key
-            .get(key)
-            .and_then(|f| f.reading.number())
-            .map(|n| n.value)
-    }
 }
 
 pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {

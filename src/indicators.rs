@@ -118,7 +118,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
     let mut out = Vec::new();
     let points_key = format!("ind#{i}.points");
     let score_key = format!("ind#{i}.score");
-    let (Some(points), Some(score)) = (number(values, &points_key), number(values, &score_key))
+    let (Some(points), Some(score)) = (values.number(&points_key), values.number(&score_key))
     else {
         return out;
     };
@@ -236,13 +236,6 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
         }
     }
     out
-}
-
-fn number(values: &Values, key: &str) -> Option<Decimal> {
-    match values.get(key) {
-        crate::check::Lookup::Known(v) => v,
-        crate::check::Lookup::Unknown => None,
-    }
 }
 
 fn ratio_text(target: &Reading, actual: &Reading) -> String {

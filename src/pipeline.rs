@@ -6,15 +6,15 @@ use rust_decimal::Decimal;
 
 use crate::annotate::{self, Lang, WriteOptions};
 use crate::blame::{self, Places};
-use crate::check::{self, Lookup, Values};
+use crate::check::{self, Values};
+use crate::extract;
 use crate::findings::{FileReport, Finding, Replacement, Severity, Status};
 use crate::indicators;
 use crate::locate::{Layout, NotFound};
 use crate::read;
 use crate::template::Template;
-use crate::value::{format_number, read_cell, Reading};
+use crate::value::format_number;
 use crate::workbook::Workbook;
-use crate::{extract, template::Kind};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -118,13 +118,6 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     })
 }
 
-fn number(values: &Values, key: &str) -> Option<Decimal> {
-    match values.get(key) {
-        Lookup::Known(v) => v,
-        Lookup::Unknown => None,
-    }
-}
-
 fn score_keys(layout: &Layout) -> Vec<String> {
     std::iter::once("budget.score".to_string())
         .chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score")))
@@ -133,12 +126,12 @@ fn score_keys(layout: &Layout) -> Vec<String> {
 
 /// The 总分 cell as filed, or the sum of the filed scores.
 fn total_score(values: &Values, layout: &Layout) -> Option<Decimal> {
-    if let Some(t) = number(values, "total.score") {
+    if let Some(t) = values.number("total.score") {
         return Some(t);
     }
     let scores: Vec<Decimal> = score_keys(layout)
         .iter()
-        .filter_map(|k| number(values, k))
+        .filter_map(|k| values.number(k))
         .collect();
     (!scores.is_empty()).then(|| scores.iter().sum())
 }
@@ -160,7 +153,7 @@ fn recalculated_total(values: &Values, layout: &Layout, findings: &[Finding]) ->
                 }
                 _ => None,
             });
-        if let Some(v) = fixed.or_else(|| number(values, &key)) {
+        if let Some(v) = fixed.or_else(|| values.number(&key)) {
             total = Some(total.unwrap_or(Decimal::ZERO) + v);
         }
     }
@@ -214,7 +207,7 @@ fn plausibility(
         let Some([lo, hi]) = field.plausible else {
             continue;
         };
-        let Some(v) = number(values, key) else {
+        let Some(v) = values.number(key) else {
             continue;
         };
         let computed = checks.iter().any(|c| {
@@ -265,14 +258,4 @@ fn sort_and_dedupe(findings: &mut Vec<Finding>, wb: &Workbook) {
     };
     findings.sort_by_key(|f| (sheet_index(&f.sheet), f.cell.row, f.cell.col, f.severity));
     findings.dedup_by(|a, b| a.sheet == b.sheet && a.cell == b.cell && a.check == b.check);
-}
-
-/// Reads a cell as a number of the given kind (for tests and tools).
-pub fn read_number(wb: &Workbook, sheet: &str, a1: &str, kind: Kind) -> Option<Decimal> {
-    let sheet = wb.sheet(sheet)?;
-    let cell = sheet.cell(crate::workbook::CellPos::parse_a1(a1)?)?;
-    match read_cell(&cell.value, wb.number_format(cell), kind) {
-        Reading::Quantity { cmp: None, num } => Some(num.value),
-        _ => None,
-    }
 }
