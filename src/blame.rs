@@ -144,12 +144,12 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
 fn clusters(checks: &[Check], failed: &[usize]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &i in failed {
-        let keys: Vec<&str> = checks[i].solvable().into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<&str> = checks[i].solvable().map(|(k, _)| k).collect();
         let mut merged = vec![i];
         groups.retain(|g| {
             let shares = g
                 .iter()
-                .any(|&j| checks[j].solvable().iter().any(|(k, _)| keys.contains(k)));
+                .any(|&j| checks[j].solvable().any(|(k, _)| keys.contains(&k)));
             if shares {
                 merged.extend(g);
             }

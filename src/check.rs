@@ -1,6 +1,8 @@
 //! Check stage: the arithmetic rules of the template, expanded over the located fields and
 //! evaluated in decimal arithmetic at the precision each cell shows (RULES.md §3).
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
@@ -23,9 +25,41 @@ pub struct Check {
     pub unexplained: Severity,
     /// Where a failure is reported when no cell is chosen: the lhs cell or the template's anchor.
     pub anchor: Option<String>,
+    /// Every field the rule reads, left side first (computed once: blame asks often).
+    keys: Vec<String>,
+    /// The fields it can be solved for, each with whether it is the derived cell.
+    solvable: Vec<(String, bool)>,
 }
 
 impl Check {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        name: String,
+        lhs: Expr,
+        cmp: Cmp,
+        rhs: Expr,
+        severity: Severity,
+        unexplained: Severity,
+        anchor: Option<String>,
+    ) -> Check {
+        let mut keys: Vec<String> = lhs.refs().into_iter().map(str::to_string).collect();
+        keys.extend(rhs.refs().into_iter().map(str::to_string));
+        let solvable = solvable_keys(&lhs, cmp, &rhs);
+        Check {
+            id,
+            name,
+            lhs,
+            cmp,
+            rhs,
+            severity,
+            unexplained,
+            anchor,
+            keys,
+            solvable,
+        }
+    }
+
     /// The derived cell: the left side when it is a single field.
     pub fn lhs_key(&self) -> Option<&str> {
         match &self.lhs {
@@ -34,69 +68,97 @@ impl Check {
         }
     }
 
-    pub fn keys(&self) -> Vec<&str> {
-        let mut keys = self.lhs.refs();
-        keys.extend(self.rhs.refs());
-        keys
+    pub fn keys(&self) -> &[String] {
+        &self.keys
     }
 
     pub fn involves(&self, key: &str) -> bool {
-        self.keys().contains(&key)
+        self.keys.iter().any(|k| k == key)
     }
 
     /// The cells this check can be solved for, each with whether it is the derived cell.
-    pub fn solvable(&self) -> Vec<(&str, bool)> {
-        let Some(lhs) = self.lhs_key() else {
-            return Vec::new();
-        };
-        if self.cmp != Cmp::Eq {
-            return Vec::new();
-        }
-        let mut out = vec![(lhs, true)];
-        if let Some(terms) = self.rhs.linear_terms() {
-            for (_, term) in terms {
-                if let Expr::Ref(k) = term {
-                    if k != lhs {
-                        out.push((k.as_str(), false));
-                    }
-                }
-            }
-        }
-        out
+    pub fn solvable(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.solvable.iter().map(|(k, d)| (k.as_str(), *d))
     }
 }
 
-/// The values checks work on: every located numeric field, blank or not.
+fn solvable_keys(lhs: &Expr, cmp: Cmp, rhs: &Expr) -> Vec<(String, bool)> {
+    let Expr::Ref(lhs) = lhs else {
+        return Vec::new();
+    };
+    if cmp != Cmp::Eq {
+        return Vec::new();
+    }
+    let mut out = vec![(lhs.clone(), true)];
+    if let Some(terms) = rhs.linear_terms() {
+        for (_, term) in terms {
+            if let Expr::Ref(k) = term {
+                if k != lhs {
+                    out.push((k.clone(), false));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The values checks work on: every located numeric field, blank or not. Cloning copies only
+/// the values; the keys and formats are shared (blame tries many repairs on copies).
 #[derive(Debug, Clone)]
 pub struct Values {
-    /// key → (shown format, value). A blank cell has value None.
-    pub cells: IndexMap<String, (Num, Option<Decimal>)>,
-    /// Fields on the sheet whose cell cannot be read: rules that need them are not evaluated.
-    pub unreadable: Vec<String>,
+    fields: Arc<Fields>,
+    /// By field index; a blank cell has value None.
+    values: Vec<Option<Decimal>>,
 }
+
+#[derive(Debug)]
+struct Fields {
+    /// key → shown format.
+    formats: IndexMap<String, Num>,
+    /// Fields on the sheet whose cell cannot be read: rules that need them are not evaluated.
+    unreadable: Vec<String>,
+}
+
+/// How a field not on the sheet is shown.
+static ABSENT_FORMAT: Num = Num {
+    value: Decimal::ZERO,
+    percent: false,
+    decimals: 2,
+    unit: String::new(),
+};
 
 impl Values {
     pub fn from_figures(figures: &Figures) -> Values {
-        let mut cells = IndexMap::new();
+        let mut formats = IndexMap::with_capacity(figures.by_key.len());
+        let mut values = Vec::with_capacity(figures.by_key.len());
         for (key, fig) in &figures.by_key {
-            let entry = match &fig.reading {
+            let (format, value) = match &fig.reading {
                 Reading::Quantity { cmp: None, num } => (num.clone(), Some(num.value)),
                 _ => (default_num(fig.cell.kind), None),
             };
-            cells.insert(key.clone(), entry);
+            formats.insert(key.clone(), format);
+            values.push(value);
         }
         Values {
-            cells,
-            unreadable: figures.unreadable.clone(),
+            fields: Arc::new(Fields {
+                formats,
+                unreadable: figures.unreadable.clone(),
+            }),
+            values,
         }
     }
 
     /// A field not on the sheet at all counts as blank.
     pub fn get(&self, key: &str) -> Lookup {
-        if self.unreadable.iter().any(|k| k == key) {
+        if self.fields.unreadable.iter().any(|k| k == key) {
             return Lookup::Unknown;
         }
-        Lookup::Known(self.cells.get(key).and_then(|(_, v)| *v))
+        Lookup::Known(
+            self.fields
+                .formats
+                .get_index_of(key)
+                .and_then(|i| self.values[i]),
+        )
     }
 
     /// The value of a field, or None when it is blank, not on the sheet, or unreadable.
@@ -107,16 +169,13 @@ impl Values {
         }
     }
 
-    pub fn format(&self, key: &str) -> Num {
-        self.cells
-            .get(key)
-            .map(|(n, _)| n.clone())
-            .unwrap_or_else(|| default_num(Kind::Amount))
+    pub fn format(&self, key: &str) -> &Num {
+        self.fields.formats.get(key).unwrap_or(&ABSENT_FORMAT)
     }
 
     pub fn set(&mut self, key: &str, value: Decimal) {
-        if let Some(entry) = self.cells.get_mut(key) {
-            entry.1 = Some(value);
+        if let Some(i) = self.fields.formats.get_index_of(key) {
+            self.values[i] = Some(value);
         }
     }
 }
@@ -205,16 +264,16 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 .iter()
                 .find(|a| layout.fields.contains_key(a.as_str()))
                 .cloned();
-            out.push(Check {
-                id: def.id.clone(),
-                name: def.name.clone(),
+            out.push(Check::new(
+                def.id.clone(),
+                def.name.clone(),
                 lhs,
-                cmp: rule.cmp,
+                rule.cmp,
                 rhs,
-                severity: severity_of(def.severity),
-                unexplained: severity_of(def.unexplained.unwrap_or(def.severity)),
+                severity_of(def.severity),
+                severity_of(def.unexplained.unwrap_or(def.severity)),
                 anchor,
-            });
+            ));
         }
     }
     out
