@@ -383,6 +383,8 @@ fn build(
     let names = sheet_names(wb, lang);
     let mut book = xw::Workbook::new();
     book.set_properties(&properties(mode, lang)?);
+    // The fastest level: half the time of the default 6 for a copy about 15% larger.
+    book.set_zip_compression_level(1);
 
     let summary = book.add_worksheet();
     summary.set_name(&names.summary)?;
