@@ -9,18 +9,20 @@
 //! cosmetic, never worth refusing a file over.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{Cursor, Read, Seek};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
-use crate::workbook::{FileKind, Workbook};
+use crate::workbook::{CellPos, CellRange, FileKind, Workbook};
 
 /// Largest workbook/rels part read (uncompressed bytes).
 const MAX_SMALL_PART: u64 = 8 * 1024 * 1024;
-/// Largest worksheet part streamed (uncompressed bytes).
+/// Largest worksheet part read (uncompressed bytes).
 const MAX_SHEET_PART: u64 = 512 * 1024 * 1024;
+/// At most this many merged ranges are kept per sheet (the reader refuses far fewer).
+const MAX_MERGES: usize = 1_000_000;
 /// At most this many sheets are looked at.
 const MAX_SHEETS: usize = 1024;
 /// At most this many explicit row heights are kept per sheet.
@@ -44,6 +46,8 @@ pub struct SheetGeometry {
     /// `<sheetFormatPr defaultColWidth>` in the same units as `col_widths`: the width of every
     /// column the file does not list.
     pub default_col_width: Option<f64>,
+    /// `<mergeCells>`, read in the same pass (so calamine need not read the sheet again).
+    pub merged: Vec<CellRange>,
 }
 
 /// Reads the column widths and row heights of every worksheet of an xlsx package, keyed by sheet
@@ -58,8 +62,8 @@ pub fn read_xlsx_geometry(bytes: &[u8]) -> HashMap<String, SheetGeometry> {
         if out.contains_key(&name) {
             continue;
         }
-        if let Some(geometry) = read_sheet_geometry(&mut zip, &part) {
-            out.insert(name, geometry);
+        if let Some(xml) = read_part(&mut zip, &part, MAX_SHEET_PART) {
+            out.insert(name, sheet_geometry(&xml));
         }
     }
     out
@@ -73,7 +77,11 @@ pub fn fill_geometry(wb: &mut Workbook, bytes: &[u8]) {
     if wb.kind != FileKind::Xlsx {
         return;
     }
-    let mut geometry = read_xlsx_geometry(bytes);
+    apply_geometry(wb, read_xlsx_geometry(bytes));
+}
+
+/// Fills the sheets' geometry from what [`read_xlsx_geometry`] read, by sheet name.
+pub fn apply_geometry(wb: &mut Workbook, mut geometry: HashMap<String, SheetGeometry>) {
     for sheet in &mut wb.sheets {
         let Some(g) = geometry.remove(&sheet.name) else {
             continue;
@@ -160,10 +168,14 @@ fn sheet_parts<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Vec<(String, String)>
 
 /// Reads a small part whole, or None when it is missing, too large or unreadable.
 fn read_small<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
+    read_part(zip, name, MAX_SMALL_PART)
+}
+
+fn read_part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str, max: u64) -> Option<Vec<u8>> {
     let file = zip.by_name(name).ok()?;
-    let mut out = Vec::new();
-    file.take(MAX_SMALL_PART + 1).read_to_end(&mut out).ok()?;
-    if out.len() as u64 > MAX_SMALL_PART {
+    let mut out = Vec::with_capacity(file.size().min(max) as usize);
+    file.take(max + 1).read_to_end(&mut out).ok()?;
+    if out.len() as u64 > max {
         return None;
     }
     Some(out)
@@ -268,59 +280,56 @@ fn is_true(text: Option<String>) -> bool {
     matches!(text.as_deref().map(str::trim), Some("1" | "true"))
 }
 
-/// Streams one worksheet part; stops at `</sheetData>` or on the first XML error, keeping what
+/// Reads one worksheet part: widths before `<sheetData>`, the row tags in it (their cells are
+/// skipped unparsed) and the merged ranges after it. Stops at the first XML error, keeping what
 /// was read up to there.
-fn read_sheet_geometry<R: Read + Seek>(
-    zip: &mut ZipArchive<R>,
-    part: &str,
-) -> Option<SheetGeometry> {
-    let file = zip.by_name(part).ok()?;
-    let mut reader = Reader::from_reader(BufReader::new(file.take(MAX_SHEET_PART)));
-    let mut buf = Vec::new();
+fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
+    let mut reader = Reader::from_reader(xml);
     let mut geometry = SheetGeometry::default();
     // Rows without `r` follow the previous one.
     let mut next_row: u32 = 0;
     loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
-                "sheetFormatPr" => {
-                    geometry.default_col_width =
-                        parse_f64(attr(&e, "defaultColWidth")).map(ui_width_from_file_width);
-                }
-                "col" => {
-                    let (Some(min), Some(max)) =
-                        (parse_u32(attr(&e, "min")), parse_u32(attr(&e, "max")))
-                    else {
-                        buf.clear();
-                        continue;
-                    };
-                    let hidden = is_true(attr(&e, "hidden"));
-                    let width = parse_f64(attr(&e, "width"));
-                    let ui = if hidden {
-                        Some(0.0)
-                    } else {
-                        width.map(ui_width_from_file_width)
-                    };
-                    if let Some(ui) = ui {
-                        let first = min.max(1);
-                        let last = max.min(MAX_COL_INDEX);
-                        for col in first..=last {
-                            geometry.col_widths.insert(col - 1, ui);
-                        }
+        let (e, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::Eof) | Err(_) => break,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "sheetFormatPr" => {
+                geometry.default_col_width =
+                    parse_f64(attr(&e, "defaultColWidth")).map(ui_width_from_file_width);
+            }
+            "col" => {
+                let (Some(min), Some(max)) =
+                    (parse_u32(attr(&e, "min")), parse_u32(attr(&e, "max")))
+                else {
+                    continue;
+                };
+                let hidden = is_true(attr(&e, "hidden"));
+                let width = parse_f64(attr(&e, "width"));
+                let ui = if hidden {
+                    Some(0.0)
+                } else {
+                    width.map(ui_width_from_file_width)
+                };
+                if let Some(ui) = ui {
+                    let first = min.max(1);
+                    let last = max.min(MAX_COL_INDEX);
+                    for col in first..=last {
+                        geometry.col_widths.insert(col - 1, ui);
                     }
                 }
-                "row" => {
-                    let row = match parse_u32(attr(&e, "r")) {
-                        Some(r) if (1..=MAX_ROW_INDEX).contains(&r) => r - 1,
-                        Some(_) => {
-                            buf.clear();
-                            continue;
-                        }
-                        None => next_row,
-                    };
+            }
+            "row" => {
+                let row = match parse_u32(attr(&e, "r")) {
+                    Some(r) if (1..=MAX_ROW_INDEX).contains(&r) => Some(r - 1),
+                    Some(_) => None,
+                    None => Some(next_row),
+                };
+                if let Some(row) = row {
                     next_row = row.saturating_add(1);
-                    let hidden = is_true(attr(&e, "hidden"));
-                    let height = if hidden {
+                    let height = if is_true(attr(&e, "hidden")) {
                         Some(0.0)
                     } else {
                         parse_f64(attr(&e, "ht"))
@@ -331,15 +340,29 @@ fn read_sheet_geometry<R: Read + Seek>(
                         }
                     }
                 }
-                _ => {}
-            },
-            Ok(Event::End(e)) if e.local_name().as_ref() == "sheetData" => break,
-            Ok(Event::Eof) | Err(_) => break,
+                if !empty && reader.read_to_end(e.name()).is_err() {
+                    break;
+                }
+            }
+            "mergeCell" => {
+                let range = attr(&e, "ref").and_then(|r| parse_range(&r));
+                if let Some(range) = range {
+                    if geometry.merged.len() < MAX_MERGES {
+                        geometry.merged.push(range);
+                    }
+                }
+            }
             _ => {}
         }
-        buf.clear();
     }
-    Some(geometry)
+    geometry
+}
+
+/// "A1:C2" (or a single cell "A1"), as calamine reads a `<mergeCell ref>`.
+fn parse_range(text: &str) -> Option<CellRange> {
+    let (first, last) = text.split_once(':').unwrap_or((text, text));
+    let (first, last) = (CellPos::parse_a1(first)?, CellPos::parse_a1(last)?);
+    Some(CellRange { first, last })
 }
 
 #[cfg(test)]
@@ -378,6 +401,25 @@ mod tests {
         assert!(read_xlsx_geometry(b"").is_empty());
         assert!(read_xlsx_geometry(b"PK\x03\x04 not really a zip").is_empty());
         assert!(read_xlsx_geometry(&[0u8; 4096]).is_empty());
+    }
+
+    #[test]
+    fn one_pass_reads_widths_heights_and_merges() {
+        let xml = br#"<x:worksheet xmlns:x="s"><x:cols><x:col min="2" max="3" width="9.140625"/></x:cols>
+            <x:sheetData><x:row r="2" ht="30"><x:c r="A2"><x:v>1</x:v></x:c><x:c r="B2" t="inlineStr"><x:is><x:t>row</x:t></x:is></x:c></x:row>
+            <x:row hidden="1"/><x:row r="9" ht="12.5"><x:c r="A9"/></x:row></x:sheetData>
+            <x:mergeCells count="2"><x:mergeCell ref="A1:C2"/><x:mergeCell ref="$D$4"/><x:mergeCell ref="nonsense"/></x:mergeCells></x:worksheet>"#;
+        let g = sheet_geometry(xml);
+        assert_eq!(g.col_widths.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            g.row_heights.into_iter().collect::<Vec<_>>(),
+            vec![(1, 30.0), (2, 0.0), (8, 12.5)]
+        );
+        let range = |a: &str, b: &str| CellRange {
+            first: CellPos::parse_a1(a).unwrap(),
+            last: CellPos::parse_a1(b).unwrap(),
+        };
+        assert_eq!(g.merged, vec![range("A1", "C2"), range("D4", "D4")]);
     }
 
     #[test]

@@ -227,6 +227,7 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
         }
     };
     let mut book: Xlsx<_> = Xlsx::new(source).map_err(spent)?;
+    let mut geometry = crate::geometry::read_xlsx_geometry(&bytes);
     let names = worksheet_names(&book);
     if names.len() > MAX_SHEETS {
         return Err(ReadError::TooManySheets(names.len()));
@@ -280,12 +281,17 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
                 }
             }
         }
-        let merged = book.merge_cells_by_sheet_name(&name).map_err(spent)?;
-        budget.merges(merged.len())?;
-        sheet.merged = merged
-            .into_iter()
-            .map(|d| range_of(d.start, d.end))
-            .collect();
+        // The geometry pass has read the merged ranges; calamine reads them when it could not.
+        sheet.merged = match geometry.get_mut(&name) {
+            Some(g) => std::mem::take(&mut g.merged),
+            None => book
+                .merge_cells_by_sheet_name(&name)
+                .map_err(spent)?
+                .into_iter()
+                .map(|d| range_of(d.start, d.end))
+                .collect(),
+        };
+        budget.merges(sheet.merged.len())?;
         sheets.push(sheet);
     }
     drop(book);
@@ -295,7 +301,7 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
         sheets,
         styles,
     };
-    crate::geometry::fill_geometry(&mut wb, &bytes);
+    crate::geometry::apply_geometry(&mut wb, geometry);
     Ok(wb)
 }
 
