@@ -48,6 +48,8 @@ pub struct SheetGeometry {
     pub default_col_width: Option<f64>,
     /// `<mergeCells>`, read in the same pass (so calamine need not read the sheet again).
     pub merged: Vec<CellRange>,
+    /// Whether the part has an `<f>` tag anywhere (so the reader knows to look for formulas).
+    pub has_formulas: bool,
 }
 
 /// Reads the column widths and row heights of every worksheet of an xlsx package, keyed by sheet
@@ -285,7 +287,10 @@ fn is_true(text: Option<String>) -> bool {
 /// was read up to there.
 fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
     let mut reader = Reader::from_reader(xml);
-    let mut geometry = SheetGeometry::default();
+    let mut geometry = SheetGeometry {
+        has_formulas: has_formula_tag(xml),
+        ..SheetGeometry::default()
+    };
     // Rows without `r` follow the previous one.
     let mut next_row: u32 = 0;
     loop {
@@ -358,6 +363,20 @@ fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
     geometry
 }
 
+/// `<f>`, `<f …>`, `<f/>`, with or without a namespace prefix (`<x:f>`). Text and attribute
+/// values cannot hold a raw `<`, so only a tag matches; a prefix match elsewhere only costs a
+/// needless formula pass.
+fn has_formula_tag(xml: &[u8]) -> bool {
+    let tag_after = |at: usize| {
+        matches!(
+            xml.get(at + 2),
+            Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
+        )
+    };
+    memchr::memmem::find_iter(xml, b"<f").any(tag_after)
+        || memchr::memmem::find_iter(xml, b":f").any(tag_after)
+}
+
 /// "A1:C2" (or a single cell "A1"), as calamine reads a `<mergeCell ref>`.
 fn parse_range(text: &str) -> Option<CellRange> {
     let (first, last) = text.split_once(':').unwrap_or((text, text));
@@ -420,6 +439,15 @@ mod tests {
             last: CellPos::parse_a1(b).unwrap(),
         };
         assert_eq!(g.merged, vec![range("A1", "C2"), range("D4", "D4")]);
+        assert!(!g.has_formulas);
+    }
+
+    #[test]
+    fn finds_formula_tags_only() {
+        assert!(has_formula_tag(b"<c><f>SUM(A1)</f><v>1</v></c>"));
+        assert!(has_formula_tag(b"<x:c><x:f t=\"shared\" si=\"0\"/></x:c>"));
+        assert!(has_formula_tag(b"<c><f\nt=\"array\">A1</f></c>"));
+        assert!(!has_formula_tag(b"<font/><c><v>1</v></c><filterColumn/>"));
     }
 
     #[test]

@@ -240,43 +240,63 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
             name: name.clone(),
             ..Sheet::default()
         };
+        // Values and styles in one pass; formulas in a second only where the sheet has any.
         {
             let mut reader = book.worksheet_cells_reader(&name).map_err(spent)?;
             if styles.is_empty() {
                 styles = reader.styles().to_vec();
             }
-            while let Some(record) = reader.next_cell_with_formula().map_err(spent)? {
-                let value = value_of_ref(record.value);
-                let formula = record.formula.filter(|f| !f.is_empty());
-                if value == CellValue::Empty && formula.is_none() {
+            while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(spent)? {
+                let style = if style < styles.len() { style } else { 0 };
+                let value = value_of_ref(cell.get_value().clone());
+                let (row, col) = cell.get_position();
+                if value == CellValue::Empty {
+                    if style > 0 && budget.styled_empty() {
+                        sheet.cells.insert(
+                            CellPos::new(row, col),
+                            Cell {
+                                style,
+                                ..Cell::default()
+                            },
+                        );
+                    }
                     continue;
                 }
-                budget.cell(&value, formula.as_ref())?;
-                let (row, col) = record.pos;
+                budget.cell(&value, None)?;
                 sheet.cells.insert(
                     CellPos::new(row, col),
                     Cell {
                         value,
-                        formula,
-                        style: 0,
+                        formula: None,
+                        style,
                     },
                 );
             }
         }
-        {
+        if geometry.get(&name).is_none_or(|g| g.has_formulas) {
             let mut reader = book.worksheet_cells_reader(&name).map_err(spent)?;
-            while let Some((row, col, style)) = reader.next_style_id().map_err(spent)? {
+            while let Some(cell) = reader.next_formula().map_err(spent)? {
+                let formula = cell.get_value().clone();
+                if formula.is_empty() {
+                    continue;
+                }
+                let (row, col) = cell.get_position();
                 match sheet.cells.entry(CellPos::new(row, col)) {
                     std::collections::btree_map::Entry::Occupied(mut e) => {
-                        e.get_mut().style = style
+                        budget.text(formula.len())?;
+                        let cell = e.get_mut();
+                        if cell.value == CellValue::Empty && cell.formula.is_none() {
+                            // A styled blank kept above: now a cell with content.
+                            budget.cell(&CellValue::Empty, None)?;
+                        }
+                        cell.formula = Some(formula);
                     }
                     std::collections::btree_map::Entry::Vacant(e) => {
-                        if budget.styled_empty() {
-                            e.insert(Cell {
-                                style,
-                                ..Cell::default()
-                            });
-                        }
+                        budget.cell(&CellValue::Empty, Some(&formula))?;
+                        e.insert(Cell {
+                            formula: Some(formula),
+                            ..Cell::default()
+                        });
                     }
                 }
             }
