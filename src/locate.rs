@@ -123,23 +123,42 @@ fn norm_label(label: &str) -> std::rc::Rc<String> {
     })
 }
 
+/// Each sheet's text cells with their normalised text, in row-major order. Built once per
+/// workbook and shared by every template tried on it.
+pub struct Texts {
+    sheets: Vec<Vec<(CellPos, String)>>,
+}
+
+impl Texts {
+    pub fn new(wb: &Workbook) -> Self {
+        let sheets = wb
+            .sheets
+            .iter()
+            .map(|sheet| {
+                sheet
+                    .cells
+                    .iter()
+                    .filter_map(|(pos, c)| c.value.as_text().map(|t| (*pos, norm(t))))
+                    .filter(|(_, t)| !t.is_empty())
+                    .collect()
+            })
+            .collect();
+        Texts { sheets }
+    }
+
+    /// Every non-empty normalised text of the workbook.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.sheets.iter().flatten().map(|(_, t)| t.as_str())
+    }
+}
+
 struct SheetIndex<'a> {
     sheet: &'a Sheet,
     /// Text cells with their normalised text, in row-major order.
-    texts: Vec<(CellPos, String)>,
+    texts: &'a [(CellPos, String)],
 }
 
 impl<'a> SheetIndex<'a> {
-    fn new(sheet: &'a Sheet) -> Self {
-        let texts = sheet
-            .cells
-            .iter()
-            .filter_map(|(pos, c)| c.value.as_text().map(|t| (*pos, norm(t))))
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
-        SheetIndex { sheet, texts }
-    }
-
     fn find(&self, labels: &[String]) -> Option<CellPos> {
         self.texts
             .iter()
@@ -166,7 +185,21 @@ impl<'a> SheetIndex<'a> {
 /// Finds the tables of `template` in `wb`. Returns how many labels were found, for choosing
 /// between templates, and the layout.
 pub fn locate(wb: &Workbook, template: &Template) -> Result<(usize, Layout), NotFound> {
-    let indexes: Vec<SheetIndex> = wb.sheets.iter().map(SheetIndex::new).collect();
+    locate_in(wb, &Texts::new(wb), template)
+}
+
+/// [`locate`] with the workbook's texts already normalised.
+pub fn locate_in(
+    wb: &Workbook,
+    texts: &Texts,
+    template: &Template,
+) -> Result<(usize, Layout), NotFound> {
+    let indexes: Vec<SheetIndex> = wb
+        .sheets
+        .iter()
+        .zip(&texts.sheets)
+        .map(|(sheet, texts)| SheetIndex { sheet, texts })
+        .collect();
     let mut layout = Layout {
         family: template.family.clone(),
         fields: IndexMap::new(),

@@ -678,17 +678,15 @@ impl Template {
 
     /// How many of this family's signature labels appear in the workbook (each counted once).
     pub fn signature_matches(&self, wb: &Workbook) -> usize {
-        let texts: Vec<String> = wb
-            .sheets
-            .iter()
-            .flat_map(|s| s.cells.values())
-            .filter_map(|c| c.value.as_text().map(locate::norm))
-            .filter(|t| !t.is_empty())
-            .collect();
+        self.signature_matches_in(&locate::Texts::new(wb))
+    }
+
+    /// [`Template::signature_matches`] with the workbook's texts already normalised.
+    pub fn signature_matches_in(&self, texts: &locate::Texts) -> usize {
         self.signature
             .iter()
             .map(|l| locate::norm(l))
-            .filter(|l| !l.is_empty() && texts.iter().any(|t| t.starts_with(l.as_str())))
+            .filter(|l| !l.is_empty() && texts.all().any(|t| t.starts_with(l.as_str())))
             .count()
     }
 
@@ -1009,12 +1007,13 @@ fn table<const N: usize>(rows: &[[String; N]]) -> String {
 /// The template whose labels fit the workbook best, with its layout: most fields located,
 /// then most signature labels found; the first listed wins a tie.
 pub fn choose<'a>(wb: &Workbook, templates: &'a [Template]) -> Option<(&'a Template, Layout)> {
+    let texts = locate::Texts::new(wb);
     templates
         .iter()
         .filter_map(|t| {
-            locate::locate(wb, t)
+            locate::locate_in(wb, &texts, t)
                 .ok()
-                .map(|(located, layout)| ((located, t.signature_matches(wb)), t, layout))
+                .map(|(located, layout)| ((located, t.signature_matches_in(&texts)), t, layout))
         })
         .min_by_key(|(fit, _, _)| std::cmp::Reverse(*fit))
         .map(|(_, t, l)| (t, l))
