@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use crate::template::{FieldDef, Kind, Template};
+use crate::template::{FieldDef, Kind, Labels, Template};
 use crate::value::fold;
 use crate::workbook::{CellPos, Sheet, Workbook};
 
@@ -95,32 +95,17 @@ pub fn norm(text: &str) -> String {
 }
 
 /// Length of the longest label that `text` (normalised) starts with.
-fn match_len(text: &str, labels: &[String]) -> Option<usize> {
-    labels
-        .iter()
-        .filter_map(|l| {
-            let n = norm_label(l);
-            (!n.is_empty() && text.starts_with(n.as_str())).then_some(n.len())
-        })
+fn match_len(text: &str, labels: &Labels) -> Option<usize> {
+    longest_prefix(text, labels.normalised().iter().map(String::as_str))
+}
+
+/// Length of the longest of `normalised` (labels already normalised) that `text` starts with.
+fn longest_prefix<'a>(text: &str, normalised: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    normalised
+        .into_iter()
+        .filter(|n| !n.is_empty() && text.starts_with(n))
+        .map(str::len)
         .max()
-}
-
-thread_local! {
-    static NORMALISED_LABELS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<String>>> =
-        Default::default();
-}
-
-/// [`norm`] of a template label, computed once per thread.
-fn norm_label(label: &str) -> std::rc::Rc<String> {
-    NORMALISED_LABELS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(n) = cache.get(label) {
-            return n.clone();
-        }
-        let n = std::rc::Rc::new(norm(label));
-        cache.insert(label.to_string(), n.clone());
-        n
-    })
 }
 
 /// Each sheet's text cells with their normalised text, in row-major order. Built once per
@@ -159,7 +144,7 @@ struct SheetIndex<'a> {
 }
 
 impl<'a> SheetIndex<'a> {
-    fn find(&self, labels: &[String]) -> Option<CellPos> {
+    fn find(&self, labels: &Labels) -> Option<CellPos> {
         self.texts
             .iter()
             .find(|(_, t)| match_len(t, labels).is_some())
@@ -227,14 +212,20 @@ pub fn locate_in(
     Ok((layout.fields.len(), layout))
 }
 
-/// Labels that end a block of the basic table: the anchors of other blocks and the scorecard.
-fn stop_labels(t: &Template) -> Vec<String> {
-    let mut v = t.basic.building.anchor.clone();
-    v.extend(t.basic.staff.anchor.clone());
-    v.extend(t.score.department.clone());
-    v.extend(t.score.titles.clone());
-    v.push("厉行节约".into());
-    v
+/// Labels (normalised) that end a block of the basic table: the anchors of other blocks and
+/// the scorecard.
+fn stop_labels(t: &Template) -> Vec<&str> {
+    [
+        &t.basic.building.anchor,
+        &t.basic.staff.anchor,
+        &t.score.department,
+        &t.score.titles,
+    ]
+    .into_iter()
+    .flat_map(|l| l.normalised())
+    .map(String::as_str)
+    .chain(["厉行节约"])
+    .collect()
 }
 
 fn year_in(text: &str) -> Option<u32> {
@@ -325,7 +316,7 @@ fn locate_header_block(
     false
 }
 
-fn locate_basic(indexes: &[SheetIndex], t: &Template, stops: &[String], layout: &mut Layout) {
+fn locate_basic(indexes: &[SheetIndex], t: &Template, stops: &[&str], layout: &mut Layout) {
     for (si, ix) in indexes.iter().enumerate() {
         let mut found = false;
         if let Some(anchor) = ix.find(&t.basic.staff.anchor) {
@@ -349,7 +340,7 @@ fn locate_spending(
     si: usize,
     anchor: CellPos,
     t: &Template,
-    stops: &[String],
+    stops: &[&str],
     layout: &mut Layout,
 ) -> bool {
     let block = &t.basic.spending;
@@ -363,16 +354,18 @@ fn locate_spending(
         match_len(t, &block.budget_labels).is_some()
             || block
                 .budget_labels
+                .normalised()
                 .iter()
-                .any(|l| t.contains(norm_label(l).as_str()))
+                .any(|l| t.contains(l.as_str()))
     });
     let finals: Vec<&(CellPos, &str)> = headers
         .iter()
         .filter(|(_, t)| {
             block
                 .final_labels
+                .normalised()
                 .iter()
-                .any(|l| t.contains(norm_label(l).as_str()))
+                .any(|l| t.contains(l.as_str()))
         })
         .collect();
     let mut columns: Vec<(&str, &str, u32)> = Vec::new();
@@ -417,7 +410,7 @@ fn locate_spending(
     while row <= end && row <= last_match + BLOCK_GAP {
         let pos = CellPos::new(row, anchor.col);
         let text = ix.text_at(pos).unwrap_or("");
-        if !text.is_empty() && match_len(text, stops).is_some() {
+        if !text.is_empty() && longest_prefix(text, stops.iter().copied()).is_some() {
             break;
         }
         let matched = block
@@ -588,7 +581,7 @@ fn locate_indicators(
     layout: &mut Layout,
 ) {
     let b = &t.score.indicators;
-    let col_of = |labels: &[String]| {
+    let col_of = |labels: &Labels| {
         ix.row_texts(header_row)
             .find(|(_, t)| match_len(t, labels).is_some())
             .map(|(p, _)| *p)
@@ -624,26 +617,24 @@ fn locate_indicators(
     let mut row = ix.sheet.extent_end_row(name) + 1;
     let mut last_used = row;
     let end = ix.last_row();
-    let basic_stops: Vec<String> = t
-        .basic
-        .titles
-        .iter()
-        .chain(&t.basic.staff.anchor)
-        .chain(&t.basic.spending.anchor)
-        .cloned()
-        .collect();
+    let basic_stops: Vec<&str> = [
+        &t.basic.titles,
+        &t.basic.staff.anchor,
+        &t.basic.spending.anchor,
+    ]
+    .into_iter()
+    .flat_map(|l| l.normalised())
+    .map(String::as_str)
+    .collect();
     while row <= end && row <= last_used + BLOCK_GAP {
         let row_texts: Vec<&String> = ix.row_texts(row).map(|(_, t)| t).collect();
         if row_texts
             .iter()
-            .any(|t| match_len(t, &basic_stops).is_some())
+            .any(|t| longest_prefix(t, basic_stops.iter().copied()).is_some())
         {
             break;
         }
-        if row_texts
-            .iter()
-            .any(|t| b.total.iter().any(|l| t.as_str() == norm_label(l).as_str()))
-        {
+        if row_texts.iter().any(|t| b.total.normalised().contains(t)) {
             add_field(
                 layout,
                 "total.points".into(),
@@ -761,13 +752,16 @@ mod tests {
 
     #[test]
     fn longest_label_wins() {
-        let labels = vec!["投资概算".to_string(), "投资概算控制率".to_string()];
+        let labels = Labels::from(vec!["投资概算".to_string(), "投资概算控制率".to_string()]);
         assert_eq!(
             match_len("投资概算控制率", &labels),
             Some("投资概算控制率".len())
         );
         assert_eq!(
-            match_len("公车运行维护", &["运行维护经费".to_string()]),
+            match_len(
+                "公车运行维护",
+                &Labels::from(vec!["运行维护经费".to_string()])
+            ),
             None
         );
     }
