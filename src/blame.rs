@@ -53,7 +53,7 @@ pub fn missing_findings(
             let check = &checks[m.check];
             let (sheet, pos, label) = places.cell(&m.key)?;
             let format = values.format(&m.key);
-            let expected = display(m.expected, &format);
+            let expected = display(m.expected, format);
             Some(Finding {
                 sheet,
                 cell: pos,
@@ -69,7 +69,7 @@ pub fn missing_findings(
                 ),
                 expected: Some(expected),
                 involves: involved_cells(check, &m.key, places),
-                replacement: Some(Replacement::Number(stored(m.expected, &format))),
+                replacement: Some(Replacement::Number(stored(m.expected, format))),
             })
         })
         .collect()
@@ -78,7 +78,7 @@ pub fn missing_findings(
 fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> {
     check
         .keys()
-        .into_iter()
+        .iter()
         .filter(|k| *k != except)
         .filter_map(|k| places.cell(k).map(|(_, p, _)| p))
         .collect()
@@ -308,7 +308,7 @@ fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
     let format = values.format(key);
     if check.lhs_key() == Some(key) {
         let rhs = crate::check::eval_side(&check.rhs, values)??;
-        return Some(stored(rhs, &format));
+        return Some(stored(rhs, format));
     }
     let lhs = match values.get(check.lhs_key()?) {
         Lookup::Known(Some(v)) => v,
@@ -331,8 +331,8 @@ fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
         }
     }
     match sign_of_key {
-        1 => Some(stored(lhs - rest, &format)),
-        -1 => Some(stored(rest - lhs, &format)),
+        1 => Some(stored(lhs - rest, format)),
+        -1 => Some(stored(rest - lhs, format)),
         _ => None,
     }
 }
@@ -351,12 +351,12 @@ fn change_finding(
         Lookup::Known(v) => v,
         Lookup::Unknown => None,
     };
-    let expected = display(change.value, &format);
+    let expected = display(change.value, format);
     let found = (places.shown)(&change.key);
     let derived = check.lhs_key() == Some(change.key.as_str());
     let severity = match original {
         None => Severity::Missing,
-        Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, &format) => {
+        Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, format) => {
             Severity::Rounding
         }
         Some(_) => check.severity,
@@ -393,7 +393,7 @@ fn change_finding(
             lhs_label,
             (places.shown)(lhs_key),
             render(&check.rhs, values),
-            display(sum, &values.format(lhs_key)),
+            display(sum, values.format(lhs_key)),
             label,
             expected,
             show_found(&found)

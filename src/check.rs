@@ -367,7 +367,7 @@ pub fn evaluate(check: &Check, values: &Values) -> Outcome {
                 None if check.cmp == Cmp::Eq => Outcome::Missing { expected: rhs },
                 None => Outcome::Skipped,
                 Some(lhs) => {
-                    if holds(lhs, rhs, check.cmp, &format) {
+                    if holds(lhs, rhs, check.cmp, format) {
                         Outcome::Holds
                     } else {
                         Outcome::Fails { expected: rhs }
@@ -434,7 +434,7 @@ pub fn render(expr: &Expr, values: &Values) -> String {
             Lookup::Known(Some(v)) => {
                 let f = values.format(k);
                 if f.percent {
-                    display(v, &f)
+                    display(v, f)
                 } else {
                     v.normalize().to_string()
                 }
@@ -485,7 +485,7 @@ pub fn fill_missing(checks: &[Check], values: &mut Values) -> Vec<MissingCell> {
             if let Outcome::Missing { expected } = evaluate(check, values) {
                 let Some(key) = check.lhs_key() else { continue };
                 let format = values.format(key);
-                values.set(key, stored(expected, &format));
+                values.set(key, stored(expected, format));
                 filled.push(MissingCell {
                     check: i,
                     key: key.to_string(),

@@ -142,7 +142,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
         severity,
         check: check.into(),
         found: found.clone(),
-        expected: expected.map(|e| display(e, &score_format)),
+        expected: expected.map(|e| display(e, score_format)),
         message,
         involves: vec![row.target, row.actual, row.points],
         replacement: expected.map(Replacement::Number),
@@ -181,9 +181,9 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
                 return out;
             };
             let expected = expected.min(points);
-            let stored = crate::check::stored(expected, &score_format);
-            if !crate::check::holds(score, expected, crate::expr::Cmp::Eq, &score_format) {
-                let severity = if off_by_one_unit(score, expected, &score_format) {
+            let stored = crate::check::stored(expected, score_format);
+            if !crate::check::holds(score, expected, crate::expr::Cmp::Eq, score_format) {
+                let severity = if off_by_one_unit(score, expected, score_format) {
                     Severity::Rounding
                 } else if score > expected {
                     Severity::Error
@@ -198,7 +198,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
                         "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}",
                         points.normalize(),
                         ratio_text(&target, &actual),
-                        display(expected, &score_format)
+                        display(expected, score_format)
                     ),
                 ));
             }
@@ -210,8 +210,8 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
                 None,
                 format!(
                     "「{name}」定性指标实际完成情况「{actual_shown}」与目标一致，视为达成，得分应在分值的 80%～100%（{}～{}）之间，填报 {found}",
-                    display(points * Decimal::new(8, 1), &score_format),
-                    display(points, &score_format)
+                    display(points * Decimal::new(8, 1), score_format),
+                    display(points, score_format)
                 ),
             ));
         }

@@ -237,7 +237,7 @@ fn plausibility(
                 message: format!(
                     "{}为 {}，超出 {}～{} 的合理范围；表中没有可据以计算的数，请核对",
                     field.label,
-                    check::display(v, &format),
+                    check::display(v, format),
                     format_number(lo_d, format.percent, 0),
                     format_number(hi_d, format.percent, 0)
                 ),
