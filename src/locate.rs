@@ -61,37 +61,62 @@ pub struct NotFound;
 
 /// Label normalisation: full-width folded, spaces, numbering, punctuation and 其中 removed.
 pub fn norm(text: &str) -> String {
-    let folded = fold(text);
-    let mut s: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut rest = s.as_str();
     // Leading numbering: 1、 (1) （一） 一、 3.
-    let stripped = {
-        let t = s.trim_start_matches(['(', '（']);
-        let after_num = t
-            .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
-        if after_num.len() < t.len() {
-            after_num
-                .strip_prefix(['、', '.', ')', '）', ',', '，'])
-                .map(str::to_string)
-        } else {
-            None
+    let t = rest.trim_start_matches(['(', '（']);
+    let after_num = t.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            )
+    });
+    if after_num.len() < t.len() {
+        if let Some(r) = after_num.strip_prefix(['、', '.', ')', '）', ',', '，']) {
+            rest = r;
         }
-    };
-    if let Some(rest) = stripped {
-        s = rest;
     }
     // A leading year: 2024年决算数.
-    if s.len() > 7 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年')
+    if rest.len() > 7
+        && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && rest[4..].starts_with('年')
     {
-        s = s[7..].to_string();
+        rest = &rest[7..];
     }
-    let mut s: String = s
+    let mut s: String = rest
         .chars()
-        .filter(|c| !(c.is_ascii_punctuation() || "：，、。；（）【】“”‘’《》·—…　".contains(*c)))
+        .filter(|c| !(c.is_ascii_punctuation() || is_label_punctuation(*c)))
         .collect();
-    if let Some(rest) = s.strip_prefix("其中") {
-        s = rest.to_string();
+    if s.starts_with("其中") {
+        s.drain(.."其中".len());
     }
     s
+}
+
+/// Punctuation [`norm`] drops besides ASCII's: ：，、。；（）【】“”‘’《》·—… and U+3000.
+fn is_label_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '：' | '，'
+            | '、'
+            | '。'
+            | '；'
+            | '（'
+            | '）'
+            | '【'
+            | '】'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '《'
+            | '》'
+            | '·'
+            | '—'
+            | '…'
+            | '\u{3000}'
+    )
 }
 
 /// Length of the longest label that `text` (normalised) starts with.

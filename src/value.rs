@@ -1,9 +1,10 @@
 //! Reading a value the way a person typed it (RULES.md §2).
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::template::Kind;
 use crate::workbook::CellValue;
@@ -299,8 +300,13 @@ fn shape_number(value: Decimal, typed: &str, format: Option<&str>, kind: Kind) -
 }
 
 /// Full-width → half-width and other compatibility forms (Ⅲ → III, ％ → %).
-pub fn fold(text: &str) -> String {
-    text.nfkc().collect()
+pub fn fold(text: &str) -> Cow<'_, str> {
+    // Most cells are already in NFKC; the quick check passes them without decomposing.
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfkc().collect())
+    }
 }
 
 const PREFIXES: &[(&str, Comparison)] = &[
