@@ -3,6 +3,8 @@
 
 use indexmap::IndexMap;
 
+use crate::FieldMap;
+
 use crate::template::{FieldDef, Kind, Labels, Template};
 use crate::value::fold;
 use crate::workbook::{CellPos, Sheet, Workbook};
@@ -41,12 +43,12 @@ pub struct Layout {
     pub family: String,
     /// Field key → cell. Keys: `staff.rate`, `sangong.final`, `special#0.budget`, `budget.rate`,
     /// `income.general`, `ind#3.score`, `total.score`…
-    pub fields: IndexMap<String, FieldCell>,
+    pub fields: FieldMap<String, FieldCell>,
     pub indicators: Vec<IndicatorRow>,
     /// Base field name → the column suffixes it has (`sangong` → prev, budget, final).
-    pub columns: IndexMap<String, Vec<String>>,
+    pub columns: FieldMap<String, Vec<String>>,
     /// Repeated row fields → their instances (`special` → `special#0`, `special#1`).
-    pub repeats: IndexMap<String, Vec<String>>,
+    pub repeats: FieldMap<String, Vec<String>>,
     pub department: Option<String>,
     pub year: Option<u32>,
     pub basic_sheet: Option<usize>,
@@ -212,10 +214,10 @@ pub fn locate_in(
         .collect();
     let mut layout = Layout {
         family: template.family.clone(),
-        fields: IndexMap::new(),
+        fields: FieldMap::default(),
         indicators: Vec::new(),
-        columns: IndexMap::new(),
-        repeats: IndexMap::new(),
+        columns: FieldMap::default(),
+        repeats: FieldMap::default(),
         department: None,
         year: None,
         basic_sheet: None,
