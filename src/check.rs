@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use crate::expr::{Cmp, Expr, Rule};
@@ -12,6 +11,7 @@ use crate::findings::Severity;
 use crate::locate::Layout;
 use crate::template::{Kind, SeverityName, Template};
 use crate::value::{format_number, round_half_up, Num, Reading};
+use crate::FieldMap;
 
 /// One rule applied to concrete cells (one column of the 经费控制情况 block, say).
 #[derive(Debug, Clone)]
@@ -114,7 +114,7 @@ pub struct Values {
 #[derive(Debug)]
 struct Fields {
     /// key → shown format.
-    formats: IndexMap<String, Num>,
+    formats: FieldMap<String, Num>,
     /// Fields on the sheet whose cell cannot be read: rules that need them are not evaluated.
     unreadable: Vec<String>,
 }
@@ -129,7 +129,8 @@ static ABSENT_FORMAT: Num = Num {
 
 impl Values {
     pub fn from_figures(figures: &Figures) -> Values {
-        let mut formats = IndexMap::with_capacity(figures.by_key.len());
+        let mut formats =
+            FieldMap::with_capacity_and_hasher(figures.by_key.len(), Default::default());
         let mut values = Vec::with_capacity(figures.by_key.len());
         for (key, fig) in &figures.by_key {
             let (format, value) = match &fig.reading {
@@ -331,17 +332,17 @@ pub enum Outcome {
 /// Evaluates the right side, or None when a cell it needs is unknown or blank.
 pub fn eval_side(expr: &Expr, values: &Values) -> Option<Option<Decimal>> {
     let unknown = std::cell::Cell::new(false);
-    let env = |e: &Expr| match e {
+    let env = |e: &Expr, out: &mut dyn FnMut(Option<Decimal>)| match e {
         Expr::Ref(k) => match values.get(k) {
-            Lookup::Known(v) => vec![v],
+            Lookup::Known(v) => out(v),
             Lookup::Unknown => {
                 unknown.set(true);
-                vec![None]
+                out(None)
             }
         },
-        _ => vec![None],
+        _ => out(None),
     };
-    let v = expr.eval(&env);
+    let v = expr.eval_each(&env);
     if unknown.get() {
         None
     } else {

@@ -16,6 +16,9 @@ pub enum Expr {
     Call(String, Vec<Expr>),
 }
 
+/// Passes each value of a reference or range to the callback ([`Expr::eval_each`]).
+pub type EachValue<'a> = dyn Fn(&Expr, &mut dyn FnMut(Option<Decimal>)) + 'a;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     Add,
@@ -143,13 +146,24 @@ impl Expr {
 
     /// Evaluates in decimal arithmetic. A blank operand of a sum counts as 0 when another
     /// operand is filled; any other blank operand makes the result blank (None).
+    /// `env` gives the values of a reference or range.
     pub fn eval(&self, env: &dyn Fn(&Expr) -> Vec<Option<Decimal>>) -> Option<Decimal> {
+        self.eval_each(&|e, out| env(e).into_iter().for_each(out))
+    }
+
+    /// [`Expr::eval`] with `env` passing each value of a reference or range to `out`, so that
+    /// a reference needs no `Vec`.
+    pub fn eval_each(&self, env: &EachValue) -> Option<Decimal> {
         match self {
             Expr::Num(n) => Some(*n),
-            Expr::Ref(_) | Expr::Range(..) => add_all(env(self)),
-            Expr::Neg(e) => e.eval(env).map(|v| -v),
+            Expr::Ref(_) | Expr::Range(..) => {
+                let mut sum = Sum::default();
+                env(self, &mut |v| sum.add(v));
+                sum.total()
+            }
+            Expr::Neg(e) => e.eval_each(env).map(|v| -v),
             Expr::Bin(op, a, b) => {
-                let (x, y) = (a.eval(env), b.eval(env));
+                let (x, y) = (a.eval_each(env), b.eval_each(env));
                 match op {
                     Op::Add | Op::Sub => {
                         if x.is_none() && y.is_none() {
@@ -174,13 +188,13 @@ impl Expr {
                 }
             }
             Expr::Call(name, args) => {
-                let values: Vec<Option<Decimal>> = args
-                    .iter()
-                    .flat_map(|a| match a {
-                        Expr::Range(..) => env(a),
-                        _ => vec![a.eval(env)],
-                    })
-                    .collect();
+                let mut values: Vec<Option<Decimal>> = Vec::with_capacity(args.len());
+                for a in args {
+                    match a {
+                        Expr::Range(..) => env(a, &mut |v| values.push(v)),
+                        _ => values.push(a.eval_each(env)),
+                    }
+                }
                 match name.as_str() {
                     "sum" => add_all(values),
                     "min" => values.into_iter().try_fold(None, |m: Option<Decimal>, v| {
@@ -206,11 +220,34 @@ impl Expr {
 }
 
 fn add_all(values: Vec<Option<Decimal>>) -> Option<Decimal> {
-    let mut total: Option<Decimal> = None;
-    for v in values.into_iter().flatten() {
-        total = Some(total.unwrap_or_default().checked_add(v)?);
+    let mut sum = Sum::default();
+    values.into_iter().for_each(|v| sum.add(v));
+    sum.total()
+}
+
+/// A running sum of the filled values: None when none is filled or the sum overflows.
+#[derive(Default)]
+struct Sum {
+    total: Option<Decimal>,
+    overflow: bool,
+}
+
+impl Sum {
+    fn add(&mut self, v: Option<Decimal>) {
+        let Some(v) = v else { return };
+        match self.total.unwrap_or_default().checked_add(v) {
+            Some(t) => self.total = Some(t),
+            None => self.overflow = true,
+        }
     }
-    total
+
+    fn total(self) -> Option<Decimal> {
+        if self.overflow {
+            None
+        } else {
+            self.total
+        }
+    }
 }
 
 fn round_call(name: &str, x: Decimal, digits: i64) -> Option<Decimal> {

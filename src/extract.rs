@@ -1,7 +1,7 @@
 //! Value stage: reads the cell of every located field as a typed value; computes formulas
 //! that were saved without a cached value; reports cells that cannot be read.
 
-use indexmap::IndexMap;
+use crate::FieldMap;
 use rust_decimal::Decimal;
 
 use crate::expr::Expr;
@@ -25,7 +25,7 @@ pub struct Figure {
 
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
-    pub by_key: IndexMap<String, Figure>,
+    pub by_key: FieldMap<String, Figure>,
     /// Cells that cannot be read as the number their field needs.
     pub findings: Vec<Finding>,
     /// Keys of fields whose cell could not be read.

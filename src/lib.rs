@@ -27,5 +27,9 @@ pub mod template;
 pub mod value;
 pub mod workbook;
 
+/// The maps keyed by field names: insertion-ordered, with a fast hash (the keys are short
+/// strings from our own templates, not from the workbook).
+pub type FieldMap<K, V> = indexmap::IndexMap<K, V, rustc_hash::FxBuildHasher>;
+
 pub use findings::{FileReport, Finding, Severity, Status};
 pub use pipeline::{check_file, check_workbook, Options};

@@ -3,7 +3,9 @@
 
 use indexmap::IndexMap;
 
-use crate::template::{FieldDef, Kind, Template};
+use crate::FieldMap;
+
+use crate::template::{FieldDef, Kind, Labels, Template};
 use crate::value::fold;
 use crate::workbook::{CellPos, Sheet, Workbook};
 
@@ -41,12 +43,12 @@ pub struct Layout {
     pub family: String,
     /// Field key → cell. Keys: `staff.rate`, `sangong.final`, `special#0.budget`, `budget.rate`,
     /// `income.general`, `ind#3.score`, `total.score`…
-    pub fields: IndexMap<String, FieldCell>,
+    pub fields: FieldMap<String, FieldCell>,
     pub indicators: Vec<IndicatorRow>,
     /// Base field name → the column suffixes it has (`sangong` → prev, budget, final).
-    pub columns: IndexMap<String, Vec<String>>,
+    pub columns: FieldMap<String, Vec<String>>,
     /// Repeated row fields → their instances (`special` → `special#0`, `special#1`).
-    pub repeats: IndexMap<String, Vec<String>>,
+    pub repeats: FieldMap<String, Vec<String>>,
     pub department: Option<String>,
     pub year: Option<u32>,
     pub basic_sheet: Option<usize>,
@@ -61,86 +63,115 @@ pub struct NotFound;
 
 /// Label normalisation: full-width folded, spaces, numbering, punctuation and 其中 removed.
 pub fn norm(text: &str) -> String {
-    let folded = fold(text);
-    let mut s: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut rest = s.as_str();
     // Leading numbering: 1、 (1) （一） 一、 3.
-    let stripped = {
-        let t = s.trim_start_matches(['(', '（']);
-        let after_num = t
-            .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
-        if after_num.len() < t.len() {
-            after_num
-                .strip_prefix(['、', '.', ')', '）', ',', '，'])
-                .map(str::to_string)
-        } else {
-            None
+    let t = rest.trim_start_matches(['(', '（']);
+    let after_num = t.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            )
+    });
+    if after_num.len() < t.len() {
+        if let Some(r) = after_num.strip_prefix(['、', '.', ')', '）', ',', '，']) {
+            rest = r;
         }
-    };
-    if let Some(rest) = stripped {
-        s = rest;
     }
     // A leading year: 2024年决算数.
-    if s.len() > 7 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年')
+    if rest.len() > 7
+        && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && rest[4..].starts_with('年')
     {
-        s = s[7..].to_string();
+        rest = &rest[7..];
     }
-    let mut s: String = s
+    let mut s: String = rest
         .chars()
-        .filter(|c| !(c.is_ascii_punctuation() || "：，、。；（）【】“”‘’《》·—…　".contains(*c)))
+        .filter(|c| !(c.is_ascii_punctuation() || is_label_punctuation(*c)))
         .collect();
-    if let Some(rest) = s.strip_prefix("其中") {
-        s = rest.to_string();
+    if s.starts_with("其中") {
+        s.drain(.."其中".len());
     }
     s
 }
 
+/// Punctuation [`norm`] drops besides ASCII's: ：，、。；（）【】“”‘’《》·—… and U+3000.
+fn is_label_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '：' | '，'
+            | '、'
+            | '。'
+            | '；'
+            | '（'
+            | '）'
+            | '【'
+            | '】'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '《'
+            | '》'
+            | '·'
+            | '—'
+            | '…'
+            | '\u{3000}'
+    )
+}
+
 /// Length of the longest label that `text` (normalised) starts with.
-fn match_len(text: &str, labels: &[String]) -> Option<usize> {
-    labels
-        .iter()
-        .filter_map(|l| {
-            let n = norm_label(l);
-            (!n.is_empty() && text.starts_with(n.as_str())).then_some(n.len())
-        })
+fn match_len(text: &str, labels: &Labels) -> Option<usize> {
+    longest_prefix(text, labels.normalised().iter().map(String::as_str))
+}
+
+/// Length of the longest of `normalised` (labels already normalised) that `text` starts with.
+fn longest_prefix<'a>(text: &str, normalised: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    normalised
+        .into_iter()
+        .filter(|n| !n.is_empty() && text.starts_with(n))
+        .map(str::len)
         .max()
 }
 
-thread_local! {
-    static NORMALISED_LABELS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<String>>> =
-        Default::default();
+/// Each sheet's text cells with their normalised text, in row-major order. Built once per
+/// workbook and shared by every template tried on it.
+pub struct Texts {
+    sheets: Vec<Vec<(CellPos, String)>>,
 }
 
-/// [`norm`] of a template label, computed once per thread.
-fn norm_label(label: &str) -> std::rc::Rc<String> {
-    NORMALISED_LABELS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(n) = cache.get(label) {
-            return n.clone();
-        }
-        let n = std::rc::Rc::new(norm(label));
-        cache.insert(label.to_string(), n.clone());
-        n
-    })
+impl Texts {
+    pub fn new(wb: &Workbook) -> Self {
+        let sheets = wb
+            .sheets
+            .iter()
+            .map(|sheet| {
+                sheet
+                    .cells
+                    .iter()
+                    .filter_map(|(pos, c)| c.value.as_text().map(|t| (*pos, norm(t))))
+                    .filter(|(_, t)| !t.is_empty())
+                    .collect()
+            })
+            .collect();
+        Texts { sheets }
+    }
+
+    /// Every non-empty normalised text of the workbook.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.sheets.iter().flatten().map(|(_, t)| t.as_str())
+    }
 }
 
 struct SheetIndex<'a> {
     sheet: &'a Sheet,
     /// Text cells with their normalised text, in row-major order.
-    texts: Vec<(CellPos, String)>,
+    texts: &'a [(CellPos, String)],
 }
 
 impl<'a> SheetIndex<'a> {
-    fn new(sheet: &'a Sheet) -> Self {
-        let texts = sheet
-            .cells
-            .iter()
-            .filter_map(|(pos, c)| c.value.as_text().map(|t| (*pos, norm(t))))
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
-        SheetIndex { sheet, texts }
-    }
-
-    fn find(&self, labels: &[String]) -> Option<CellPos> {
+    fn find(&self, labels: &Labels) -> Option<CellPos> {
         self.texts
             .iter()
             .find(|(_, t)| match_len(t, labels).is_some())
@@ -166,13 +197,27 @@ impl<'a> SheetIndex<'a> {
 /// Finds the tables of `template` in `wb`. Returns how many labels were found, for choosing
 /// between templates, and the layout.
 pub fn locate(wb: &Workbook, template: &Template) -> Result<(usize, Layout), NotFound> {
-    let indexes: Vec<SheetIndex> = wb.sheets.iter().map(SheetIndex::new).collect();
+    locate_in(wb, &Texts::new(wb), template)
+}
+
+/// [`locate`] with the workbook's texts already normalised.
+pub fn locate_in(
+    wb: &Workbook,
+    texts: &Texts,
+    template: &Template,
+) -> Result<(usize, Layout), NotFound> {
+    let indexes: Vec<SheetIndex> = wb
+        .sheets
+        .iter()
+        .zip(&texts.sheets)
+        .map(|(sheet, texts)| SheetIndex { sheet, texts })
+        .collect();
     let mut layout = Layout {
         family: template.family.clone(),
-        fields: IndexMap::new(),
+        fields: FieldMap::default(),
         indicators: Vec::new(),
-        columns: IndexMap::new(),
-        repeats: IndexMap::new(),
+        columns: FieldMap::default(),
+        repeats: FieldMap::default(),
         department: None,
         year: None,
         basic_sheet: None,
@@ -194,14 +239,20 @@ pub fn locate(wb: &Workbook, template: &Template) -> Result<(usize, Layout), Not
     Ok((layout.fields.len(), layout))
 }
 
-/// Labels that end a block of the basic table: the anchors of other blocks and the scorecard.
-fn stop_labels(t: &Template) -> Vec<String> {
-    let mut v = t.basic.building.anchor.clone();
-    v.extend(t.basic.staff.anchor.clone());
-    v.extend(t.score.department.clone());
-    v.extend(t.score.titles.clone());
-    v.push("厉行节约".into());
-    v
+/// Labels (normalised) that end a block of the basic table: the anchors of other blocks and
+/// the scorecard.
+fn stop_labels(t: &Template) -> Vec<&str> {
+    [
+        &t.basic.building.anchor,
+        &t.basic.staff.anchor,
+        &t.score.department,
+        &t.score.titles,
+    ]
+    .into_iter()
+    .flat_map(|l| l.normalised())
+    .map(String::as_str)
+    .chain(["厉行节约"])
+    .collect()
 }
 
 fn year_in(text: &str) -> Option<u32> {
@@ -292,7 +343,7 @@ fn locate_header_block(
     false
 }
 
-fn locate_basic(indexes: &[SheetIndex], t: &Template, stops: &[String], layout: &mut Layout) {
+fn locate_basic(indexes: &[SheetIndex], t: &Template, stops: &[&str], layout: &mut Layout) {
     for (si, ix) in indexes.iter().enumerate() {
         let mut found = false;
         if let Some(anchor) = ix.find(&t.basic.staff.anchor) {
@@ -316,7 +367,7 @@ fn locate_spending(
     si: usize,
     anchor: CellPos,
     t: &Template,
-    stops: &[String],
+    stops: &[&str],
     layout: &mut Layout,
 ) -> bool {
     let block = &t.basic.spending;
@@ -330,16 +381,18 @@ fn locate_spending(
         match_len(t, &block.budget_labels).is_some()
             || block
                 .budget_labels
+                .normalised()
                 .iter()
-                .any(|l| t.contains(norm_label(l).as_str()))
+                .any(|l| t.contains(l.as_str()))
     });
     let finals: Vec<&(CellPos, &str)> = headers
         .iter()
         .filter(|(_, t)| {
             block
                 .final_labels
+                .normalised()
                 .iter()
-                .any(|l| t.contains(norm_label(l).as_str()))
+                .any(|l| t.contains(l.as_str()))
         })
         .collect();
     let mut columns: Vec<(&str, &str, u32)> = Vec::new();
@@ -384,7 +437,7 @@ fn locate_spending(
     while row <= end && row <= last_match + BLOCK_GAP {
         let pos = CellPos::new(row, anchor.col);
         let text = ix.text_at(pos).unwrap_or("");
-        if !text.is_empty() && match_len(text, stops).is_some() {
+        if !text.is_empty() && longest_prefix(text, stops.iter().copied()).is_some() {
             break;
         }
         let matched = block
@@ -555,7 +608,7 @@ fn locate_indicators(
     layout: &mut Layout,
 ) {
     let b = &t.score.indicators;
-    let col_of = |labels: &[String]| {
+    let col_of = |labels: &Labels| {
         ix.row_texts(header_row)
             .find(|(_, t)| match_len(t, labels).is_some())
             .map(|(p, _)| *p)
@@ -591,26 +644,24 @@ fn locate_indicators(
     let mut row = ix.sheet.extent_end_row(name) + 1;
     let mut last_used = row;
     let end = ix.last_row();
-    let basic_stops: Vec<String> = t
-        .basic
-        .titles
-        .iter()
-        .chain(&t.basic.staff.anchor)
-        .chain(&t.basic.spending.anchor)
-        .cloned()
-        .collect();
+    let basic_stops: Vec<&str> = [
+        &t.basic.titles,
+        &t.basic.staff.anchor,
+        &t.basic.spending.anchor,
+    ]
+    .into_iter()
+    .flat_map(|l| l.normalised())
+    .map(String::as_str)
+    .collect();
     while row <= end && row <= last_used + BLOCK_GAP {
         let row_texts: Vec<&String> = ix.row_texts(row).map(|(_, t)| t).collect();
         if row_texts
             .iter()
-            .any(|t| match_len(t, &basic_stops).is_some())
+            .any(|t| longest_prefix(t, basic_stops.iter().copied()).is_some())
         {
             break;
         }
-        if row_texts
-            .iter()
-            .any(|t| b.total.iter().any(|l| t.as_str() == norm_label(l).as_str()))
-        {
+        if row_texts.iter().any(|t| b.total.normalised().contains(t)) {
             add_field(
                 layout,
                 "total.points".into(),
@@ -728,13 +779,16 @@ mod tests {
 
     #[test]
     fn longest_label_wins() {
-        let labels = vec!["投资概算".to_string(), "投资概算控制率".to_string()];
+        let labels = Labels::from(vec!["投资概算".to_string(), "投资概算控制率".to_string()]);
         assert_eq!(
             match_len("投资概算控制率", &labels),
             Some("投资概算控制率".len())
         );
         assert_eq!(
-            match_len("公车运行维护", &["运行维护经费".to_string()]),
+            match_len(
+                "公车运行维护",
+                &Labels::from(vec!["运行维护经费".to_string()])
+            ),
             None
         );
     }

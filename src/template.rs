@@ -23,6 +23,36 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// A list of label variants, each also kept normalised ([`locate::norm`]) so that locating
+/// does not normalise the template's labels again for every workbook.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "Vec<String>")]
+pub struct Labels {
+    labels: Vec<String>,
+    normalised: Vec<String>,
+}
+
+impl Labels {
+    /// The labels normalised, in the same order.
+    pub fn normalised(&self) -> &[String] {
+        &self.normalised
+    }
+}
+
+impl From<Vec<String>> for Labels {
+    fn from(labels: Vec<String>) -> Self {
+        let normalised = labels.iter().map(|l| locate::norm(l)).collect();
+        Labels { labels, normalised }
+    }
+}
+
+impl std::ops::Deref for Labels {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.labels
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
@@ -32,7 +62,7 @@ pub struct Template {
     /// Labels that only this family prints. Between families that locate as many fields, the
     /// one with more of its signature labels in the workbook is taken.
     #[serde(default)]
-    pub signature: Vec<String>,
+    pub signature: Labels,
     pub basic: BasicLayout,
     pub score: ScoreLayout,
     #[serde(default)]
@@ -45,7 +75,7 @@ pub struct Template {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BasicLayout {
-    pub titles: Vec<String>,
+    pub titles: Labels,
     pub staff: HeaderBlock,
     pub spending: SpendingBlock,
     pub building: HeaderBlock,
@@ -55,7 +85,7 @@ pub struct BasicLayout {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderBlock {
-    pub anchor: Vec<String>,
+    pub anchor: Labels,
     pub columns: Vec<FieldDef>,
     /// The anchor as the blank prints it (default: the first anchor label). `{year}` and
     /// `{prev}` stand for the year and the year before.
@@ -66,9 +96,9 @@ pub struct HeaderBlock {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpendingBlock {
-    pub anchor: Vec<String>,
-    pub budget_labels: Vec<String>,
-    pub final_labels: Vec<String>,
+    pub anchor: Labels,
+    pub budget_labels: Labels,
+    pub final_labels: Labels,
     pub rows: Vec<RowDef>,
     #[serde(default)]
     pub print: Option<String>,
@@ -78,7 +108,7 @@ pub struct SpendingBlock {
 #[serde(deny_unknown_fields)]
 pub struct RowDef {
     pub field: String,
-    pub labels: Vec<String>,
+    pub labels: Labels,
     /// The row may appear several times (one 专项 a row); a rule adds them all up.
     #[serde(default)]
     pub repeat: bool,
@@ -105,7 +135,7 @@ pub enum Kind {
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
     pub field: String,
-    pub labels: Vec<String>,
+    pub labels: Labels,
     #[serde(default)]
     pub kind: Kind,
     /// A range the value should lie in when no rule computes it (warning otherwise).
@@ -122,8 +152,8 @@ pub struct FieldDef {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreLayout {
-    pub titles: Vec<String>,
-    pub department: Vec<String>,
+    pub titles: Labels,
+    pub department: Labels,
     pub budget: BudgetBlock,
     pub labelled: LabelledBlock,
     pub indicators: IndicatorBlock,
@@ -147,15 +177,15 @@ pub struct LabelledBlock {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorBlock {
-    pub level1: Vec<String>,
-    pub level2: Vec<String>,
-    pub name: Vec<String>,
-    pub target: Vec<String>,
-    pub actual: Vec<String>,
-    pub points: Vec<String>,
-    pub score: Vec<String>,
-    pub reason: Vec<String>,
-    pub total: Vec<String>,
+    pub level1: Labels,
+    pub level2: Labels,
+    pub name: Labels,
+    pub target: Labels,
+    pub actual: Labels,
+    pub points: Labels,
+    pub score: Labels,
+    pub reason: Labels,
+    pub total: Labels,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -529,7 +559,7 @@ impl Template {
         for (defs, block) in blocks {
             for d in defs {
                 let plain = plain_label(d.print.as_deref(), &d.labels);
-                let mut names: Vec<String> = d.labels.clone();
+                let mut names: Vec<String> = d.labels.to_vec();
                 if block == "年度预算" && d.kind == Kind::Score {
                     names.push(format!("执行率{plain}"));
                 }
@@ -540,7 +570,7 @@ impl Template {
             }
         }
         for row in &self.basic.spending.rows {
-            let mut names = row.labels.clone();
+            let mut names = row.labels.to_vec();
             names.push(plain_label(row.print.as_deref(), &row.labels));
             for n in names {
                 out.push((locate::norm(&n), row.field.clone(), ""));
@@ -678,17 +708,15 @@ impl Template {
 
     /// How many of this family's signature labels appear in the workbook (each counted once).
     pub fn signature_matches(&self, wb: &Workbook) -> usize {
-        let texts: Vec<String> = wb
-            .sheets
-            .iter()
-            .flat_map(|s| s.cells.values())
-            .filter_map(|c| c.value.as_text().map(locate::norm))
-            .filter(|t| !t.is_empty())
-            .collect();
+        self.signature_matches_in(&locate::Texts::new(wb))
+    }
+
+    /// [`Template::signature_matches`] with the workbook's texts already normalised.
+    pub fn signature_matches_in(&self, texts: &locate::Texts) -> usize {
         self.signature
+            .normalised()
             .iter()
-            .map(|l| locate::norm(l))
-            .filter(|l| !l.is_empty() && texts.iter().any(|t| t.starts_with(l.as_str())))
+            .filter(|l| !l.is_empty() && texts.all().any(|t| t.starts_with(l.as_str())))
             .count()
     }
 
@@ -1009,12 +1037,13 @@ fn table<const N: usize>(rows: &[[String; N]]) -> String {
 /// The template whose labels fit the workbook best, with its layout: most fields located,
 /// then most signature labels found; the first listed wins a tie.
 pub fn choose<'a>(wb: &Workbook, templates: &'a [Template]) -> Option<(&'a Template, Layout)> {
+    let texts = locate::Texts::new(wb);
     templates
         .iter()
         .filter_map(|t| {
-            locate::locate(wb, t)
+            locate::locate_in(wb, &texts, t)
                 .ok()
-                .map(|(located, layout)| ((located, t.signature_matches(wb)), t, layout))
+                .map(|(located, layout)| ((located, t.signature_matches_in(&texts)), t, layout))
         })
         .min_by_key(|(fit, _, _)| std::cmp::Reverse(*fit))
         .map(|(_, t, l)| (t, l))
