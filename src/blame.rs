@@ -2,9 +2,11 @@
 //! hold, preferring derived cells (RULES.md §4, Fellegi–Holt).
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use crate::check::{
-    display, evaluate, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome, Values,
+    display, evaluate_at, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome,
+    Slot, Values,
 };
 use crate::expr::Expr;
 use crate::findings::{Finding, Replacement, Severity};
@@ -36,9 +38,81 @@ impl Places<'_> {
 /// A cell changed by a repair, with the rule that fixed its value.
 #[derive(Debug, Clone)]
 struct Change {
-    key: String,
+    /// A field id of [`Index`].
+    key: usize,
     value: Decimal,
     by: usize,
+}
+
+/// The fields the checks read, numbered once, so that the search compares integers and reads
+/// values by slot instead of by name.
+struct Index<'a> {
+    /// Field id → name.
+    names: Vec<&'a str>,
+    /// Field id → where its value lives.
+    slots: Vec<Slot>,
+    /// Check → the ids of [`Check::keys`], in the same order.
+    keys: Vec<Vec<usize>>,
+    /// Check → the slots of [`Check::keys`], for [`evaluate_at`].
+    key_slots: Vec<Vec<Slot>>,
+    /// Check → the ids of [`Check::solvable`], in the same order.
+    solvable: Vec<Vec<usize>>,
+    /// Check → the id of [`Check::lhs_key`].
+    lhs: Vec<Option<usize>>,
+    /// Field id → the checks that read it, ascending.
+    readers: Vec<Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(checks: &'a [Check], values: &Values) -> Index<'a> {
+        let mut ids: FxHashMap<&'a str, usize> = FxHashMap::default();
+        let mut names: Vec<&'a str> = Vec::new();
+        let mut id = |name: &'a str| {
+            *ids.entry(name).or_insert_with(|| {
+                names.push(name);
+                names.len() - 1
+            })
+        };
+        let keys: Vec<Vec<usize>> = checks
+            .iter()
+            .map(|c| c.keys().iter().map(|k| id(k)).collect())
+            .collect();
+        let solvable = checks
+            .iter()
+            .map(|c| c.solvable().map(|(k, _)| id(k)).collect())
+            .collect();
+        let lhs = checks.iter().map(|c| c.lhs_key().map(&mut id)).collect();
+        let slots: Vec<Slot> = names.iter().map(|k| values.slot(k)).collect();
+        let key_slots = keys
+            .iter()
+            .map(|ks| ks.iter().map(|&k| slots[k]).collect())
+            .collect();
+        let mut readers: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        for (i, ks) in keys.iter().enumerate() {
+            for &k in ks {
+                if readers[k].last() != Some(&i) {
+                    readers[k].push(i);
+                }
+            }
+        }
+        Index {
+            names,
+            slots,
+            keys,
+            key_slots,
+            solvable,
+            lhs,
+            readers,
+        }
+    }
+
+    fn evaluate(&self, checks: &[Check], i: usize, values: &Values) -> Outcome {
+        evaluate_at(&checks[i], &self.key_slots[i], values)
+    }
+
+    fn involves(&self, check: usize, key: usize) -> bool {
+        self.keys[check].contains(&key)
+    }
 }
 
 pub fn missing_findings(
@@ -86,31 +160,34 @@ fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> 
 
 /// Findings for every failed check.
 pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding> {
+    let ix = Index::new(checks, values);
     let mut current = values.clone();
     let mut given_up: Vec<usize> = Vec::new();
     let mut findings = Vec::new();
     // Greedy over clusters: the repair that makes the most failed rules hold goes first, so a
     // wrong input (全年执行数) is fixed before the rates computed from it are blamed.
     for _ in 0..checks.len() {
-        let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, &current)).collect();
+        let outcomes: Vec<Outcome> = (0..checks.len())
+            .map(|i| ix.evaluate(checks, i, &current))
+            .collect();
         let failed: Vec<usize> = (0..checks.len())
             .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }) && !given_up.contains(i))
             .collect();
         if failed.is_empty() {
             break;
         }
-        let groups = clusters(checks, &failed);
+        let groups = clusters(&ix, &failed);
         let best = groups
             .iter()
             .filter_map(|cluster| {
-                let changes = best_repair(checks, &outcomes, cluster, &current)?;
+                let changes = best_repair(&ix, checks, &outcomes, cluster, &current)?;
                 let mut trial = current.clone();
                 for change in &changes {
-                    trial.set(&change.key, change.value);
+                    trial.set_at(ix.slots[change.key], change.value);
                 }
                 let fixed = failed
                     .iter()
-                    .filter(|&&i| evaluate(&checks[i], &trial) == Outcome::Holds)
+                    .filter(|&&i| ix.evaluate(checks, i, &trial) == Outcome::Holds)
                     .count();
                 Some((fixed, cluster, changes, trial))
             })
@@ -118,7 +195,9 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
         match best {
             Some((_, cluster, changes, trial)) => {
                 for change in &changes {
-                    findings.extend(change_finding(checks, &current, places, change, cluster));
+                    findings.extend(change_finding(
+                        checks, &ix, &current, places, change, cluster,
+                    ));
                 }
                 current = trial;
             }
@@ -141,15 +220,15 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
 }
 
 /// Groups failed checks that share a cell they could be solved for.
-fn clusters(checks: &[Check], failed: &[usize]) -> Vec<Vec<usize>> {
+fn clusters(ix: &Index, failed: &[usize]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &i in failed {
-        let keys: Vec<&str> = checks[i].solvable().map(|(k, _)| k).collect();
+        let keys = &ix.solvable[i];
         let mut merged = vec![i];
         groups.retain(|g| {
             let shares = g
                 .iter()
-                .any(|&j| checks[j].solvable().any(|(k, _)| keys.contains(&k)));
+                .any(|&j| ix.solvable[j].iter().any(|k| keys.contains(k)));
             if shares {
                 merged.extend(g);
             }
@@ -162,24 +241,29 @@ fn clusters(checks: &[Check], failed: &[usize]) -> Vec<Vec<usize>> {
 }
 
 fn best_repair(
+    ix: &Index,
     checks: &[Check],
     outcomes: &[Outcome],
     cluster: &[usize],
     values: &Values,
 ) -> Option<Vec<Change>> {
-    let mut candidates: Vec<&str> = Vec::new();
+    let mut candidates: Vec<usize> = Vec::new();
     for &i in cluster {
-        for (k, _) in checks[i].solvable() {
+        for &k in &ix.solvable[i] {
             add(&mut candidates, k);
         }
     }
     let direct = candidates.len();
     // A second cell may be one a passing rule computes from the first (a total above a score).
-    for check in checks {
-        if candidates[..direct].iter().any(|k| check.involves(k)) {
-            for (k, _) in check.solvable() {
-                add(&mut candidates, k);
-            }
+    let mut near: Vec<usize> = candidates
+        .iter()
+        .flat_map(|&k| ix.readers[k].iter().copied())
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    for i in near {
+        for &k in &ix.solvable[i] {
+            add(&mut candidates, k);
         }
     }
     for size in 1..=MAX_REPAIR {
@@ -189,15 +273,13 @@ fn best_repair(
         }
         let mut solutions: Vec<(Vec<Change>, bool)> = Vec::new();
         for combo in combinations(pool, size) {
-            let keys: Vec<&str> = combo.iter().map(|&i| candidates[i]).collect();
-            if let Some(changes) = try_repair(checks, outcomes, cluster, values, &keys) {
+            let keys: Vec<usize> = combo.iter().map(|&i| candidates[i]).collect();
+            if let Some(changes) = try_repair(ix, checks, outcomes, cluster, values, &keys) {
                 let changes: Vec<Change> = changes
                     .into_iter()
-                    .map(|c| attribute(checks, cluster, c))
+                    .map(|c| attribute(ix, cluster, c))
                     .collect();
-                let all_derived = changes
-                    .iter()
-                    .all(|c| checks[c.by].lhs_key() == Some(c.key.as_str()));
+                let all_derived = changes.iter().all(|c| ix.lhs[c.by] == Some(c.key));
                 solutions.push((changes, all_derived));
             }
         }
@@ -213,16 +295,16 @@ fn best_repair(
 }
 
 /// Names the change after the failed rule that computes its cell, where there is one.
-fn attribute(checks: &[Check], cluster: &[usize], change: Change) -> Change {
+fn attribute(ix: &Index, cluster: &[usize], change: Change) -> Change {
     let by = cluster
         .iter()
         .copied()
-        .find(|&i| checks[i].lhs_key() == Some(change.key.as_str()))
+        .find(|&i| ix.lhs[i] == Some(change.key))
         .unwrap_or(change.by);
     Change { by, ..change }
 }
 
-fn add<'a>(candidates: &mut Vec<&'a str>, key: &'a str) {
+fn add(candidates: &mut Vec<usize>, key: usize) {
     if !candidates.contains(&key) {
         candidates.push(key);
     }
@@ -248,45 +330,46 @@ fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
 /// Solves the cluster's checks for `keys`; the repair counts when every check of the cluster
 /// then holds and no check that held before breaks.
 fn try_repair(
+    ix: &Index,
     checks: &[Check],
     outcomes: &[Outcome],
     cluster: &[usize],
     values: &Values,
-    keys: &[&str],
+    keys: &[usize],
 ) -> Option<Vec<Change>> {
     let mut trial = values.clone();
     let mut changes: Vec<Change> = Vec::new();
-    // The cluster's own rules first, then any other rule a change has broken.
-    let order: Vec<usize> = cluster
+    // The cluster's own rules first, then any other rule a change has broken: one that reads a
+    // key (no other has a key to solve for).
+    let mut others: Vec<usize> = keys
         .iter()
-        .copied()
-        .chain((0..checks.len()).filter(|i| !cluster.contains(i)))
+        .flat_map(|&k| ix.readers[k].iter().copied())
+        .filter(|i| !cluster.contains(i))
         .collect();
+    others.sort_unstable();
+    others.dedup();
     for _ in 0..keys.len() {
-        for &i in &order {
-            let open: Vec<&str> = keys
+        for &i in cluster.iter().chain(&others) {
+            let mut open = keys
                 .iter()
                 .copied()
-                .filter(|k| checks[i].involves(k) && !changes.iter().any(|c| c.key == *k))
-                .collect();
-            if open.len() != 1 || evaluate(&checks[i], &trial) == Outcome::Holds {
+                .filter(|&k| ix.involves(i, k) && !changes.iter().any(|c| c.key == k));
+            let (Some(key), None) = (open.next(), open.next()) else {
+                continue;
+            };
+            if ix.evaluate(checks, i, &trial) == Outcome::Holds {
                 continue;
             }
-            let key = open[0];
-            let value = solve(&checks[i], key, &trial)?;
-            let original = match values.get(key) {
+            let value = solve(&checks[i], ix.names[key], &trial)?;
+            let original = match values.get_at(ix.slots[key]) {
                 Lookup::Known(v) => v,
                 Lookup::Unknown => return None,
             };
             if original == Some(value) {
                 return None;
             }
-            trial.set(key, value);
-            changes.push(Change {
-                key: key.to_string(),
-                value,
-                by: i,
-            });
+            trial.set_at(ix.slots[key], value);
+            changes.push(Change { key, value, by: i });
         }
     }
     if changes.len() != keys.len() {
@@ -294,11 +377,10 @@ fn try_repair(
     }
     let cluster_holds = cluster
         .iter()
-        .all(|&i| evaluate(&checks[i], &trial) == Outcome::Holds);
-    let nothing_breaks = checks.iter().enumerate().all(|(i, c)| {
-        outcomes[i] != Outcome::Holds
-            || !keys.iter().any(|k| c.involves(k))
-            || evaluate(c, &trial) == Outcome::Holds
+        .all(|&i| ix.evaluate(checks, i, &trial) == Outcome::Holds);
+    // Only a rule that reads a changed cell can break.
+    let nothing_breaks = keys.iter().flat_map(|&k| &ix.readers[k]).all(|&i| {
+        outcomes[i] != Outcome::Holds || ix.evaluate(checks, i, &trial) == Outcome::Holds
     });
     (cluster_holds && nothing_breaks).then_some(changes)
 }
@@ -339,21 +421,23 @@ fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
 
 fn change_finding(
     checks: &[Check],
+    ix: &Index,
     values: &Values,
     places: &Places,
     change: &Change,
     cluster: &[usize],
 ) -> Option<Finding> {
     let check = &checks[change.by];
-    let (sheet, pos, label) = places.cell(&change.key)?;
-    let format = values.format(&change.key);
-    let original = match values.get(&change.key) {
+    let key = ix.names[change.key];
+    let (sheet, pos, label) = places.cell(key)?;
+    let format = values.format(key);
+    let original = match values.get(key) {
         Lookup::Known(v) => v,
         Lookup::Unknown => None,
     };
     let expected = display(change.value, format);
-    let found = (places.shown)(&change.key);
-    let derived = check.lhs_key() == Some(change.key.as_str());
+    let found = (places.shown)(key);
+    let derived = check.lhs_key() == Some(key);
     let severity = match original {
         None => Severity::Missing,
         Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, format) => {
@@ -410,7 +494,7 @@ fn change_finding(
         found,
         expected: Some(expected),
         message,
-        involves: involved_cells(check, &change.key, places),
+        involves: involved_cells(check, key, places),
         replacement: Some(Replacement::Number(change.value)),
     })
 }

@@ -27,6 +27,8 @@ pub struct Check {
     pub anchor: Option<String>,
     /// Every field the rule reads, left side first (computed once: blame asks often).
     keys: Vec<String>,
+    /// How many of `keys` the left side reads.
+    lhs_refs: usize,
     /// The fields it can be solved for, each with whether it is the derived cell.
     solvable: Vec<(String, bool)>,
 }
@@ -44,6 +46,7 @@ impl Check {
         anchor: Option<String>,
     ) -> Check {
         let mut keys: Vec<String> = lhs.refs().into_iter().map(str::to_string).collect();
+        let lhs_refs = keys.len();
         keys.extend(rhs.refs().into_iter().map(str::to_string));
         let solvable = solvable_keys(&lhs, cmp, &rhs);
         Check {
@@ -56,6 +59,7 @@ impl Check {
             unexplained,
             anchor,
             keys,
+            lhs_refs,
             solvable,
         }
     }
@@ -70,10 +74,6 @@ impl Check {
 
     pub fn keys(&self) -> &[String] {
         &self.keys
-    }
-
-    pub fn involves(&self, key: &str) -> bool {
-        self.keys.iter().any(|k| k == key)
     }
 
     /// The cells this check can be solved for, each with whether it is the derived cell.
@@ -149,17 +149,24 @@ impl Values {
         }
     }
 
+    /// Where `key` lives in these values and in every clone of them.
+    pub fn slot(&self, key: &str) -> Slot {
+        Slot {
+            index: self.fields.formats.get_index_of(key),
+            unreadable: self.fields.unreadable.iter().any(|k| k == key),
+        }
+    }
+
     /// A field not on the sheet at all counts as blank.
     pub fn get(&self, key: &str) -> Lookup {
-        if self.fields.unreadable.iter().any(|k| k == key) {
+        self.get_at(self.slot(key))
+    }
+
+    pub fn get_at(&self, slot: Slot) -> Lookup {
+        if slot.unreadable {
             return Lookup::Unknown;
         }
-        Lookup::Known(
-            self.fields
-                .formats
-                .get_index_of(key)
-                .and_then(|i| self.values[i]),
-        )
+        Lookup::Known(slot.index.and_then(|i| self.values[i]))
     }
 
     /// The value of a field, or None when it is blank, not on the sheet, or unreadable.
@@ -174,11 +181,28 @@ impl Values {
         self.fields.formats.get(key).unwrap_or(&ABSENT_FORMAT)
     }
 
+    pub fn format_at(&self, slot: Slot) -> &Num {
+        slot.index
+            .map_or(&ABSENT_FORMAT, |i| &self.fields.formats[i])
+    }
+
     pub fn set(&mut self, key: &str, value: Decimal) {
-        if let Some(i) = self.fields.formats.get_index_of(key) {
+        self.set_at(self.slot(key), value);
+    }
+
+    pub fn set_at(&mut self, slot: Slot, value: Decimal) {
+        if let Some(i) = slot.index {
             self.values[i] = Some(value);
         }
     }
+}
+
+/// A field resolved against a [`Values`]: valid for it and for its clones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// None when the field is not on the sheet.
+    index: Option<usize>,
+    unreadable: bool,
 }
 
 pub enum Lookup {
@@ -331,15 +355,31 @@ pub enum Outcome {
 
 /// Evaluates the right side, or None when a cell it needs is unknown or blank.
 pub fn eval_side(expr: &Expr, values: &Values) -> Option<Option<Decimal>> {
+    eval_in(expr, values, None)
+}
+
+/// [`eval_side`], taking the slots of the references from `slots` when given, in the order
+/// of [`Expr::refs`] (the order [`Expr::eval_each`] meets them).
+fn eval_in(expr: &Expr, values: &Values, slots: Option<&[Slot]>) -> Option<Option<Decimal>> {
     let unknown = std::cell::Cell::new(false);
+    let next = std::cell::Cell::new(0);
     let env = |e: &Expr, out: &mut dyn FnMut(Option<Decimal>)| match e {
-        Expr::Ref(k) => match values.get(k) {
-            Lookup::Known(v) => out(v),
-            Lookup::Unknown => {
-                unknown.set(true);
-                out(None)
+        Expr::Ref(k) => {
+            let slot = slots.map_or_else(|| values.slot(k), |s| s[next.get()]);
+            next.set(next.get() + 1);
+            match values.get_at(slot) {
+                Lookup::Known(v) => out(v),
+                Lookup::Unknown => {
+                    unknown.set(true);
+                    out(None)
+                }
             }
-        },
+        }
+        // Two names in `refs`.
+        Expr::Range(..) => {
+            next.set(next.get() + 2);
+            out(None)
+        }
         _ => out(None),
     };
     let v = expr.eval_each(&env);
@@ -352,7 +392,24 @@ pub fn eval_side(expr: &Expr, values: &Values) -> Option<Option<Decimal>> {
 
 /// Compares at the precision the derived cell shows.
 pub fn evaluate(check: &Check, values: &Values) -> Outcome {
-    let Some(rhs) = eval_side(&check.rhs, values) else {
+    evaluate_in(check, values, None)
+}
+
+/// [`evaluate`] with the slots of [`Check::keys`] resolved beforehand against `values` (or a
+/// value set they were cloned from or to).
+pub fn evaluate_at(check: &Check, slots: &[Slot], values: &Values) -> Outcome {
+    evaluate_in(check, values, Some(slots))
+}
+
+fn evaluate_in(check: &Check, values: &Values, slots: Option<&[Slot]>) -> Outcome {
+    let (lhs_slots, rhs_slots) = match slots {
+        Some(s) => {
+            let (l, r) = s.split_at(check.lhs_refs);
+            (Some(l), Some(r))
+        }
+        None => (None, None),
+    };
+    let Some(rhs) = eval_in(&check.rhs, values, rhs_slots) else {
         return Outcome::Skipped;
     };
     let Some(rhs) = rhs else {
@@ -360,10 +417,11 @@ pub fn evaluate(check: &Check, values: &Values) -> Outcome {
     };
     match &check.lhs {
         Expr::Ref(key) => {
-            let Lookup::Known(lhs) = values.get(key) else {
+            let slot = lhs_slots.map_or_else(|| values.slot(key), |s| s[0]);
+            let Lookup::Known(lhs) = values.get_at(slot) else {
                 return Outcome::Skipped;
             };
-            let format = values.format(key);
+            let format = values.format_at(slot);
             match lhs {
                 None if check.cmp == Cmp::Eq => Outcome::Missing { expected: rhs },
                 None => Outcome::Skipped,
@@ -377,7 +435,7 @@ pub fn evaluate(check: &Check, values: &Values) -> Outcome {
             }
         }
         other => {
-            let Some(Some(lhs)) = eval_side(other, values) else {
+            let Some(Some(lhs)) = eval_in(other, values, lhs_slots) else {
                 return Outcome::Skipped;
             };
             let format = default_num(Kind::Score);
