@@ -113,6 +113,23 @@ impl<'a> Index<'a> {
     fn involves(&self, check: usize, key: usize) -> bool {
         self.keys[check].contains(&key)
     }
+
+    /// Whether check `i` holds on `trial`, which is the values of `outcomes` with `changes`
+    /// made: a check that reads no changed cell keeps its outcome.
+    fn holds_after(
+        &self,
+        checks: &[Check],
+        outcomes: &[Outcome],
+        changes: &[Change],
+        trial: &Values,
+        i: usize,
+    ) -> bool {
+        if changes.iter().any(|c| self.involves(i, c.key)) {
+            self.evaluate(checks, i, trial) == Outcome::Holds
+        } else {
+            outcomes[i] == Outcome::Holds
+        }
+    }
 }
 
 pub fn missing_findings(
@@ -164,12 +181,12 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
     let mut current = values.clone();
     let mut given_up: Vec<usize> = Vec::new();
     let mut findings = Vec::new();
+    let mut outcomes: Vec<Outcome> = (0..checks.len())
+        .map(|i| ix.evaluate(checks, i, &current))
+        .collect();
     // Greedy over clusters: the repair that makes the most failed rules hold goes first, so a
     // wrong input (全年执行数) is fixed before the rates computed from it are blamed.
     for _ in 0..checks.len() {
-        let outcomes: Vec<Outcome> = (0..checks.len())
-            .map(|i| ix.evaluate(checks, i, &current))
-            .collect();
         let failed: Vec<usize> = (0..checks.len())
             .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }) && !given_up.contains(i))
             .collect();
@@ -187,7 +204,7 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
                 }
                 let fixed = failed
                     .iter()
-                    .filter(|&&i| ix.evaluate(checks, i, &trial) == Outcome::Holds)
+                    .filter(|&&i| ix.holds_after(checks, &outcomes, &changes, &trial, i))
                     .count();
                 Some((fixed, cluster, changes, trial))
             })
@@ -200,6 +217,12 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
                     ));
                 }
                 current = trial;
+                // Only the rules that read a changed cell can have a new outcome.
+                for change in &changes {
+                    for &i in &ix.readers[change.key] {
+                        outcomes[i] = ix.evaluate(checks, i, &current);
+                    }
+                }
             }
             None => {
                 for cluster in &groups {
@@ -357,7 +380,7 @@ fn try_repair(
             let (Some(key), None) = (open.next(), open.next()) else {
                 continue;
             };
-            if ix.evaluate(checks, i, &trial) == Outcome::Holds {
+            if ix.holds_after(checks, outcomes, &changes, &trial, i) {
                 continue;
             }
             let value = solve(&checks[i], ix.names[key], &trial)?;
@@ -377,7 +400,7 @@ fn try_repair(
     }
     let cluster_holds = cluster
         .iter()
-        .all(|&i| ix.evaluate(checks, i, &trial) == Outcome::Holds);
+        .all(|&i| ix.holds_after(checks, outcomes, &changes, &trial, i));
     // Only a rule that reads a changed cell can break.
     let nothing_breaks = keys.iter().flat_map(|&k| &ix.readers[k]).all(|&i| {
         outcomes[i] != Outcome::Holds || ix.evaluate(checks, i, &trial) == Outcome::Holds
