@@ -178,15 +178,19 @@ impl<'a> SheetIndex<'a> {
             .map(|(p, _)| *p)
     }
 
+    // `texts` is in cell order (row, then column): both look-ups are binary searches.
     fn row_texts(&self, row: u32) -> impl Iterator<Item = &(CellPos, String)> {
-        self.texts.iter().filter(move |(p, _)| p.row == row)
+        let start = self.texts.partition_point(|(p, _)| p.row < row);
+        self.texts[start..]
+            .iter()
+            .take_while(move |(p, _)| p.row == row)
     }
 
     fn text_at(&self, pos: CellPos) -> Option<&str> {
         self.texts
-            .iter()
-            .find(|(p, _)| *p == pos)
-            .map(|(_, t)| t.as_str())
+            .binary_search_by_key(&pos, |(p, _)| *p)
+            .ok()
+            .map(|i| self.texts[i].1.as_str())
     }
 
     fn last_row(&self) -> u32 {
