@@ -365,7 +365,9 @@ fn eval_in(expr: &Expr, values: &Values, slots: Option<&[Slot]>) -> Option<Optio
     let next = std::cell::Cell::new(0);
     let env = |e: &Expr, out: &mut dyn FnMut(Option<Decimal>)| match e {
         Expr::Ref(k) => {
-            let slot = slots.map_or_else(|| values.slot(k), |s| s[next.get()]);
+            let slot = slots
+                .and_then(|s| s.get(next.get()).copied())
+                .unwrap_or_else(|| values.slot(k));
             next.set(next.get() + 1);
             match values.get_at(slot) {
                 Lookup::Known(v) => out(v),
