@@ -136,7 +136,7 @@ fn write_output(
 // Destination checks and atomic writing.
 
 /// Custom document property that marks a file as jixiao's own output.
-const MARK_PROPERTY: &str = "jixiao";
+pub(crate) const MARK_PROPERTY: &str = "jixiao";
 
 fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), WriteError> {
     let Ok(meta) = fs::symlink_metadata(dest) else {
@@ -173,12 +173,12 @@ pub fn is_jixiao_output(path: &Path) -> bool {
     if !(name.ends_with(".checked.xlsx") || name.ends_with(".corrected.xlsx")) {
         return false;
     }
-    let Ok(meta) = fs::metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() {
-        return false;
-    }
+    fs::metadata(path).is_ok_and(|m| m.is_file()) && carries_mark(path)
+}
+
+/// Whether the xlsx at `path` has the `jixiao` property in its `docProps/custom.xml`, as every
+/// workbook jixiao writes has (copies and summaries alike).
+pub(crate) fn carries_mark(path: &Path) -> bool {
     let Ok(file) = fs::File::open(path) else {
         return false;
     };

@@ -15,10 +15,6 @@ use crate::findings::{FileReport, Severity, Status};
 /// Default file name of the summary workbook.
 pub const DEFAULT_NAME: &str = "汇总.xlsx";
 
-/// Custom document property that marks a summary as written by jixiao (as the annotated copies
-/// are marked), so that a second run replaces it and a folder walk skips it.
-const MARK_PROPERTY: &str = "jixiao";
-
 /// What the summary keeps of one checked file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryRow {
@@ -325,20 +321,7 @@ pub enum SummaryError {
 
 /// Whether `path` is a summary jixiao wrote (its custom properties carry the `jixiao` mark).
 pub fn is_jixiao_summary(path: &Path) -> bool {
-    let Ok(file) = File::open(path) else {
-        return false;
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
-        return false;
-    };
-    let Ok(part) = zip.by_name("docProps/custom.xml") else {
-        return false;
-    };
-    let mut xml = String::new();
-    if part.take(256 * 1024).read_to_string(&mut xml).is_err() {
-        return false;
-    }
-    xml.contains(&format!("name=\"{MARK_PROPERTY}\""))
+    crate::annotate::carries_mark(path)
 }
 
 /// Writes the summary workbook to `dest` (through a temporary file in the same folder, renamed
@@ -400,7 +383,7 @@ fn build(dir: &Path, rows: &mut SortedRows, lang: Lang) -> Result<xw::Workbook, 
                 Lang::Zh => "部门整体支出绩效自评检查汇总",
                 Lang::En => "Performance self-evaluation check summary",
             })
-            .set_custom_property(MARK_PROPERTY, "summary")
+            .set_custom_property(crate::annotate::MARK_PROPERTY, "summary")
             .set_custom_property("jixiao-version", env!("CARGO_PKG_VERSION")),
     );
     let header = xw::Format::new()
