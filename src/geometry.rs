@@ -1,12 +1,14 @@
-//! Column widths and row heights of an xlsx file.
+//! Column widths, row heights and merged ranges of an xlsx file.
 //!
-//! calamine reads values, formulas, styles and merged ranges but not the sheet geometry, so
-//! this module reads `<cols><col min max width>` and `<row r ht>` straight from the package:
-//! `_rels/.rels` → the workbook part → its rels → each sheet's XML part.
+//! calamine reads values, formulas and styles but not the sheet geometry, so this module reads
+//! `<cols><col min max width>`, `<row r ht>` and `<mergeCell ref>` straight from the package:
+//! `_rels/.rels` → the workbook part → its rels → each sheet's XML part, one pass per sheet
+//! that skips cell contents. It also notes whether a sheet has formulas at all, so the reader
+//! can skip calamine's formula pass.
 //!
 //! Everything here is defensive: parts are read with size limits, counts are bounded, and any
-//! error yields an empty (or partial) result instead of a panic or a failure; geometry is
-//! cosmetic, never worth refusing a file over.
+//! error yields an empty (or partial) result instead of a panic or a failure. A sheet this
+//! module cannot find gets its merged ranges from calamine instead.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read, Seek};

@@ -706,13 +706,9 @@ impl Template {
             .find(|t| t.family == family)
     }
 
-    /// How many of this family's signature labels appear in the workbook (each counted once).
-    pub fn signature_matches(&self, wb: &Workbook) -> usize {
-        self.signature_matches_in(&locate::Texts::new(wb))
-    }
-
-    /// [`Template::signature_matches`] with the workbook's texts already normalised.
-    pub fn signature_matches_in(&self, texts: &locate::Texts) -> usize {
+    /// How many of this family's signature labels appear in the workbook's (normalised) texts,
+    /// each counted once.
+    pub fn signature_matches(&self, texts: &locate::Texts) -> usize {
         self.signature
             .normalised()
             .iter()
@@ -1043,7 +1039,7 @@ pub fn choose<'a>(wb: &Workbook, templates: &'a [Template]) -> Option<(&'a Templ
         .filter_map(|t| {
             locate::locate_in(wb, &texts, t)
                 .ok()
-                .map(|(located, layout)| ((located, t.signature_matches_in(&texts)), t, layout))
+                .map(|(located, layout)| ((located, t.signature_matches(&texts)), t, layout))
         })
         .min_by_key(|(fit, _, _)| std::cmp::Reverse(*fit))
         .map(|(_, t, l)| (t, l))
