@@ -30,7 +30,7 @@ use std::sync::Once;
 
 use calamine::{Data, DataRef, Reader, SheetType, Xls, Xlsx};
 
-use crate::sniff::{self, Container, SniffError, XlsRemap};
+use crate::sniff::{self, Container, Package, SniffError, XlsRemap};
 use crate::workbook::{Cell, CellPos, CellRange, CellValue, FileKind, Sheet, Workbook};
 
 /// More cells with a value or formula than this in one workbook is not a self-evaluation form.
@@ -71,7 +71,7 @@ pub fn read_path(path: &Path) -> Result<Workbook, ReadError> {
 
 pub fn read_container(path: &Path, container: Container) -> Result<Workbook, ReadError> {
     let workbook = guarded(|| match container {
-        Container::Xlsx(bytes) => read_xlsx(path, bytes),
+        Container::Xlsx(bytes, original) => read_xlsx(path, bytes, original),
         Container::Xls(bytes, remap) => read_xls(path, bytes, &remap),
         Container::Ods(bytes) => ods::read(path, bytes),
     })?;
@@ -213,7 +213,7 @@ impl<R: Seek> Seek for Metered<R> {
 /// rest of the package once, so reading an honest file pulls at most four times the
 /// container through calamine; a budget of five times stops a workbook whose sheets all
 /// point at one big part before it takes minutes.
-fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
+fn read_xlsx(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Workbook, ReadError> {
     let left = Rc::new(StdCell::new(5 * bytes.len() as u64 + (1 << 20)));
     let source = Metered {
         inner: Cursor::new(bytes.as_slice()),
@@ -320,6 +320,7 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
         kind: FileKind::Xlsx,
         sheets,
         styles,
+        package: Some(original),
     };
     crate::geometry::apply_geometry(&mut wb, geometry);
     Ok(wb)
@@ -408,6 +409,7 @@ fn read_xls(path: &Path, bytes: Vec<u8>, remap: &XlsRemap) -> Result<Workbook, R
         kind: FileKind::Xls,
         sheets,
         styles: vec![calamine::Style::default()],
+        package: None,
     })
 }
 

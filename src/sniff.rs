@@ -17,6 +17,8 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 mod xls;
 
+pub use crate::workbook::Package;
+
 /// Input files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 100 * MIB;
 
@@ -25,7 +27,8 @@ const MIB: u64 = 1024 * 1024;
 /// A workbook container whose bytes are ready for calamine
 /// (`open_workbook_from_rs` with `std::io::Cursor`).
 pub enum Container {
-    Xlsx(Vec<u8>),
+    /// The package rebuilt for calamine, and the file as it was (for the annotated copy).
+    Xlsx(Vec<u8>, Package),
     /// The file rebuilt with only its Workbook stream, and how its sheets were squeezed.
     Xls(Vec<u8>, XlsRemap),
     Ods(Vec<u8>),
@@ -432,7 +435,7 @@ fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, SniffError> {
             let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(cap)));
             walk_zip(zip, lim, Some(&mut out))?;
             let out = out.finish().map_err(|_| CORRUPT_ZIP)?;
-            Ok(Container::Xlsx(out.into_inner()))
+            Ok(Container::Xlsx(out.into_inner(), Package::new(bytes)))
         }
     }
 }
@@ -1336,7 +1339,7 @@ fn biff_filepass(s: &[u8]) -> Option<bool> {
 impl fmt::Debug for Container {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (kind, b) = match self {
-            Container::Xlsx(b) => ("Xlsx", b),
+            Container::Xlsx(b, _) => ("Xlsx", b),
             Container::Xls(b, _) => ("Xls", b),
             Container::Ods(b) => ("Ods", b),
         };
@@ -1405,7 +1408,7 @@ mod tests {
 
     fn xlsx_bytes(c: Container) -> Vec<u8> {
         match c {
-            Container::Xlsx(b) => b,
+            Container::Xlsx(b, _) => b,
             other => panic!("expected xlsx, got {other:?}"),
         }
     }
@@ -1598,7 +1601,7 @@ mod tests {
             ("[Content_Types].xml", ct),
             ("book/main.xml", b"<workbook/>"),
         ]);
-        assert!(matches!(sniff_bytes(z), Ok(Container::Xlsx(_))));
+        assert!(matches!(sniff_bytes(z), Ok(Container::Xlsx(..))));
     }
 
     #[test]

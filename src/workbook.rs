@@ -170,6 +170,28 @@ pub struct Workbook {
     pub sheets: Vec<Sheet>,
     /// Style palette (xlsx only; index 0 is the default style).
     pub styles: Vec<calamine::Style>,
+    /// The xlsx file as read, which the annotated copy is patched from; None for xls and ods.
+    pub package: Option<Package>,
+}
+
+/// The bytes of an xlsx file as it was read, shared cheaply.
+#[derive(Clone)]
+pub struct Package(std::sync::Arc<Vec<u8>>);
+
+impl Package {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Package(std::sync::Arc::new(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Package {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Package({} bytes)", self.0.len())
+    }
 }
 
 impl Workbook {

@@ -1220,6 +1220,7 @@ fn xls_and_ods_inputs_get_widths_and_dates() {
             kind,
             sheets: vec![sheet.clone()],
             styles: vec![calamine::Style::default()],
+            package: None,
         };
         let rep = report(
             &wb.path,
@@ -1283,6 +1284,7 @@ fn odd_sheet_names_and_far_cells_do_not_fail() {
             sheet_of("history", &[("XFD1048576", CellValue::Number(2.0))]),
         ],
         styles: vec![calamine::Style::default()],
+        package: None,
     };
     let rep = report(
         &wb.path,
@@ -1334,6 +1336,7 @@ fn replacements_of_text_cells() {
         kind: FileKind::Xls,
         sheets: vec![sheet],
         styles: vec![calamine::Style::default()],
+        package: None,
     };
     let mut rate = finding(
         "绩效自评表",

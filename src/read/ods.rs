@@ -77,6 +77,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
         kind: FileKind::Ods,
         sheets,
         styles: vec![calamine::Style::default()],
+        package: None,
     })
 }
 

@@ -1,0 +1,394 @@
+//! The summary sheet that opens every copy: laid out once as cells ([`SummarySheet::layout`]),
+//! then drawn by whichever writer makes the copy (rust_xlsxwriter here, XML in `patch`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rust_xlsxwriter as xw;
+
+use super::{
+    clip, in_limits, severity_color, solid, Flag, Lang, Mode, Names, WriteError, CORRECTED_COLOR,
+};
+use crate::findings::{FileReport, Severity};
+use crate::workbook::{CellPos, Workbook};
+
+struct Labels {
+    department: &'static str,
+    year: &'static str,
+    file: &'static str,
+    total_filed: &'static str,
+    total_recalculated: &'static str,
+    grade: &'static str,
+    counts: &'static str,
+    corrected: &'static str,
+    pending: &'static str,
+    columns: [&'static str; 7],
+    action: &'static str,
+    no_findings: &'static str,
+    notes: &'static str,
+    unknown: &'static str,
+}
+
+const ZH: Labels = Labels {
+    department: "部门",
+    year: "年度",
+    file: "文件",
+    total_filed: "总分（填报）",
+    total_recalculated: "总分（重算）",
+    grade: "等级",
+    counts: "问题数",
+    corrected: "已更正",
+    pending: "待人工处理",
+    columns: ["工作表", "单元格", "类别", "规则", "填报值", "应为", "说明"],
+    action: "处理",
+    no_findings: "未发现问题。",
+    notes: "备注",
+    unknown: "（未识别）",
+};
+
+const EN: Labels = Labels {
+    department: "Department",
+    year: "Year",
+    file: "File",
+    total_filed: "Total (as filed)",
+    total_recalculated: "Total (recalculated)",
+    grade: "Grade",
+    counts: "Findings",
+    corrected: "Corrected",
+    pending: "Needs review",
+    columns: [
+        "Sheet", "Cell", "Severity", "Rule", "Found", "Expected", "Message",
+    ],
+    action: "Action",
+    no_findings: "No findings.",
+    notes: "Notes",
+    unknown: "(not found)",
+};
+
+/// Row (0-based) of the findings table's header.
+pub(super) const TABLE_HEADER_ROW: u32 = 9;
+
+/// Width of the summary's 说明 column, in characters.
+const MESSAGE_WIDTH: f64 = 70.0;
+
+pub(super) enum Value {
+    Text(String),
+    Number(f64),
+    /// A link to a cell of the copy: `location` is `'sheet'!A1`.
+    Link {
+        text: String,
+        location: String,
+    },
+}
+
+/// How a summary cell looks; each writer turns these into its own formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Look {
+    Plain,
+    Label,
+    Header,
+    Body,
+    Wrap,
+    Link,
+    Severity(Severity),
+    Fixed,
+    /// A score shown with this many decimals, left-aligned like the text beside it.
+    Score(u8),
+}
+
+pub(super) struct Entry {
+    pub row: u32,
+    pub col: u16,
+    pub value: Value,
+    pub look: Look,
+}
+
+pub(super) struct SummarySheet {
+    /// In row, then column order.
+    pub cells: Vec<Entry>,
+    pub row_heights: Vec<(u32, f64)>,
+    pub col_widths: Vec<f64>,
+    /// The findings table's last row and last column (its header is [`TABLE_HEADER_ROW`]).
+    pub last_row: u32,
+    pub last_col: u16,
+}
+
+impl SummarySheet {
+    /// The summary of `report`: the file's facts and counts, then one row per finding.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn layout(
+        wb: &Workbook,
+        report: &FileReport,
+        flags: &HashMap<usize, BTreeMap<CellPos, Flag>>,
+        names: &Names,
+        mode: Mode,
+        lang: Lang,
+        values_only: usize,
+    ) -> SummarySheet {
+        let l = match lang {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        };
+        let mut cells = Vec::new();
+        let mut put = |row: u32, col: u16, value: Value, look: Look| {
+            cells.push(Entry {
+                row,
+                col,
+                value,
+                look,
+            })
+        };
+        let text = |s: &str| Value::Text(clip(s).to_string());
+
+        let file_name = Path::new(&report.path)
+            .file_name()
+            .or_else(|| wb.path.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let unknown = || l.unknown.to_string();
+        let facts: [(&str, String); 6] = [
+            (
+                l.department,
+                report.department.clone().unwrap_or_else(unknown),
+            ),
+            (
+                l.year,
+                report.year.map(|y| y.to_string()).unwrap_or_else(unknown),
+            ),
+            (l.file, file_name),
+            (
+                l.total_filed,
+                report.total_score.clone().unwrap_or_else(unknown),
+            ),
+            (
+                l.total_recalculated,
+                report
+                    .recalculated_total_score
+                    .clone()
+                    .unwrap_or_else(unknown),
+            ),
+            (l.grade, report.grade.clone().unwrap_or_else(unknown)),
+        ];
+        for (r, (name, value)) in facts.iter().enumerate() {
+            let r = r as u32;
+            put(r, 0, text(name), Look::Label);
+            // Scores are written as numbers, showing the decimals they were given with.
+            match value.trim().parse::<f64>() {
+                Ok(n) if r != 2 && n.is_finite() => {
+                    let decimals = value
+                        .trim()
+                        .split_once('.')
+                        .map(|(_, d)| d.len().min(10))
+                        .unwrap_or(0);
+                    put(r, 1, Value::Number(n), Look::Score(decimals as u8));
+                }
+                _ => put(r, 1, text(value), Look::Plain),
+            }
+        }
+
+        // Which findings were put right in the corrected copy.
+        let mut applied = vec![false; report.findings.len()];
+        for flag in flags.values().flat_map(|cells| cells.values()) {
+            if let Some(i) = flag.fix {
+                applied[i] = true;
+            }
+        }
+        let counts_row = 6;
+        put(counts_row, 0, text(l.counts), Look::Label);
+        let severities = [
+            Severity::Error,
+            Severity::Rounding,
+            Severity::Missing,
+            Severity::Warning,
+        ];
+        for (i, s) in severities.iter().enumerate() {
+            let name = match lang {
+                Lang::Zh => s.label_zh(),
+                Lang::En => s.label_en(),
+            };
+            let col = 1 + i as u16;
+            put(counts_row, col, text(name), Look::Severity(*s));
+            put(
+                counts_row + 1,
+                col,
+                Value::Number(report.count(*s) as f64),
+                Look::Body,
+            );
+        }
+        if mode == Mode::Corrected {
+            let done = applied.iter().filter(|a| **a).count();
+            put(counts_row, 5, text(l.corrected), Look::Fixed);
+            put(counts_row + 1, 5, Value::Number(done as f64), Look::Body);
+            put(counts_row, 6, text(l.pending), Look::Body);
+            put(
+                counts_row + 1,
+                6,
+                Value::Number((report.findings.len() - done) as f64),
+                Look::Body,
+            );
+        }
+
+        let mut columns: Vec<&str> = l.columns.to_vec();
+        if mode == Mode::Corrected {
+            columns.insert(6, l.action);
+        }
+        let last_col = (columns.len() - 1) as u16;
+        for (c, name) in columns.iter().enumerate() {
+            put(TABLE_HEADER_ROW, c as u16, text(name), Look::Header);
+        }
+        let mut row_heights = Vec::new();
+        let mut row = TABLE_HEADER_ROW + 1;
+        for (i, f) in report.findings.iter().enumerate() {
+            let sheet_index = wb.sheets.iter().position(|s| s.name == f.sheet);
+            let sheet_name = sheet_index
+                .map(|s| names.sheets[s].as_str())
+                .unwrap_or(f.sheet.as_str());
+            put(row, 0, text(sheet_name), Look::Body);
+            let cell = f.cell.to_string();
+            if sheet_index.is_some() && in_limits(f.cell) {
+                let location = format!("'{}'!{}", sheet_name.replace('\'', "''"), cell);
+                put(
+                    row,
+                    1,
+                    Value::Link {
+                        text: cell,
+                        location,
+                    },
+                    Look::Link,
+                );
+            } else {
+                put(row, 1, Value::Text(cell), Look::Body);
+            }
+            let severity = match lang {
+                Lang::Zh => f.severity.label_zh(),
+                Lang::En => f.severity.label_en(),
+            };
+            put(row, 2, text(severity), Look::Severity(f.severity));
+            put(row, 3, text(&f.check), Look::Body);
+            put(row, 4, text(&f.found), Look::Body);
+            put(
+                row,
+                5,
+                text(f.expected.as_deref().unwrap_or("")),
+                Look::Body,
+            );
+            let mut c = 6;
+            if mode == Mode::Corrected {
+                if applied[i] {
+                    put(row, c, text(l.corrected), Look::Fixed);
+                } else {
+                    put(row, c, text(l.pending), Look::Body);
+                }
+                c += 1;
+            }
+            put(row, c, text(&f.message), Look::Wrap);
+            // Wrapped text needs its row tall enough; not every reader sizes rows itself.
+            let lines = (crate::geometry::text_width(&f.message) / MESSAGE_WIDTH)
+                .ceil()
+                .max(1.0);
+            row_heights.push((row, (lines * 15.0).min(409.0)));
+            row += 1;
+        }
+        let last_row = row.saturating_sub(1).max(TABLE_HEADER_ROW);
+        if report.findings.is_empty() {
+            put(row, 0, text(l.no_findings), Look::Plain);
+            row += 1;
+        }
+        let mut notes: Vec<String> = report.notes.clone();
+        if values_only > 0 {
+            notes.push(match lang {
+                Lang::Zh => format!(
+                    "原文件中有 {values_only} 个公式无法原样转为 .xlsx 公式，已按计算结果保存为数值"
+                ),
+                Lang::En => format!(
+                    "{values_only} formulas could not be carried over to .xlsx and were saved as their values"
+                ),
+            });
+        }
+        if !notes.is_empty() {
+            row += 1;
+            put(row, 0, text(l.notes), Look::Label);
+            for note in &notes {
+                put(row, 1, text(note), Look::Plain);
+                row += 1;
+            }
+        }
+
+        let mut col_widths: Vec<f64> = vec![20.0, 10.0, 8.0, 8.0, 16.0, 16.0];
+        if mode == Mode::Corrected {
+            col_widths.push(12.0);
+        }
+        col_widths.push(MESSAGE_WIDTH);
+        cells.sort_by_key(|e| (e.row, e.col));
+        SummarySheet {
+            cells,
+            row_heights,
+            col_widths,
+            last_row,
+            last_col,
+        }
+    }
+
+    /// Draws the summary into a rust_xlsxwriter sheet.
+    pub(super) fn draw(&self, ws: &mut xw::Worksheet) -> Result<(), WriteError> {
+        let mut formats: HashMap<Look, xw::Format> = HashMap::new();
+        for e in &self.cells {
+            let format = formats.entry(e.look).or_insert_with(|| format_of(e.look));
+            match &e.value {
+                Value::Text(s) => ws.write_string_with_format(e.row, e.col, s, format)?,
+                Value::Number(n) => ws.write_number_with_format(e.row, e.col, *n, format)?,
+                Value::Link { text, location } => ws.write_url_with_format(
+                    e.row,
+                    e.col,
+                    xw::Url::new(format!("internal:{location}")).set_text(text),
+                    format,
+                )?,
+            };
+        }
+        for &(row, height) in &self.row_heights {
+            ws.set_row_height(row, height)?;
+        }
+        ws.autofilter(TABLE_HEADER_ROW, 0, self.last_row, self.last_col)?;
+        ws.set_freeze_panes(TABLE_HEADER_ROW + 1, 0)?;
+        ws.set_landscape()
+            .set_paper_size(9)
+            .set_print_fit_to_pages(1, 0);
+        for (c, &w) in self.col_widths.iter().enumerate() {
+            ws.set_column_width(c as u16, w)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fill colours of the summary's looks (the header's grey, severities, corrected green).
+pub(super) const HEADER_COLOR: u32 = 0xD9D9D9;
+pub(super) const LINK_COLOR: u32 = 0x0563C1;
+
+fn format_of(look: Look) -> xw::Format {
+    let body = || {
+        xw::Format::new()
+            .set_align(xw::FormatAlign::Top)
+            .set_border(xw::FormatBorder::Thin)
+    };
+    match look {
+        Look::Plain => xw::Format::new(),
+        Look::Label => xw::Format::new().set_bold(),
+        Look::Header => xw::Format::new()
+            .set_bold()
+            .set_pattern(xw::FormatPattern::Solid)
+            .set_background_color(xw::Color::RGB(HEADER_COLOR))
+            .set_border(xw::FormatBorder::Thin)
+            .set_align(xw::FormatAlign::VerticalCenter),
+        Look::Body => body(),
+        Look::Wrap => body().set_text_wrap(),
+        Look::Link => body()
+            .set_font_color(xw::Color::RGB(LINK_COLOR))
+            .set_underline(xw::FormatUnderline::Single),
+        Look::Severity(s) => solid(body(), severity_color(s)),
+        Look::Fixed => solid(body(), CORRECTED_COLOR),
+        Look::Score(0) => xw::Format::new().set_align(xw::FormatAlign::Left),
+        Look::Score(d) => xw::Format::new()
+            .set_num_format(format!("0.{}", "0".repeat(d as usize)))
+            .set_align(xw::FormatAlign::Left),
+    }
+}
