@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rust_xlsxwriter as xw;
 
+mod patch;
 mod summary_sheet;
 
 use summary_sheet::SummarySheet;
@@ -385,14 +386,30 @@ fn build(
         })
         .count();
     let names = sheet_names(wb, lang);
+    let summary = SummarySheet::layout(wb, report, &flags, &names, mode, lang, values_only);
+    if let Some(package) = &wb.package {
+        let patch = patch::Patch {
+            wb,
+            report,
+            flags: &flags,
+            names: &names,
+            summary: &summary,
+            mode,
+            lang,
+        };
+        // Patching keeps everything the file holds; what it cannot patch is rebuilt below.
+        if let Ok(bytes) = patch::patch(package.bytes(), &patch) {
+            return Ok(bytes);
+        }
+    }
     let mut book = xw::Workbook::new();
     book.set_properties(&properties(mode, lang)?);
     // The fastest level: half the time of the default 6 for a copy about 15% larger.
     book.set_zip_compression_level(1);
 
-    let summary = book.add_worksheet();
-    summary.set_name(&names.summary)?;
-    SummarySheet::layout(wb, report, &flags, &names, mode, lang, values_only).draw(summary)?;
+    let summary_ws = book.add_worksheet();
+    summary_ws.set_name(&names.summary)?;
+    summary.draw(summary_ws)?;
 
     let mut cx = Copier {
         kind: wb.kind,
@@ -973,19 +990,23 @@ fn finding_text(f: &Finding, lang: Lang) -> String {
     lines.join("\n")
 }
 
-/// A note sized to its text.
-fn note(text: &str) -> xw::Note {
+/// A note's box in pixels (width, height), sized to its text.
+fn note_size(text: &str) -> (u32, u32) {
     const WIDTH_PX: u32 = 320;
     // About 44 narrow characters fit on one line of the note at its default font.
     let lines: f64 = text
         .lines()
         .map(|l| (text_width(l) / 44.0).ceil().max(1.0))
         .sum();
-    let height = ((lines * 15.0) as u32 + 12).clamp(74, 600);
+    (WIDTH_PX, ((lines * 15.0) as u32 + 12).clamp(74, 600))
+}
+
+fn note(text: &str) -> xw::Note {
+    let (width, height) = note_size(text);
     xw::Note::new(text)
         .set_author("jixiao")
         .add_author_prefix(false)
-        .set_width(WIDTH_PX)
+        .set_width(width)
         .set_height(height)
 }
 

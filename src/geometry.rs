@@ -186,7 +186,7 @@ fn read_part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str, max: u64) -> O
 }
 
 /// Resolves a relationship target against the folder of the part that owns the rels.
-fn resolve(base_dir: &str, target: &str) -> String {
+pub(crate) fn resolve(base_dir: &str, target: &str) -> String {
     let target = target.replace('\\', "/");
     let mut parts: Vec<&str> = Vec::new();
     let joined;
@@ -212,7 +212,7 @@ fn resolve(base_dir: &str, target: &str) -> String {
     parts.join("/")
 }
 
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
@@ -224,7 +224,7 @@ fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
 }
 
 /// (Id, Type, Target) of every `<Relationship>`.
-fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
+pub(crate) fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = Vec::new();
@@ -249,7 +249,7 @@ fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
 }
 
 /// (name, r:id) of every `<sheet>` in workbook.xml.
-fn sheets_of_workbook(xml: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn sheets_of_workbook(xml: &[u8]) -> Vec<(String, String)> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = Vec::new();

@@ -1480,7 +1480,12 @@ fn geometry_defaults_hidden_and_odd_entries() {
         annotate::write_annotated(&wb, &report(&input, Vec::new()), &opts(dir.path())).unwrap();
     let back = geometry::read_xlsx_geometry(&std::fs::read(out).unwrap());
     let widths = &back["绩效自评表"].col_widths;
-    assert!((widths[&1] - 15.0).abs() < 0.01);
+    // Stated for the column, or the sheet's default the copy keeps.
+    let shown = widths
+        .get(&1)
+        .copied()
+        .or(back["绩效自评表"].default_col_width);
+    assert!((shown.unwrap() - 15.0).abs() < 0.01);
     assert_eq!(widths[&2], 0.0);
     assert_eq!(back["绩效自评表"].row_heights.get(&1), Some(&30.0));
 }
@@ -1552,4 +1557,241 @@ fn corrected_seed_checks_clean_through_the_cli() {
         findings.iter().all(|f| f["severity"] == "warning"),
         "{findings:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The copy of an xlsx file is its own package, patched.
+
+/// `bytes` with each part passed through `edit` (name, text → text) and `extra` parts added.
+fn edit_package(
+    bytes: &[u8],
+    edit: impl Fn(&str, String) -> String,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        out.start_file(name.as_str(), options).unwrap();
+        out.write_all(edit(&name, text).as_bytes()).unwrap();
+    }
+    for (name, text) in extra {
+        out.start_file(*name, options).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Every part of an xlsx file, inflated.
+fn parts(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(std::fs::read(path).unwrap())).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+/// Fails unless every XML part is well formed and every sheet's rows and cells are in order.
+fn assert_well_formed(path: &Path) {
+    for (name, data) in parts(path) {
+        if !(name.ends_with(".xml") || name.ends_with(".rels") || name.ends_with(".vml")) {
+            continue;
+        }
+        let text = String::from_utf8(data).unwrap();
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let (mut last_row, mut last_col) = (0u32, None::<u32>);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                    match e.local_name().as_ref() {
+                        "row" if name.contains("worksheets/") => {
+                            let r: u32 = attr(&e, "r").unwrap().parse().unwrap();
+                            assert!(r > last_row, "{name}: row {r} after {last_row}");
+                            (last_row, last_col) = (r, None);
+                        }
+                        "c" if name.contains("worksheets/") => {
+                            let pos = CellPos::parse_a1(&attr(&e, "r").unwrap()).unwrap();
+                            assert_eq!(pos.row + 1, last_row, "{name}: {pos} in its row");
+                            assert!(
+                                last_col.is_none_or(|c| pos.col > c),
+                                "{name}: {pos} in order"
+                            );
+                            last_col = Some(pos.col);
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(quick_xml::events::Event::Eof) => break,
+                Err(e) => panic!("{name} is not well formed: {e}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The formulas fixture with what the rebuild used to lose: data validation, a print area on
+/// the second sheet, the first sheet selected, and a part jixiao knows nothing about.
+fn rich_package() -> Vec<u8> {
+    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    edit_package(
+        &bytes,
+        |name, xml| {
+            match name {
+            "xl/worksheets/sheet1.xml" => xml.replace(
+                "</mergeCells>",
+                r#"</mergeCells><dataValidations count="1"><dataValidation type="whole" sqref="B3"><formula1>0</formula1></dataValidation></dataValidations>"#,
+            ),
+            "xl/workbook.xml" => xml.replace(
+                "</sheets>",
+                r#"</sheets><definedNames><definedName name="_xlnm.Print_Area" localSheetId="1">'绩效自评表'!$A$1:$I$20</definedName></definedNames>"#,
+            ),
+            _ => xml,
+        }
+        },
+        &[("customXml/item1.xml", "<note>kept as it is</note>")],
+    )
+}
+
+#[test]
+fn a_patched_copy_keeps_every_part_it_does_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("rich.xlsx");
+    std::fs::write(&input, rich_package()).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let flagged = flagged_set(&findings);
+    let out_dir = dir.path().join("out");
+    let out = annotate::write_annotated(&wb, &report(&input, findings), &opts(&out_dir)).unwrap();
+
+    assert_well_formed(&out);
+    assert_preserved(&input, &out, &flagged, &BTreeSet::new());
+    let before = parts(&input);
+    let after = parts(&out);
+    let rewritten = [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+    ];
+    for (name, data) in &before {
+        if !rewritten.contains(&name.as_str()) {
+            assert_eq!(after.get(name), Some(data), "{name} is copied as it is");
+        }
+    }
+    let text = |name: &str| String::from_utf8(after[name].clone()).unwrap();
+    assert!(
+        text("xl/worksheets/sheet1.xml").contains(r#"<dataValidation type="whole" sqref="B3">"#)
+    );
+    let workbook = text("xl/workbook.xml");
+    let summary = workbook.find("name=\"校验结果\"").unwrap();
+    assert!(summary < workbook.find("name=\"基础数据表\"").unwrap());
+    assert!(
+        workbook.contains(r#"name="_xlnm.Print_Area" localSheetId="2""#),
+        "{workbook}"
+    );
+    assert!(!text("xl/worksheets/sheet1.xml").contains("tabSelected"));
+    // Every original sheet part still has its cells in the same order (only the marks differ).
+    assert!(annotate::is_jixiao_output(&out));
+    assert_eq!(notes(&out)["基础数据表"].len(), 3);
+}
+
+#[test]
+fn a_fix_over_a_shared_formula_rebuilds_the_corrected_copy() {
+    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    let shared = edit_package(
+        &bytes,
+        |name, xml| {
+            if name == "xl/worksheets/sheet2.xml" {
+                xml.replace(
+                    "<f>TRUNC(E4/D4,4)</f>",
+                    r#"<f t="shared" ref="G4:G4" si="0">TRUNC(E4/D4,4)</f>"#,
+                )
+            } else {
+                xml
+            }
+        },
+        &[],
+    );
+    assert_ne!(shared, bytes);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("shared.xlsx");
+    std::fs::write(&input, shared).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let rep = report(&input, findings);
+    let out_dir = dir.path().join("out");
+    // The annotated copy only restyles G4: patched, shared formula kept.
+    let checked = annotate::write_annotated(&wb, &rep, &opts(&out_dir)).unwrap();
+    assert!(parts(&checked).contains_key("xl/worksheets/jixiao-summary.xml"));
+    assert!(
+        String::from_utf8(parts(&checked)["xl/worksheets/sheet2.xml"].clone())
+            .unwrap()
+            .contains(r#"t="shared" ref="G4:G4""#)
+    );
+    // The corrected copy would orphan the formula: rebuilt, with G4 a value.
+    let corrected = annotate::write_corrected(&wb, &rep, &opts(&out_dir)).unwrap();
+    assert!(!parts(&corrected).contains_key("xl/worksheets/jixiao-summary.xml"));
+    assert_well_formed(&corrected);
+    let g4 = CellPos::parse_a1("G4").unwrap();
+    let mut book = open(&corrected);
+    assert!(same_data(
+        &cells(&mut book, "绩效自评表")[&(g4.row, g4.col)],
+        &Data::Float(0.9955)
+    ));
+    assert!(notes(&corrected)["绩效自评表"].contains_key(&g4));
+}
+
+#[test]
+fn a_flagged_sheet_with_notes_of_its_own_is_rebuilt_and_still_marked() {
+    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    let with_notes = edit_package(
+        &bytes,
+        |name, xml| {
+            match name {
+            "xl/worksheets/sheet1.xml" => xml.replace(
+                "</worksheet>",
+                r#"<legacyDrawing r:id="rIdN1"/></worksheet>"#,
+            ).replace("<worksheet ", r#"<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" "#),
+            "[Content_Types].xml" => xml.replace(
+                "</Types>",
+                r#"<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/><Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>"#,
+            ),
+            _ => xml,
+        }
+        },
+        &[
+            (
+                "xl/worksheets/_rels/sheet1.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/><Relationship Id="rIdN2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments1.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/comments1.xml",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>科员</author></authors><commentList><comment ref="A1" authorId="0"><text><t>已核对</t></text></comment></commentList></comments>"#,
+            ),
+            ("xl/drawings/vmlDrawing1.vml", "<xml/>"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("noted.xlsx");
+    std::fs::write(&input, with_notes).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let flagged = flagged_set(&findings);
+    let out = annotate::write_annotated(&wb, &report(&input, findings), &opts(dir.path())).unwrap();
+    assert!(!parts(&out).contains_key("xl/worksheets/jixiao-summary.xml"));
+    assert_well_formed(&out);
+    assert_preserved(&input, &out, &flagged, &BTreeSet::new());
+    assert_eq!(notes(&out)["基础数据表"].len(), 3);
 }
