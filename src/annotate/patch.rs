@@ -397,21 +397,22 @@ impl<'a> Package<'a> {
         let failed = |_| Unsupported("zip write");
         let capacity = self.len + (64 << 10);
         let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
+        // One method for every written part: the writer then resets its compressor between
+        // parts rather than making a new one (storing the small ones measured slower).
         let options = SimpleFileOptions::default()
+            .last_modified_time(zip::DateTime::default())
             .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(1))
-            .last_modified_time(zip::DateTime::default());
+            .compression_level(Some(1));
+        let put = |out: &mut ZipWriter<_>, name: &str, bytes: &[u8]| {
+            out.start_file(name, options).map_err(failed)?;
+            out.write_all(bytes).map_err(|_| Unsupported("zip write"))
+        };
         for i in 0..self.names.len() {
             if edits.removed.contains(&i) {
                 continue;
             }
             match edits.replaced.remove(&i) {
-                Some(bytes) => {
-                    out.start_file(self.names[i].as_str(), options)
-                        .map_err(failed)?;
-                    out.write_all(&bytes)
-                        .map_err(|_| Unsupported("zip write"))?;
-                }
+                Some(bytes) => put(&mut out, &self.names[i], &bytes)?,
                 None => {
                     let f = self.zip.by_index_raw(i).map_err(failed)?;
                     out.raw_copy_file(f).map_err(failed)?;
@@ -419,9 +420,7 @@ impl<'a> Package<'a> {
             }
         }
         for (name, bytes) in edits.added {
-            out.start_file(name, options).map_err(failed)?;
-            out.write_all(&bytes)
-                .map_err(|_| Unsupported("zip write"))?;
+            put(&mut out, &name, &bytes)?;
         }
         Ok(out.finish().map_err(failed)?.into_inner())
     }
@@ -462,6 +461,14 @@ impl<'x> Spans<'x> {
         Spans {
             reader: Reader::from_reader(xml),
         }
+    }
+
+    /// Skips to the end of the element `start` opened.
+    fn skip(&mut self, start: &BytesStart<'_>) -> Result<()> {
+        self.reader
+            .read_to_end(start.name())
+            .map(|_| ())
+            .map_err(|_| Unsupported("malformed XML"))
     }
 
     fn next(&mut self) -> Result<(Event<'x>, Range<usize>)> {
@@ -1107,6 +1114,11 @@ fn patch_sheet(
                         let before = new_rows(&mut pending, Some(r), sheet, p, styles)?;
                         if !before.is_empty() {
                             splices.put(range.start..range.start, before);
+                        }
+                        if !empty && pending.peek().is_none_or(|(q, _)| q.row != r) {
+                            // Nothing flagged in this row: pass over it unparsed.
+                            spans.skip(e)?;
+                            continue;
                         }
                         row = Some(r);
                         if empty {
