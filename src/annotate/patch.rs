@@ -47,6 +47,8 @@ const CT_COMMENTS: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 const CT_CUSTOM: &str = "application/vnd.openxmlformats-officedocument.custom-properties+xml";
+/// Parts written smaller than this are stored rather than deflated.
+const STORE_BELOW: usize = 4096;
 /// Largest part this reads whole (sniff has already refused bigger ones).
 const MAX_PART: u64 = 256 << 20;
 
@@ -397,22 +399,29 @@ impl<'a> Package<'a> {
         let failed = |_| Unsupported("zip write");
         let capacity = self.len + (64 << 10);
         let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
-        // One method for every written part: the writer then resets its compressor between
-        // parts rather than making a new one (storing the small ones measured slower).
-        let options = SimpleFileOptions::default()
+        let stored = SimpleFileOptions::default()
             .last_modified_time(zip::DateTime::default())
+            .compression_method(CompressionMethod::Stored);
+        let deflated = stored
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(1));
-        let put = |out: &mut ZipWriter<_>, name: &str, bytes: &[u8]| {
-            out.start_file(name, options).map_err(failed)?;
-            out.write_all(bytes).map_err(|_| Unsupported("zip write"))
+        // Small parts are stored where they were; large ones are deflated after everything
+        // else, one after another, so the writer resets one compressor instead of making many.
+        let mut large: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut put = |out: &mut ZipWriter<_>, name: &str, bytes: Vec<u8>| {
+            if bytes.len() >= STORE_BELOW {
+                large.push((name.to_string(), bytes));
+                return Ok(());
+            }
+            out.start_file(name, stored).map_err(failed)?;
+            out.write_all(&bytes).map_err(|_| Unsupported("zip write"))
         };
         for i in 0..self.names.len() {
             if edits.removed.contains(&i) {
                 continue;
             }
             match edits.replaced.remove(&i) {
-                Some(bytes) => put(&mut out, &self.names[i], &bytes)?,
+                Some(bytes) => put(&mut out, &self.names[i], bytes)?,
                 None => {
                     let f = self.zip.by_index_raw(i).map_err(failed)?;
                     out.raw_copy_file(f).map_err(failed)?;
@@ -420,7 +429,11 @@ impl<'a> Package<'a> {
             }
         }
         for (name, bytes) in edits.added {
-            put(&mut out, &name, &bytes)?;
+            put(&mut out, &name, bytes)?;
+        }
+        for (name, bytes) in large {
+            out.start_file(name, deflated).map_err(failed)?;
+            out.write_all(&bytes).map_err(|_| Unsupported("zip write"))?;
         }
         Ok(out.finish().map_err(failed)?.into_inner())
     }
