@@ -101,6 +101,21 @@ pub fn write_corrected(
     write_output(wb, report, opts, Mode::Corrected)
 }
 
+/// The bytes of the annotated copy (the corrected one with `corrected`), written nowhere.
+pub fn render(
+    wb: &Workbook,
+    report: &FileReport,
+    lang: Lang,
+    corrected: bool,
+) -> Result<Vec<u8>, WriteError> {
+    let mode = if corrected {
+        Mode::Corrected
+    } else {
+        Mode::Annotated
+    };
+    build(wb, report, lang, mode)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Annotated,

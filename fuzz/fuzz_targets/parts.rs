@@ -1,10 +1,11 @@
 //! Structure-aware companion of `read_and_check`: mutated bytes rarely survive a ZIP's
 //! CRC or a compound file's sector chains, so this target puts them *inside* a valid
-//! container and runs the same path (sniff, read, check).
+//! container and runs the same path (sniff, read, check), then renders both copies.
 //!
 //! The first byte picks the slot: 0 the seed's first sheet, 1 its second sheet, 2 a
 //! shared-strings part, 3 its styles, 4 its workbook part, 5 an ods `content.xml`,
-//! 6 an xls Workbook stream. Everything else of the container is the seed's.
+//! 6 the workbook's relationships, 7 the content types, 8 custom properties, 9 an xls
+//! Workbook stream. Everything else of the container is the seed's.
 #![no_main]
 
 use std::io::{Cursor, Read, Write};
@@ -133,13 +134,17 @@ fuzz_target!(|data: &[u8]| {
     let Some((&slot, body)) = data.split_first() else {
         return;
     };
-    let file = match slot % 7 {
+    let file = match slot % 10 {
         0 => with_part(SEED_XLSX, "xl/worksheets/sheet1.xml", body),
         1 => with_part(SEED_XLSX, "xl/worksheets/sheet2.xml", body),
         2 => with_part(SEED_XLSX, "xl/sharedStrings.xml", body),
         3 => with_part(SEED_XLSX, "xl/styles.xml", body),
         4 => with_part(SEED_XLSX, "xl/workbook.xml", body),
         5 => with_part(SEED_ODS, "content.xml", body),
+        // Parts only the annotated copy's patch reads.
+        6 => with_part(SEED_XLSX, "xl/_rels/workbook.xml.rels", body),
+        7 => with_part(SEED_XLSX, "[Content_Types].xml", body),
+        8 => with_part(SEED_XLSX, "docProps/custom.xml", body),
         _ => cfb(body),
     };
     let Ok(container) = jixiao::sniff::sniff_bytes(file) else {
@@ -148,5 +153,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(wb) = jixiao::read::read_container(Path::new("fuzz"), container) else {
         return;
     };
-    let _ = jixiao::check_workbook(&wb, templates());
+    let Ok(report) = jixiao::check_workbook(&wb, templates()) else {
+        return;
+    };
+    for corrected in [false, true] {
+        let _ = jixiao::annotate::render(&wb, &report, jixiao::annotate::Lang::Zh, corrected);
+    }
 });

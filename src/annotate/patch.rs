@@ -433,7 +433,8 @@ impl<'a> Package<'a> {
         }
         for (name, bytes) in large {
             out.start_file(name, deflated).map_err(failed)?;
-            out.write_all(&bytes).map_err(|_| Unsupported("zip write"))?;
+            out.write_all(&bytes)
+                .map_err(|_| Unsupported("zip write"))?;
         }
         Ok(out.finish().map_err(failed)?.into_inner())
     }
