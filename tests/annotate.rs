@@ -1795,3 +1795,35 @@ fn a_flagged_sheet_with_notes_of_its_own_is_rebuilt_and_still_marked() {
     assert_preserved(&input, &out, &flagged, &BTreeSet::new());
     assert_eq!(notes(&out)["基础数据表"].len(), 3);
 }
+
+#[test]
+fn the_corrected_copy_is_recalculated_on_opening() {
+    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    let without = edit_package(
+        &bytes,
+        |name, xml| {
+            if name == "xl/workbook.xml" {
+                xml.replace(r#"<calcPr calcId="124519" fullCalcOnLoad="1"/>"#, "")
+            } else {
+                xml
+            }
+        },
+        &[],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("nocalc.xlsx");
+    std::fs::write(&input, without).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let rep = report(&input, findings);
+    let workbook = |path: &Path| String::from_utf8(parts(path)["xl/workbook.xml"].clone()).unwrap();
+    let checked = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
+    assert!(!workbook(&checked).contains("calcPr"));
+    let corrected = annotate::write_corrected(&wb, &rep, &opts(dir.path())).unwrap();
+    let xml = workbook(&corrected);
+    assert!(
+        xml.contains(r#"</definedNames><calcPr fullCalcOnLoad="1"/></workbook>"#),
+        "{xml}"
+    );
+    assert_well_formed(&corrected);
+}

@@ -1551,6 +1551,7 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
     let mut max_id = 0u32;
     let mut names_done = false;
     let mut names_at = None;
+    let mut calc_seen = false;
     let summary_name = &p.names.summary;
     let filter = format!(
         "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'{}'!$A${}:${}${}</definedName>",
@@ -1607,6 +1608,15 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
                             );
                         }
                     }
+                    // The corrected copy's values feed formulas: have them recalculated on opening.
+                    (1, "calcPr") if p.mode == Mode::Corrected => {
+                        calc_seen = true;
+                        names_at = names_at.or(Some(range.start));
+                        splices.put(
+                            range.clone(),
+                            rewrite_tag(e, empty, &[("fullCalcOnLoad", Some("1"))]),
+                        );
+                    }
                     (1, n) if names_at.is_none() && AFTER_DEFINED_NAMES.contains(&n) => {
                         names_at = Some(range.start);
                     }
@@ -1636,9 +1646,13 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
             rid_attr(prefix.as_deref(), rid)
         ),
     );
+    let at = names_at.ok_or(Unsupported("malformed workbook"))?;
     if !names_done {
-        let at = names_at.ok_or(Unsupported("malformed workbook"))?;
         splices.put(at..at, format!("<definedNames>{filter}</definedNames>"));
+    }
+    if p.mode == Mode::Corrected && !calc_seen {
+        // calcPr is the first element after definedNames.
+        splices.put(at..at, "<calcPr fullCalcOnLoad=\"1\"/>".to_string());
     }
     Ok(splices.apply(xml))
 }
