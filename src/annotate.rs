@@ -413,7 +413,7 @@ fn build(
             lang,
         };
         // Patching keeps everything the file holds; what it cannot patch is rebuilt below.
-        if let Ok(bytes) = patch::patch(package.bytes(), &patch) {
+        if let Ok(bytes) = patch::patch(package, &patch) {
             return Ok(bytes);
         }
     }

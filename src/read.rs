@@ -214,6 +214,8 @@ impl<R: Seek> Seek for Metered<R> {
 /// container through calamine; a budget of five times stops a workbook whose sheets all
 /// point at one big part before it takes minutes.
 fn read_xlsx(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Workbook, ReadError> {
+    // Kept with the workbook: the annotated copy reads unaltered parts from it.
+    let bytes = std::sync::Arc::new(bytes);
     let left = Rc::new(StdCell::new(5 * bytes.len() as u64 + (1 << 20)));
     let source = Metered {
         inner: Cursor::new(bytes.as_slice()),
@@ -320,7 +322,7 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Workbook,
         kind: FileKind::Xlsx,
         sheets,
         styles,
-        package: Some(original),
+        package: Some(original.with_plain(bytes)),
     };
     crate::geometry::apply_geometry(&mut wb, geometry);
     Ok(wb)

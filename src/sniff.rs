@@ -433,9 +433,12 @@ fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, SniffError> {
         ZipKind::Xlsx => {
             let cap = bytes.len().saturating_mul(4).min(64 * MIB as usize);
             let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(cap)));
-            walk_zip(zip, lim, Some(&mut out))?;
+            let altered = walk_zip(zip, lim, Some(&mut out))?;
             let out = out.finish().map_err(|_| CORRUPT_ZIP)?;
-            Ok(Container::Xlsx(out.into_inner(), Package::new(bytes)))
+            Ok(Container::Xlsx(
+                out.into_inner(),
+                Package::new(bytes).with_altered(altered),
+            ))
         }
     }
 }
@@ -557,6 +560,7 @@ fn part_of(norm: &str) -> Part {
     if file == "sharedstrings.xml" {
         Part::SharedStrings
     } else if file.ends_with(".rels")
+        || norm == "[content_types].xml"
         || file == "workbook.xml"
         || file == "styles.xml"
         || (file.starts_with("theme") && file.ends_with(".xml"))
@@ -573,13 +577,16 @@ fn part_of(norm: &str) -> Part {
     }
 }
 
-/// Inflates every entry through hard caps. With `out`, also writes an XLSX copy:
-/// shared strings and sheets sanitised (compressed again), the rest copied raw.
+/// Inflates every entry through hard caps. With `out`, also writes an XLSX copy: shared
+/// strings and sheets sanitised, relationships, workbook, styles and themes as they are, all
+/// stored when small; the rest copied raw. Returns the parts whose sanitised text differs from
+/// the file's (their names as [`norm_name`] gives them).
 fn walk_zip(
     mut zip: ZipArchive<Cursor<&[u8]>>,
     lim: &Limits,
     mut out: Option<&mut ZipWriter<Cursor<Vec<u8>>>>,
-) -> Result<(), SniffError> {
+) -> Result<Vec<String>, SniffError> {
+    let mut altered = Vec::new();
     let mut total: u64 = 0;
     let mut declared_total: u64 = 0;
     for i in 0..zip.len() {
@@ -617,8 +624,8 @@ fn walk_zip(
         };
         let f = zip.by_index(i).map_err(zip_err)?;
         let data = if part == Part::Meta {
-            let mut tags = Tags::default();
-            let n = read_capped(f, limit.min(META_BYTES), &mut tags).map_err(|e| match e {
+            let mut buf = Growing(Vec::with_capacity(size.min(META_BYTES) as usize));
+            let n = read_capped(f, limit.min(META_BYTES), &mut buf).map_err(|e| match e {
                 SniffError::ZipBomb { .. } => {
                     bloated(&name, &format!("超过 {} MiB", mib(META_BYTES)))
                 }
@@ -626,10 +633,12 @@ fn walk_zip(
             })?;
             total += n;
             check_sizes(&name, n, csize, total, lim)?;
+            let mut tags = Tags::default();
+            let _ = tags.write(&buf.0);
             if tags.count > META_TAGS {
                 return Err(bloated(&name, &format!("有 {} 个以上的标记", META_TAGS)));
             }
-            None
+            Some(buf.0)
         } else if part == Part::Other {
             let n = read_capped(f, limit, io::sink())?;
             total += n;
@@ -651,17 +660,21 @@ fn walk_zip(
                 .raw_copy_file(zip.by_index_raw(i).map_err(zip_err)?)
                 .map_err(zip_err)?,
             Some(xml) => {
-                let clean = match part {
+                let clean: Cow<'_, [u8]> = match part {
                     Part::SharedStrings => {
                         if count_elements(&xml, b"si") > MAX_SHARED_STRINGS {
                             return Err(SniffError::Bloated {
                                 detail: format!("共享字符串超过 {MAX_SHARED_STRINGS} 个"),
                             });
                         }
-                        sanitize_sst(&xml)?
+                        Cow::Owned(sanitize_sst(&xml)?)
                     }
-                    _ => sanitize_sheet(&xml)?,
+                    Part::Sheet => Cow::Owned(sanitize_sheet(&xml)?),
+                    _ => Cow::Borrowed(xml.as_slice()),
                 };
+                if *clean != *xml {
+                    altered.push(norm_name(&name));
+                }
                 // Small parts are stored (compressing them again costs more than it saves);
                 // large ones are compressed at the fastest level so the copy stays about as
                 // small as the input, and calamine inflates it as it streams.
@@ -677,7 +690,7 @@ fn walk_zip(
             }
         }
     }
-    Ok(())
+    Ok(altered)
 }
 
 fn bloated(name: &str, what: &str) -> SniffError {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Zero-based cell position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -174,23 +175,53 @@ pub struct Workbook {
     pub package: Option<Package>,
 }
 
-/// The bytes of an xlsx file as it was read, shared cheaply.
+/// An xlsx file as it was read, shared cheaply; with the copy of it that calamine read, whose
+/// parts are the file's own except the `altered` ones (and are stored, not deflated, when small).
 #[derive(Clone)]
-pub struct Package(std::sync::Arc<Vec<u8>>);
+pub struct Package {
+    original: Arc<Vec<u8>>,
+    plain: Option<Arc<Vec<u8>>>,
+    altered: Arc<Vec<String>>,
+}
 
 impl Package {
-    pub fn new(bytes: Vec<u8>) -> Self {
-        Package(std::sync::Arc::new(bytes))
+    pub fn new(original: Vec<u8>) -> Self {
+        Package {
+            original: Arc::new(original),
+            plain: None,
+            altered: Arc::default(),
+        }
+    }
+
+    /// Names (lower case, no leading slash) of the parts the copy changes.
+    pub fn with_altered(mut self, altered: Vec<String>) -> Self {
+        self.altered = Arc::new(altered);
+        self
+    }
+
+    pub fn with_plain(mut self, plain: Arc<Vec<u8>>) -> Self {
+        self.plain = Some(plain);
+        self
     }
 
     pub fn bytes(&self) -> &[u8] {
-        &self.0
+        &self.original
+    }
+
+    /// The copy calamine read, if kept.
+    pub fn plain(&self) -> Option<&[u8]> {
+        self.plain.as_deref().map(Vec::as_slice)
+    }
+
+    /// Whether the copy's part `name` (lower case, no leading slash) differs from the file's.
+    pub fn is_altered(&self, name: &str) -> bool {
+        self.altered.iter().any(|a| a == name)
     }
 }
 
 impl std::fmt::Debug for Package {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Package({} bytes)", self.0.len())
+        write!(f, "Package({} bytes)", self.original.len())
     }
 }
 

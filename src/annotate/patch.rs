@@ -70,7 +70,7 @@ pub(super) struct Patch<'a> {
 }
 
 /// The copy of `package` (the xlsx file's bytes) that `patch` describes.
-pub(super) fn patch(package: &[u8], p: &Patch<'_>) -> Result<Vec<u8>> {
+pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result<Vec<u8>> {
     if p.names
         .sheets
         .iter()
@@ -79,7 +79,7 @@ pub(super) fn patch(package: &[u8], p: &Patch<'_>) -> Result<Vec<u8>> {
     {
         return Err(Unsupported("sheet names that Excel does not take"));
     }
-    let mut pkg = Package::open(package)?;
+    let mut pkg = Parts::open(package)?;
     let mut edits = Edits::default();
 
     // The workbook part and what it points to.
@@ -285,11 +285,15 @@ pub(super) fn patch(package: &[u8], p: &Patch<'_>) -> Result<Vec<u8>> {
 // ---------------------------------------------------------------------------------------------
 // The package.
 
-struct Package<'a> {
+/// The file's parts, read from the copy calamine read where that part is the file's own (and
+/// so usually stored rather than deflated).
+struct Parts<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
     len: usize,
     names: Vec<String>,
     by_lower: HashMap<String, usize>,
+    plain: Option<ZipArchive<Cursor<&'a [u8]>>>,
+    package: &'a crate::workbook::Package,
 }
 
 #[derive(Default)]
@@ -311,8 +315,9 @@ impl Edits {
     }
 }
 
-impl<'a> Package<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Self> {
+impl<'a> Parts<'a> {
+    fn open(package: &'a crate::workbook::Package) -> Result<Self> {
+        let bytes = package.bytes();
         let mut zip =
             ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unsupported("unreadable zip"))?;
         let mut names = Vec::with_capacity(zip.len());
@@ -328,11 +333,16 @@ impl<'a> Package<'a> {
             by_lower.insert(name.trim_start_matches('/').to_ascii_lowercase(), i);
             names.push(name);
         }
-        Ok(Package {
+        let plain = package
+            .plain()
+            .and_then(|b| ZipArchive::new(Cursor::new(b)).ok());
+        Ok(Parts {
             zip,
             len: bytes.len(),
             names,
             by_lower,
+            plain,
+            package,
         })
     }
 
@@ -347,10 +357,20 @@ impl<'a> Package<'a> {
     }
 
     fn read(&mut self, index: usize) -> Result<Vec<u8>> {
-        let f = self
-            .zip
-            .by_index(index)
-            .map_err(|_| Unsupported("unreadable part"))?;
+        let lower = self.names[index]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let plain = match &mut self.plain {
+            Some(plain) if !self.package.is_altered(&lower) => {
+                plain.index_for_name(&self.names[index]).map(|i| (plain, i))
+            }
+            _ => None,
+        };
+        let f = match plain {
+            Some((plain, i)) => plain.by_index(i),
+            None => self.zip.by_index(index),
+        }
+        .map_err(|_| Unsupported("unreadable part"))?;
         let mut out = Vec::with_capacity(f.size().min(MAX_PART) as usize);
         f.take(MAX_PART + 1)
             .read_to_end(&mut out)
