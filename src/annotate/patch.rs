@@ -180,13 +180,15 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
                 .into_bytes(),
             ),
         }
-        edits.add(
-            comments_part.clone(),
-            comments_xml(sheet, flags, p).into_bytes(),
-        );
+        let notes: Vec<(CellPos, String)> = flags
+            .iter()
+            .filter(|(pos, _)| super::in_limits(**pos))
+            .map(|(pos, flag)| (*pos, note_text(flag, sheet.cell(*pos), p.report, p.lang)))
+            .collect();
+        edits.add(comments_part.clone(), comments_xml(&notes).into_bytes());
         edits.add(
             vml_part.clone(),
-            vml_xml(sheet, flags, p, vml_block).into_bytes(),
+            vml_xml(sheet, &notes, vml_block).into_bytes(),
         );
         vml_block += 1;
         content_types.push((comments_part, CT_COMMENTS));
@@ -1354,17 +1356,16 @@ fn cell_xml(
 // ---------------------------------------------------------------------------------------------
 // Notes: a comments part and its VML drawing per sheet.
 
-fn comments_xml(sheet: &Sheet, flags: &BTreeMap<CellPos, Flag>, p: &Patch<'_>) -> String {
+fn comments_xml(notes: &[(CellPos, String)]) -> String {
     let mut out = format!(
         "{XML_HEAD}<comments xmlns=\"{MAIN_NS}\"><authors><author>jixiao</author></authors><commentList>"
     );
-    for (pos, flag) in flags.iter().filter(|(pos, _)| super::in_limits(**pos)) {
-        let text = note_text(flag, sheet.cell(*pos), p.report, p.lang);
+    for (pos, text) in notes {
         let _ = write!(
             out,
             "<comment ref=\"{pos}\" authorId=\"0\"><text><r><rPr><sz val=\"8\"/><color indexed=\"81\"/>\
              <rFont val=\"Tahoma\"/><family val=\"2\"/></rPr>{}</r></text></comment>",
-            t_element(&text)
+            t_element(text)
         );
     }
     out.push_str("</commentList></comments>");
@@ -1401,7 +1402,7 @@ fn walk(mut at: u32, mut px: u32, size: impl Fn(u32) -> u32, last: u32) -> (u32,
     (at, px)
 }
 
-fn vml_xml(sheet: &Sheet, flags: &BTreeMap<CellPos, Flag>, p: &Patch<'_>, block: u32) -> String {
+fn vml_xml(sheet: &Sheet, notes: &[(CellPos, String)], block: u32) -> String {
     let mut out = format!(
         "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" \
          xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\">\
@@ -1411,15 +1412,10 @@ fn vml_xml(sheet: &Sheet, flags: &BTreeMap<CellPos, Flag>, p: &Patch<'_>, block:
     );
     let cols = |c: u32| col_px(sheet, c);
     let rows = |r: u32| row_px(sheet, r);
-    for (k, (pos, flag)) in flags
-        .iter()
-        .filter(|(pos, _)| super::in_limits(**pos))
-        .enumerate()
-    {
-        let text = note_text(flag, sheet.cell(*pos), p.report, p.lang);
-        let (width, height) = note_size(&text);
+    for (k, (pos, text)) in notes.iter().enumerate() {
+        let (width, height) = note_size(text);
         // Like Excel: one column right of the cell, starting a row above it.
-        let (col, x) = (pos.col + 1, 15);
+        let (col, x) = ((pos.col + 1).min(16_383), 15);
         let (row, y) = (pos.row.saturating_sub(1), 10);
         let left: u32 = (0..col).map(cols).sum::<u32>() + x;
         let top: u32 = (0..row).map(rows).sum::<u32>() + y;
