@@ -1753,17 +1753,18 @@ fn a_fix_over_a_shared_formula_rebuilds_the_corrected_copy() {
     assert!(notes(&corrected)["绩效自评表"].contains_key(&g4));
 }
 
-#[test]
-fn a_flagged_sheet_with_notes_of_its_own_is_rebuilt_and_still_marked() {
+/// The formulas fixture with notes of its own on its first sheet: on A1, and on D3, which the
+/// checker flags. `vml` is that sheet's drawing.
+fn noted_package(vml: &str) -> Vec<u8> {
     let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
-    let with_notes = edit_package(
+    edit_package(
         &bytes,
         |name, xml| {
             match name {
             "xl/worksheets/sheet1.xml" => xml.replace(
                 "</worksheet>",
                 r#"<legacyDrawing r:id="rIdN1"/></worksheet>"#,
-            ).replace("<worksheet ", r#"<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" "#),
+            ),
             "[Content_Types].xml" => xml.replace(
                 "</Types>",
                 r#"<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/><Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>"#,
@@ -1778,14 +1779,62 @@ fn a_flagged_sheet_with_notes_of_its_own_is_rebuilt_and_still_marked() {
             ),
             (
                 "xl/comments1.xml",
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>科员</author></authors><commentList><comment ref="A1" authorId="0"><text><t>已核对</t></text></comment></commentList></comments>"#,
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>科员</author></authors><commentList><comment ref="A1" authorId="0"><text><t>已核对</t></text></comment><comment ref="D3" authorId="0"><text><r><t>编制数待确认</t></r></text></comment></commentList></comments>"#,
             ),
-            ("xl/drawings/vmlDrawing1.vml", "<xml/>"),
+            ("xl/drawings/vmlDrawing1.vml", vml),
         ],
-    );
+    )
+}
+
+const EXCEL_VML: &str = r##"<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype><v:shape id="_x0000_s1025" type="#_x0000_t202" style="visibility:hidden"><x:ClientData ObjectType="Note"><x:Row>0</x:Row><x:Column>0</x:Column></x:ClientData></v:shape><v:shape id="_x0000_s1026" type="#_x0000_t202" style="visibility:hidden"><x:ClientData ObjectType="Note"><x:Row>2</x:Row><x:Column>3</x:Column></x:ClientData></v:shape></xml>"##;
+
+#[test]
+fn notes_of_a_flagged_sheet_are_kept_beside_jixiaos() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("noted.xlsx");
-    std::fs::write(&input, with_notes).unwrap();
+    std::fs::write(&input, noted_package(EXCEL_VML)).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let flagged = flagged_set(&findings);
+    let out = annotate::write_annotated(&wb, &report(&input, findings), &opts(dir.path())).unwrap();
+    assert!(parts(&out).contains_key("xl/worksheets/jixiao-summary.xml"));
+    assert_well_formed(&out);
+    assert_preserved(&input, &out, &flagged, &BTreeSet::new());
+
+    let notes = &notes(&out)["基础数据表"];
+    let at = |a1: &str| notes[&CellPos::parse_a1(a1).unwrap()].clone();
+    assert_eq!(at("A1"), "已核对");
+    // D3 keeps its note, and jixiao's follows it.
+    assert!(
+        at("D3").starts_with("编制数待确认\n\n【错误】"),
+        "{}",
+        at("D3")
+    );
+    assert!(at("C6").starts_with("【缺失】"), "{}", at("C6"));
+    assert_eq!(notes.len(), 4);
+    let text = |name: &str| String::from_utf8(parts(&out)[name].clone()).unwrap();
+    let comments = text("xl/comments1.xml");
+    assert!(comments.contains("<authors><author>科员</author><author>jixiao</author></authors>"));
+    assert!(
+        comments.contains(r#"<comment ref="C6" authorId="1">"#),
+        "{comments}"
+    );
+    // The drawing gets shapes for the two new notes only, in a block of ids of their own.
+    let vml = text("xl/drawings/vmlDrawing1.vml");
+    assert!(vml.contains(r#"data="1,2""#), "{vml}");
+    assert_eq!(vml.matches("<v:shape ").count(), 4, "{vml}");
+    assert!(
+        vml.contains("_x0000_s2049") && vml.contains("_x0000_s2050"),
+        "{vml}"
+    );
+    assert!(!text("xl/worksheets/sheet1.xml").contains("rIdJixiao"));
+}
+
+#[test]
+fn notes_in_a_drawing_jixiao_cannot_extend_are_rebuilt_and_still_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("noted.xlsx");
+    std::fs::write(&input, noted_package("<xml/>")).unwrap();
     let wb = load(&input);
     let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
     let flagged = flagged_set(&findings);

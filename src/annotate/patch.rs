@@ -6,14 +6,15 @@
 //!
 //! - `styles.xml`: new fills, fonts, a border, number formats and cell formats appended;
 //! - each flagged sheet: the flagged cells' style (and, in the corrected copy, value), a
-//!   `<legacyDrawing>` and its relationships to a new comments part and VML drawing;
+//!   `<legacyDrawing>` and its relationships to a new comments part and VML drawing (or the
+//!   notes added to the sheet's own comments and drawing);
 //! - the summary sheet, added first, with `workbook.xml`, its relationships and the content
 //!   types; `localSheetId`s move up by one and the summary becomes the active tab;
 //! - the `jixiao` custom property that marks the file as jixiao's;
 //! - `calcChain.xml` is dropped (Excel rebuilds it).
 //!
 //! Whatever this does not handle returns [`Unsupported`] and the copy is rebuilt instead:
-//! a flagged sheet with notes of its own, prefixed or strict XML, cells or rows without `r`,
+//! threaded comments or a drawing it cannot extend on a flagged sheet, prefixed or strict XML, cells or rows without `r`,
 //! a fix over a shared or array formula's master cell, and the like.
 
 use std::borrow::Cow;
@@ -160,39 +161,75 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
         let vml_rid = fresh_id(&taken, "rIdJixiaoVml");
         let comments_rid = fresh_id(&taken, "rIdJixiaoNotes");
 
-        let patched = patch_sheet(&unselected, sheet, flags, p, &mut styles, &vml_rid)?;
+        let (patched, existing) = patch_sheet(&unselected, sheet, flags, p, &mut styles, &vml_rid)?;
         edits.replace(index, patched);
-        let new_rels = format!(
-            "<Relationship Id=\"{vml_rid}\" Type=\"{REL_NS}/vmlDrawing\" Target=\"/{}\"/>\
-             <Relationship Id=\"{comments_rid}\" Type=\"{REL_NS}/comments\" Target=\"/{}\"/>",
-            esc(&vml_part),
-            esc(&comments_part)
-        );
-        match (rels_xml, rels_index) {
-            (Some(xml), Some(i)) => {
-                edits.replace(i, insert_before_close(&xml, "</Relationships>", &new_rels)?)
-            }
-            _ => edits.add(
-                rels_part,
-                format!(
-                    "{XML_HEAD}<Relationships xmlns=\"{PKG_REL_NS}\">{new_rels}</Relationships>"
-                )
-                .into_bytes(),
-            ),
-        }
         let notes: Vec<(CellPos, String)> = flags
             .iter()
             .filter(|(pos, _)| super::in_limits(**pos))
             .map(|(pos, flag)| (*pos, note_text(flag, sheet.cell(*pos), p.report, p.lang)))
             .collect();
-        edits.add(comments_part.clone(), comments_xml(&notes).into_bytes());
-        edits.add(
-            vml_part.clone(),
-            vml_xml(sheet, &notes, vml_block).into_bytes(),
+        let rels = rels_xml.as_deref().map(relationships).unwrap_or_default();
+        let mut new_rels = String::new();
+        match existing {
+            None => {
+                let _ = write!(
+                    new_rels,
+                    "<Relationship Id=\"{vml_rid}\" Type=\"{REL_NS}/vmlDrawing\" Target=\"/{}\"/>",
+                    esc(&vml_part)
+                );
+                edits.add(
+                    vml_part.clone(),
+                    vml_xml(sheet, &notes, vml_block).into_bytes(),
+                );
+                content_types.push((vml_part, CT_VML));
+            }
+            // The sheet's own notes stay; ours join them, in its comments part and drawing.
+            Some(rid) => {
+                if rels.iter().any(|(_, t, _)| t.ends_with("/threadedComment")) {
+                    return Err(Unsupported("threaded comments"));
+                }
+                let drawing = rels
+                    .iter()
+                    .find(|(id, t, _)| *id == rid && t.ends_with("/vmlDrawing"))
+                    .map(|(_, _, target)| resolve(sheet_dir, target))
+                    .ok_or(Unsupported("a drawing that is not a VML one"))?;
+                let own = rels
+                    .iter()
+                    .find(|(_, t, _)| t.ends_with("/comments"))
+                    .map(|(_, _, target)| resolve(sheet_dir, target));
+                let noted: Vec<CellPos> = match &own {
+                    Some(part) => {
+                        let i = pkg.index(part)?;
+                        let xml = pkg.read(i)?;
+                        let (merged, noted) = merge_comments(&xml, &notes)?;
+                        edits.replace(i, merged);
+                        noted
+                    }
+                    None => Vec::new(),
+                };
+                let i = pkg.index(&drawing)?;
+                let vml = pkg.read(i)?;
+                let fresh: Vec<(CellPos, String)> = notes
+                    .iter()
+                    .filter(|(pos, _)| !noted.contains(pos))
+                    .cloned()
+                    .collect();
+                edits.replace(i, add_shapes(&vml, sheet, &fresh, vml_block)?);
+                if own.is_some() {
+                    vml_block += 1;
+                    continue;
+                }
+            }
+        }
+        let _ = write!(
+            new_rels,
+            "<Relationship Id=\"{comments_rid}\" Type=\"{REL_NS}/comments\" Target=\"/{}\"/>",
+            esc(&comments_part)
         );
-        vml_block += 1;
+        rels_done(&mut edits, rels_xml, rels_index, rels_part, &new_rels)?;
+        edits.add(comments_part.clone(), comments_xml(&notes).into_bytes());
         content_types.push((comments_part, CT_COMMENTS));
-        content_types.push((vml_part, CT_VML));
+        vml_block += 1;
     }
 
     edits.add(
@@ -460,6 +497,27 @@ impl<'a> Parts<'a> {
         }
         Ok(out.finish().map_err(failed)?.into_inner())
     }
+}
+
+/// A sheet's relationships with `new` added: its rels part edited, or a new one.
+fn rels_done(
+    edits: &mut Edits,
+    xml: Option<Vec<u8>>,
+    index: Option<usize>,
+    part: String,
+    new: &str,
+) -> Result<()> {
+    match (xml, index) {
+        (Some(xml), Some(i)) => {
+            edits.replace(i, insert_before_close(&xml, "</Relationships>", new)?);
+        }
+        _ => edits.add(
+            part,
+            format!("{XML_HEAD}<Relationships xmlns=\"{PKG_REL_NS}\">{new}</Relationships>")
+                .into_bytes(),
+        ),
+    }
+    Ok(())
 }
 
 fn split_part(part: &str) -> (&str, &str) {
@@ -1091,7 +1149,8 @@ const AFTER_LEGACY_DRAWING: [&str; 8] = [
 ];
 
 /// A flagged sheet's XML with its flagged cells restyled (and fixed), missing ones added, and a
-/// `<legacyDrawing>` pointing at relationship `vml_rid`.
+/// `<legacyDrawing>` pointing at relationship `vml_rid`; or, when the sheet has a drawing of its
+/// own (its notes), that drawing's relationship id, to which the notes are added.
 fn patch_sheet(
     xml: &[u8],
     sheet: &Sheet,
@@ -1099,8 +1158,9 @@ fn patch_sheet(
     p: &Patch<'_>,
     styles: &mut Styles<'_>,
     vml_rid: &str,
-) -> Result<Vec<u8>> {
+) -> Result<(Vec<u8>, Option<String>)> {
     let mut spans = Spans::new(xml);
+    let mut existing = None;
     let mut splices = Splices::default();
     let shown: fn(&(&CellPos, &Flag)) -> bool = |(pos, _)| super::in_limits(**pos);
     let mut pending: Pending<'_> = flags.iter().filter(shown).peekable();
@@ -1135,7 +1195,8 @@ fn patch_sheet(
                         }
                     }
                     1 if name == "legacyDrawing" => {
-                        return Err(Unsupported("the sheet has notes of its own"));
+                        existing =
+                            Some(attr(e, "id").ok_or(Unsupported("a drawing without its id"))?);
                     }
                     1 if drawing_at.is_none() && AFTER_LEGACY_DRAWING.contains(&name) => {
                         drawing_at = Some(range.start);
@@ -1256,7 +1317,7 @@ fn patch_sheet(
                             splices.put(range.start..range.start, rest);
                         }
                     }
-                    (0, "worksheet") => {
+                    (0, "worksheet") if existing.is_none() => {
                         let at = drawing_at.unwrap_or(range.start);
                         splices.put(
                             at..at,
@@ -1273,7 +1334,7 @@ fn patch_sheet(
     if !seen_data || pending.next().is_some() {
         return Err(Unsupported("a sheet without its cells"));
     }
-    Ok(splices.apply(xml))
+    Ok((splices.apply(xml), existing))
 }
 
 type Pending<'f> = std::iter::Peekable<
@@ -1356,6 +1417,148 @@ fn cell_xml(
 // ---------------------------------------------------------------------------------------------
 // Notes: a comments part and its VML drawing per sheet.
 
+/// One note as a comment's rich-text run.
+fn note_run(text: &str) -> String {
+    format!(
+        "<r><rPr><sz val=\"8\"/><color indexed=\"81\"/><rFont val=\"Tahoma\"/><family val=\"2\"/></rPr>{}</r>",
+        t_element(text)
+    )
+}
+
+/// The sheet's own comments part with jixiao as one more author and the notes added: a note on
+/// a cell that already has a comment goes after its text. Returns the part and those cells.
+fn merge_comments(xml: &[u8], notes: &[(CellPos, String)]) -> Result<(Vec<u8>, Vec<CellPos>)> {
+    let mut spans = Spans::new(xml);
+    let mut splices = Splices::default();
+    let mut depth = 0usize;
+    let mut authors = 0usize;
+    let mut authors_at = None;
+    let mut list_at = None;
+    let mut current: Option<&String> = None;
+    let mut noted = Vec::new();
+    loop {
+        let (event, range) = spans.next()?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let name = e.local_name();
+                match (depth, name.as_ref()) {
+                    (0, "comments") => check_root(e, MAIN_NS)?,
+                    (0, _) => return Err(Unsupported("not a comments part")),
+                    (1, "authors") if empty => {
+                        authors_at = Some(range.clone());
+                    }
+                    (2, "author") => authors += 1,
+                    (1, "commentList") if empty => list_at = Some(range.clone()),
+                    (2, "comment") => {
+                        let pos = attr(e, "ref").and_then(|r| CellPos::parse_a1(r.trim()));
+                        current = notes
+                            .iter()
+                            .find(|(p, _)| Some(*p) == pos)
+                            .map(|(p, text)| {
+                                noted.push(*p);
+                                text
+                            });
+                    }
+                    (4, "rPh" | "phoneticPr") if current.is_some() => {
+                        return Err(Unsupported("a comment with phonetic text"));
+                    }
+                    _ => {}
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(ref e) => {
+                depth = depth.saturating_sub(1);
+                match (depth, e.local_name().as_ref()) {
+                    (1, "authors") => authors_at = Some(range.start..range.start),
+                    (1, "commentList") => list_at = Some(range.start..range.start),
+                    (3, "text") => {
+                        if let Some(text) = current.take() {
+                            splices.put(range.start..range.start, note_run(&format!("\n\n{text}")));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let (Some(authors_at), Some(list_at)) = (authors_at, list_at) else {
+        return Err(Unsupported("a comments part without authors or list"));
+    };
+    let author = "<author>jixiao</author>".to_string();
+    splices.put(
+        authors_at.clone(),
+        if authors_at.is_empty() {
+            author
+        } else {
+            format!("<authors>{author}</authors>")
+        },
+    );
+    let mut added = String::new();
+    for (pos, text) in notes.iter().filter(|(p, _)| !noted.contains(p)) {
+        let _ = write!(
+            added,
+            "<comment ref=\"{pos}\" authorId=\"{authors}\"><text>{}</text></comment>",
+            note_run(text)
+        );
+    }
+    splices.put(
+        list_at.clone(),
+        if list_at.is_empty() {
+            added
+        } else {
+            format!("<commentList>{added}</commentList>")
+        },
+    );
+    Ok((splices.apply(xml), noted))
+}
+
+/// The sheet's own VML drawing with shapes for `notes` added, in shape-id block `block`.
+fn add_shapes(
+    vml: &[u8],
+    sheet: &Sheet,
+    notes: &[(CellPos, String)],
+    block: u32,
+) -> Result<Vec<u8>> {
+    if notes.is_empty() {
+        return Ok(vml.to_vec());
+    }
+    for ns in [
+        &b"xmlns:v=\"urn:schemas-microsoft-com:vml\""[..],
+        b"xmlns:o=\"urn:schemas-microsoft-com:office:office\"",
+        b"xmlns:x=\"urn:schemas-microsoft-com:office:excel\"",
+    ] {
+        if memchr::memmem::find(vml, ns).is_none() {
+            return Err(Unsupported("a drawing with other VML prefixes"));
+        }
+    }
+    let idmap =
+        memchr::memmem::find(vml, b"<o:idmap").ok_or(Unsupported("a drawing without an idmap"))?;
+    let data = memchr::memmem::find(&vml[idmap..], b"data=\"")
+        .map(|at| idmap + at + 6)
+        .ok_or(Unsupported("a drawing without an idmap"))?;
+    let data_end = vml[data..]
+        .iter()
+        .position(|&b| b == b'"')
+        .map(|at| data + at)
+        .ok_or(Unsupported("malformed VML"))?;
+    let close = memchr::memmem::rfind(vml, b"</xml>").ok_or(Unsupported("malformed VML"))?;
+    if close < data_end {
+        return Err(Unsupported("malformed VML"));
+    }
+    let mut splices = Splices::default();
+    splices.put(data_end..data_end, format!(",{block}"));
+    splices.put(
+        close..close,
+        vml_shapes(sheet, notes, block, "_jixiao_t202"),
+    );
+    Ok(splices.apply(vml))
+}
+
 fn comments_xml(notes: &[(CellPos, String)]) -> String {
     let mut out = format!(
         "{XML_HEAD}<comments xmlns=\"{MAIN_NS}\"><authors><author>jixiao</author></authors><commentList>"
@@ -1403,11 +1606,18 @@ fn walk(mut at: u32, mut px: u32, size: impl Fn(u32) -> u32, last: u32) -> (u32,
 }
 
 fn vml_xml(sheet: &Sheet, notes: &[(CellPos, String)], block: u32) -> String {
-    let mut out = format!(
+    format!(
         "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" \
          xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\">\
-         <o:idmap v:ext=\"edit\" data=\"{block}\"/></o:shapelayout>\
-         <v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\">\
+         <o:idmap v:ext=\"edit\" data=\"{block}\"/></o:shapelayout>{}</xml>",
+        vml_shapes(sheet, notes, block, "_x0000_t202")
+    )
+}
+
+/// A note shape type (named `type_id`) and one hidden note shape per note.
+fn vml_shapes(sheet: &Sheet, notes: &[(CellPos, String)], block: u32, type_id: &str) -> String {
+    let mut out = format!(
+        "<v:shapetype id=\"{type_id}\" coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\">\
          <v:stroke joinstyle=\"miter\"/><v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype>"
     );
     let cols = |c: u32| col_px(sheet, c);
@@ -1423,7 +1633,7 @@ fn vml_xml(sheet: &Sheet, notes: &[(CellPos, String)], block: u32) -> String {
         let (end_row, end_y) = walk(row, y + height, rows, 1_048_575);
         let _ = write!(
             out,
-            "<v:shape id=\"_x0000_s{id}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:{ml}pt;\
+            "<v:shape id=\"_x0000_s{id}\" type=\"#{type_id}\" style=\"position:absolute;margin-left:{ml}pt;\
              margin-top:{mt}pt;width:{w}pt;height:{h}pt;z-index:{z};visibility:hidden\" fillcolor=\"#ffffe1\" \
              o:insetmode=\"auto\"><v:fill color2=\"#ffffe1\"/><v:shadow on=\"t\" color=\"black\" obscured=\"t\"/>\
              <v:path o:connecttype=\"none\"/><v:textbox style=\"mso-direction-alt:auto\"><div style=\"text-align:left\"></div>\
@@ -1440,7 +1650,6 @@ fn vml_xml(sheet: &Sheet, notes: &[(CellPos, String)], block: u32) -> String {
             c = pos.col,
         );
     }
-    out.push_str("</xml>");
     out
 }
 
