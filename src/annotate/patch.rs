@@ -14,8 +14,9 @@
 //! - `calcChain.xml` is dropped (Excel rebuilds it).
 //!
 //! Whatever this does not handle returns [`Unsupported`] and the copy is rebuilt instead:
-//! threaded comments or a drawing it cannot extend on a flagged sheet, prefixed or strict XML, cells or rows without `r`,
-//! a fix over a shared or array formula's master cell, and the like.
+//! threaded comments or a drawing it cannot extend on a flagged sheet, prefixed or strict
+//! XML, cells or rows without `r`, a fix over a shared or array formula's master cell, and
+//! the like.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
