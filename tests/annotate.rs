@@ -1876,3 +1876,69 @@ fn the_corrected_copy_is_recalculated_on_opening() {
     );
     assert_well_formed(&corrected);
 }
+
+/// Writes both copies of the formulas fixture edited by `edit`, checks they are well formed,
+/// keep every cell and carry jixiao's notes, and returns whether they were patched (not rebuilt).
+fn both_copies_of(edit: impl Fn(&str, String) -> String) -> [bool; 2] {
+    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("edited.xlsx");
+    std::fs::write(&input, edit_package(&bytes, edit, &[])).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let flagged = flagged_set(&findings);
+    let rep = report(&input, findings);
+    let checked = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
+    let corrected = annotate::write_corrected(&wb, &rep, &opts(dir.path())).unwrap();
+    for out in [&checked, &corrected] {
+        assert_well_formed(out);
+        assert_eq!(notes(out)["基础数据表"].len(), 3);
+    }
+    assert_preserved(&input, &checked, &flagged, &BTreeSet::new());
+    [checked, corrected].map(|out| parts(&out).contains_key("xl/worksheets/jixiao-summary.xml"))
+}
+
+#[test]
+fn parts_that_start_with_a_byte_order_mark_are_patched_whole() {
+    for part in [
+        "xl/worksheets/sheet1.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "[Content_Types].xml",
+    ] {
+        let patched = both_copies_of(|name, xml| {
+            if name == part {
+                format!("\u{FEFF}{xml}")
+            } else {
+                xml
+            }
+        });
+        assert_eq!(patched, [true, true], "{part}");
+    }
+}
+
+#[test]
+fn rows_out_of_order_are_rebuilt_not_patched() {
+    // Row 6 (flagged C6, D6) moved before row 5.
+    let patched = both_copies_of(|name, xml| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return xml;
+        }
+        let row = |r: u32| {
+            let start = xml.find(&format!("<row r=\"{r}\"")).unwrap();
+            let end = start + xml[start..].find("</row>").unwrap() + "</row>".len();
+            (start, end)
+        };
+        let ((s5, e5), (s6, e6)) = (row(5), row(6));
+        assert_eq!(e5, s6);
+        format!(
+            "{}{}{}{}",
+            &xml[..s5],
+            &xml[s6..e6],
+            &xml[s5..e5],
+            &xml[e6..]
+        )
+    });
+    assert_eq!(patched, [false, false]);
+}

@@ -51,6 +51,8 @@ const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 const CT_CUSTOM: &str = "application/vnd.openxmlformats-officedocument.custom-properties+xml";
 /// Parts written smaller than this are stored rather than deflated.
 const STORE_BELOW: usize = 4096;
+/// Highest VML shape-id block (of 1024 ids) a drawing may start at.
+const MAX_VML_BLOCK: u32 = 1 << 20;
 /// Largest part this reads whole (sniff has already refused bigger ones).
 const MAX_PART: u64 = 256 << 20;
 
@@ -127,6 +129,7 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
 
     // Flagged sheets get their cells marked and notes; every sheet loses `tabSelected`.
     let mut notes_made = 0;
+    let flagged_sheets = p.flags.values().filter(|f| !f.is_empty()).count();
     for (name, part) in &sheet_parts {
         let Ok(index) = pkg.index(part) else {
             continue;
@@ -182,6 +185,7 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
                     vml_part.clone(),
                     vml_xml(sheet, &notes, vml_block).into_bytes(),
                 );
+                vml_block = vml_blocks(vml_block, notes.len()).1;
                 content_types.push((vml_part, CT_VML));
             }
             // The sheet's own notes stay; ours join them, in its comments part and drawing.
@@ -216,8 +220,8 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
                     .cloned()
                     .collect();
                 edits.replace(i, add_shapes(&vml, sheet, &fresh, vml_block)?);
+                vml_block = vml_blocks(vml_block, fresh.len()).1;
                 if own.is_some() {
-                    vml_block += 1;
                     continue;
                 }
             }
@@ -230,9 +234,11 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
         rels_done(&mut edits, rels_xml, rels_index, rels_part, &new_rels)?;
         edits.add(comments_part.clone(), comments_xml(&notes).into_bytes());
         content_types.push((comments_part, CT_COMMENTS));
-        vml_block += 1;
     }
 
+    if notes_made < flagged_sheets {
+        return Err(Unsupported("a flagged sheet not found in the package"));
+    }
     edits.add(
         summary_part.clone(),
         summary_xml(p.summary, &mut styles).into_bytes(),
@@ -421,6 +427,11 @@ impl<'a> Parts<'a> {
         if out.starts_with(&[0xFF, 0xFE]) || out.starts_with(&[0xFE, 0xFF]) {
             return Err(Unsupported("UTF-16 XML"));
         }
+        // quick-xml skips a UTF-8 byte-order mark without counting it in its positions, which
+        // the splices are made of; the part is written back without it.
+        if out.starts_with(b"\xEF\xBB\xBF") {
+            out.drain(..3);
+        }
         Ok(out)
     }
 
@@ -450,6 +461,9 @@ impl<'a> Parts<'a> {
                     }
                 }
             }
+        }
+        if next > MAX_VML_BLOCK {
+            return Err(Unsupported("a drawing id out of range"));
         }
         Ok(next)
     }
@@ -727,30 +741,34 @@ fn t_element(text: &str) -> String {
 }
 
 /// The sheet's XML with `tabSelected` taken off its views (before `<sheetData>`), since the
-/// summary becomes the selected sheet.
+/// summary becomes the selected sheet. XML it cannot read is left as it is.
 fn without_tab_selected(xml: &[u8]) -> Cow<'_, [u8]> {
-    let head_end = memchr::memmem::find(xml, b"<sheetData").unwrap_or(xml.len().min(1 << 16));
-    let head = &xml[..head_end];
-    let mut cut = Vec::new();
-    for needle in [&b" tabSelected=\"1\""[..], b" tabSelected=\"true\""] {
-        let mut from = 0;
-        while let Some(at) = memchr::memmem::find(&head[from..], needle) {
-            cut.push(from + at..from + at + needle.len());
-            from += at + needle.len();
-        }
-    }
-    if cut.is_empty() {
+    if memchr::memmem::find(xml, b"tabSelected").is_none() {
         return Cow::Borrowed(xml);
     }
-    cut.sort_by_key(|r| r.start);
-    let mut out = Vec::with_capacity(xml.len());
-    let mut at = 0;
-    for r in cut {
-        out.extend_from_slice(&xml[at..r.start]);
-        at = r.end;
+    let mut spans = Spans::new(xml);
+    let mut splices = Splices::default();
+    loop {
+        match spans.next() {
+            Ok((Event::Start(e), range)) | Ok((Event::Empty(e), range)) => {
+                match e.local_name().as_ref() {
+                    "sheetData" => break,
+                    "sheetView" if attr(&e, "tabSelected").is_some() => {
+                        let empty = xml.get(range.end.wrapping_sub(2)) == Some(&b'/');
+                        splices.put(range, rewrite_tag(&e, empty, &[("tabSelected", None)]));
+                    }
+                    _ => {}
+                }
+            }
+            Ok((Event::Eof, _)) | Err(_) => break,
+            _ => {}
+        }
     }
-    out.extend_from_slice(&xml[at..]);
-    Cow::Owned(out)
+    if splices.0.is_empty() {
+        Cow::Borrowed(xml)
+    } else {
+        Cow::Owned(splices.apply(xml))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -780,6 +798,7 @@ struct Styles<'x> {
     fonts: List,
     fills: List,
     borders: List,
+    cell_style_xfs: List,
     cell_xfs: List,
     /// Each `<xf>` of cellXfs, whole.
     xfs: Vec<Range<usize>>,
@@ -802,6 +821,7 @@ impl<'x> Styles<'x> {
             fonts: List::default(),
             fills: List::default(),
             borders: List::default(),
+            cell_style_xfs: List::default(),
             cell_xfs: List::default(),
             xfs: Vec::new(),
             font0_children: Vec::new(),
@@ -835,6 +855,7 @@ impl<'x> Styles<'x> {
                             "fonts" => Some("fonts"),
                             "fills" => Some("fills"),
                             "borders" => Some("borders"),
+                            "cellStyleXfs" => Some("cellStyleXfs"),
                             "cellXfs" => Some("cellXfs"),
                             _ => None,
                         };
@@ -854,7 +875,10 @@ impl<'x> Styles<'x> {
                                 if let Some(id) =
                                     attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok())
                                 {
-                                    s.next_num_fmt = s.next_num_fmt.max(id.saturating_add(1));
+                                    if id > u32::MAX - 1024 {
+                                        return Err(Unsupported("a number format id out of range"));
+                                    }
+                                    s.next_num_fmt = s.next_num_fmt.max(id + 1);
                                 }
                             }
                             if w == "cellXfs" && empty {
@@ -892,6 +916,10 @@ impl<'x> Styles<'x> {
         if s.cell_xfs.open.is_none() || s.xfs.is_empty() || s.fonts.count == 0 {
             return Err(Unsupported("styles without cell formats"));
         }
+        // New formats name cell style format 0.
+        if s.cell_style_xfs.count == 0 {
+            return Err(Unsupported("styles without cell style formats"));
+        }
         Ok(s)
     }
 
@@ -901,6 +929,7 @@ impl<'x> Styles<'x> {
             "fonts" => &mut self.fonts,
             "fills" => &mut self.fills,
             "borders" => &mut self.borders,
+            "cellStyleXfs" => &mut self.cell_style_xfs,
             _ => &mut self.cell_xfs,
         }
     }
@@ -1171,6 +1200,9 @@ fn patch_sheet(
     let mut seen_data = false;
     let mut row: Option<u32> = None;
     let mut drawing_at = None;
+    // The last row and cell seen: insertions assume the file's order.
+    let mut last_row: Option<u32> = None;
+    let mut last_col: Option<u32> = None;
     loop {
         let (event, range) = spans.next()?;
         match event {
@@ -1208,6 +1240,11 @@ fn patch_sheet(
                             .filter(|r| *r >= 1)
                             .ok_or(Unsupported("a row without its number"))?
                             - 1;
+                        if last_row.is_some_and(|l| r <= l) {
+                            return Err(Unsupported("rows out of order"));
+                        }
+                        last_row = Some(r);
+                        last_col = None;
                         // Flagged cells in rows before this one get rows of their own.
                         let before = new_rows(&mut pending, Some(r), sheet, p, styles)?;
                         if !before.is_empty() {
@@ -1236,6 +1273,10 @@ fn patch_sheet(
                             .and_then(|v| CellPos::parse_a1(v.trim()))
                             .filter(|pos| pos.row == r)
                             .ok_or(Unsupported("a cell without its address"))?;
+                        if last_col.is_some_and(|l| pos.col <= l) {
+                            return Err(Unsupported("cells out of order"));
+                        }
+                        last_col = Some(pos.col);
                         let before = new_cells(
                             &mut pending,
                             |q| q.row == r && q.col < pos.col,
@@ -1418,6 +1459,15 @@ fn cell_xml(
 // ---------------------------------------------------------------------------------------------
 // Notes: a comments part and its VML drawing per sheet.
 
+/// The shape-id blocks `notes` notes take from `first` on, as an idmap's `data` lists them,
+/// and the first block after them.
+fn vml_blocks(first: u32, notes: usize) -> (String, u32) {
+    // Ids start at block × 1024 + 1.
+    let n = ((notes + 1).div_ceil(1024).max(1)) as u32;
+    let list: Vec<String> = (first..first + n).map(|b| b.to_string()).collect();
+    (list.join(","), first + n)
+}
+
 /// One note as a comment's rich-text run.
 fn note_run(text: &str) -> String {
     format!(
@@ -1464,6 +1514,13 @@ fn merge_comments(xml: &[u8], notes: &[(CellPos, String)]) -> Result<(Vec<u8>, V
                     (4, "rPh" | "phoneticPr") if current.is_some() => {
                         return Err(Unsupported("a comment with phonetic text"));
                     }
+                    // Plain text becomes a run, so that the note's run joins runs only.
+                    (4, "t") if current.is_some() => {
+                        splices.put(range.start..range.start, "<r>".to_string());
+                        if empty {
+                            splices.put(range.end..range.end, "</r>".to_string());
+                        }
+                    }
                     _ => {}
                 }
                 if !empty {
@@ -1473,6 +1530,9 @@ fn merge_comments(xml: &[u8], notes: &[(CellPos, String)]) -> Result<(Vec<u8>, V
             Event::End(ref e) => {
                 depth = depth.saturating_sub(1);
                 match (depth, e.local_name().as_ref()) {
+                    (4, "t") if current.is_some() => {
+                        splices.put(range.end..range.end, "</r>".to_string());
+                    }
                     (1, "authors") => authors_at = Some(range.start..range.start),
                     (1, "commentList") => list_at = Some(range.start..range.start),
                     (3, "text") => {
@@ -1552,7 +1612,10 @@ fn add_shapes(
         return Err(Unsupported("malformed VML"));
     }
     let mut splices = Splices::default();
-    splices.put(data_end..data_end, format!(",{block}"));
+    splices.put(
+        data_end..data_end,
+        format!(",{}", vml_blocks(block, notes.len()).0),
+    );
     splices.put(
         close..close,
         vml_shapes(sheet, notes, block, "_jixiao_t202"),
@@ -1610,7 +1673,8 @@ fn vml_xml(sheet: &Sheet, notes: &[(CellPos, String)], block: u32) -> String {
     format!(
         "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" \
          xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\">\
-         <o:idmap v:ext=\"edit\" data=\"{block}\"/></o:shapelayout>{}</xml>",
+         <o:idmap v:ext=\"edit\" data=\"{}\"/></o:shapelayout>{}</xml>",
+        vml_blocks(block, notes.len()).0,
         vml_shapes(sheet, notes, block, "_x0000_t202")
     )
 }
@@ -1805,6 +1869,12 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
                         if let Some(id) = attr(e, "sheetId").and_then(|v| v.parse::<u32>().ok()) {
                             max_id = max_id.max(id);
                         }
+                        // Chart and dialog sheets are not among the workbook's worksheets.
+                        if attr(e, "name")
+                            .is_some_and(|n| n.to_lowercase() == summary_name.to_lowercase())
+                        {
+                            return Err(Unsupported("a sheet has the summary's name"));
+                        }
                     }
                     (2, "workbookView") => {
                         splices.put(
@@ -1868,7 +1938,9 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
         format!(
             "<sheet name=\"{}\" sheetId=\"{}\" {}/>",
             esc(summary_name),
-            max_id + 1,
+            max_id
+                .checked_add(1)
+                .ok_or(Unsupported("a sheet id out of range"))?,
             rid_attr(prefix.as_deref(), rid)
         ),
     );
@@ -1892,6 +1964,20 @@ fn patch_content_types(
         Some(part) => Cow::Owned(remove_elements(xml, "Override", "PartName", part)?),
         None => Cow::Borrowed(xml),
     };
+    let mut spans = Spans::new(&xml);
+    loop {
+        match spans.next()? {
+            (Event::Start(e) | Event::Empty(e), _) if e.local_name().as_ref() == "Override" => {
+                let named = attr(&e, "PartName").unwrap_or_default();
+                let named = named.trim_start_matches('/');
+                if parts.iter().any(|(p, _)| p.eq_ignore_ascii_case(named)) {
+                    return Err(Unsupported("a content type for a part jixiao adds"));
+                }
+            }
+            (Event::Eof, _) => break,
+            _ => {}
+        }
+    }
     let mut added = String::new();
     for (part, content_type) in parts {
         let _ = write!(
@@ -1927,6 +2013,10 @@ fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
              <jxvt:lpwstr xmlns:jxvt=\"{VT_NS}\">{value}</jxvt:lpwstr></property>"
         )
     };
+    // Property ids are xsd:int.
+    if max_pid > i32::MAX as u32 - 2 {
+        return Err(Unsupported("a property id out of range"));
+    }
     let added = property(max_pid + 1, MARK_PROPERTY, mode.suffix())
         + &property(max_pid + 2, "jixiao-version", env!("CARGO_PKG_VERSION"));
     insert_before_close(xml, "</Properties>", &added)
@@ -1953,7 +2043,7 @@ mod tests {
     #[test]
     fn styles_grow_lists_that_were_empty_or_missing() {
         let xml = format!(
-            r#"<styleSheet xmlns="{MAIN_NS}"><numFmts count="0"/><fonts count="1"><font><sz val="11"/><color theme="1"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="10" fontId="0" fillId="0" borderId="0"><alignment wrapText="1"/></xf></cellXfs></styleSheet>"#
+            r#"<styleSheet xmlns="{MAIN_NS}"><numFmts count="0"/><fonts count="1"><font><sz val="11"/><color theme="1"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="10" fontId="0" fillId="0" borderId="0"><alignment wrapText="1"/></xf></cellXfs></styleSheet>"#
         );
         let mut styles = Styles::parse(xml.as_bytes()).unwrap();
         assert_eq!(styles.num_fmt_of(1), 10);
@@ -2004,6 +2094,31 @@ mod tests {
         assert_eq!(
             Styles::parse(b"<styleSheet").err().unwrap().0,
             "malformed XML"
+        );
+    }
+
+    #[test]
+    fn notes_take_as_many_id_blocks_as_they_need() {
+        assert_eq!(vml_blocks(1, 0), ("1".to_string(), 2));
+        assert_eq!(vml_blocks(1, 1023), ("1".to_string(), 2));
+        assert_eq!(vml_blocks(3, 1024), ("3,4".to_string(), 5));
+        let sheet = Sheet::default();
+        let notes: Vec<(CellPos, String)> = (0..1100)
+            .map(|r| (CellPos::new(r, 0), "x".to_string()))
+            .collect();
+        let vml = vml_xml(&sheet, &notes, 1);
+        assert!(vml.contains(r#"data="1,2""#));
+        // The last shape's id lies in the second block.
+        assert!(vml.contains(&format!("_x0000_s{}\"", 1024 + 1100)));
+    }
+
+    #[test]
+    fn tab_selected_goes_however_it_is_quoted() {
+        let xml = br#"<worksheet><sheetViews><sheetView tabSelected='1' workbookViewId="0"></sheetView></sheetViews><sheetData/></worksheet>"#;
+        let out = without_tab_selected(xml);
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            r#"<worksheet><sheetViews><sheetView workbookViewId="0"></sheetView></sheetViews><sheetData/></worksheet>"#
         );
     }
 
