@@ -1587,6 +1587,34 @@ fn edit_package(
     out.finish().unwrap().into_inner()
 }
 
+/// The formulas fixture's bytes.
+fn formulas_fixture() -> Vec<u8> {
+    std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap()
+}
+
+/// An edited formulas fixture written to a temporary folder and read back, with the findings
+/// the fixture's expected file lists.
+struct Edited {
+    dir: tempfile::TempDir,
+    input: PathBuf,
+    wb: Workbook,
+    findings: Vec<Finding>,
+}
+
+fn edited(bytes: Vec<u8>) -> Edited {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("edited.xlsx");
+    std::fs::write(&input, bytes).unwrap();
+    let wb = load(&input);
+    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    }
+}
+
 /// Every part of an xlsx file, inflated.
 fn parts(path: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(std::fs::read(path).unwrap())).unwrap();
@@ -1641,9 +1669,8 @@ fn assert_well_formed(path: &Path) {
 /// The formulas fixture with what the rebuild used to lose: data validation, a print area on
 /// the second sheet, the first sheet selected, and a part jixiao knows nothing about.
 fn rich_package() -> Vec<u8> {
-    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
     edit_package(
-        &bytes,
+        &formulas_fixture(),
         |name, xml| {
             match name {
             "xl/worksheets/sheet1.xml" => xml.replace(
@@ -1663,11 +1690,12 @@ fn rich_package() -> Vec<u8> {
 
 #[test]
 fn a_patched_copy_keeps_every_part_it_does_not_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("rich.xlsx");
-    std::fs::write(&input, rich_package()).unwrap();
-    let wb = load(&input);
-    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    } = edited(rich_package());
     let flagged = flagged_set(&findings);
     let out_dir = dir.path().join("out");
     let out = annotate::write_annotated(&wb, &report(&input, findings), &opts(&out_dir)).unwrap();
@@ -1702,14 +1730,13 @@ fn a_patched_copy_keeps_every_part_it_does_not_change() {
         "{workbook}"
     );
     assert!(!text("xl/worksheets/sheet1.xml").contains("tabSelected"));
-    // Every original sheet part still has its cells in the same order (only the marks differ).
     assert!(annotate::is_jixiao_output(&out));
     assert_eq!(notes(&out)["基础数据表"].len(), 3);
 }
 
 #[test]
 fn a_fix_over_a_shared_formula_rebuilds_the_corrected_copy() {
-    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
+    let bytes = formulas_fixture();
     let shared = edit_package(
         &bytes,
         |name, xml| {
@@ -1725,11 +1752,12 @@ fn a_fix_over_a_shared_formula_rebuilds_the_corrected_copy() {
         &[],
     );
     assert_ne!(shared, bytes);
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("shared.xlsx");
-    std::fs::write(&input, shared).unwrap();
-    let wb = load(&input);
-    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    } = edited(shared);
     let rep = report(&input, findings);
     let out_dir = dir.path().join("out");
     // The annotated copy only restyles G4: patched, shared formula kept.
@@ -1756,9 +1784,8 @@ fn a_fix_over_a_shared_formula_rebuilds_the_corrected_copy() {
 /// The formulas fixture with notes of its own on its first sheet: on A1, and on D3, which the
 /// checker flags. `vml` is that sheet's drawing.
 fn noted_package(vml: &str) -> Vec<u8> {
-    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
     edit_package(
-        &bytes,
+        &formulas_fixture(),
         |name, xml| {
             match name {
             "xl/worksheets/sheet1.xml" => xml.replace(
@@ -1790,11 +1817,12 @@ const EXCEL_VML: &str = r##"<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o
 
 #[test]
 fn notes_of_a_flagged_sheet_are_kept_beside_jixiaos() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("noted.xlsx");
-    std::fs::write(&input, noted_package(EXCEL_VML)).unwrap();
-    let wb = load(&input);
-    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    } = edited(noted_package(EXCEL_VML));
     let flagged = flagged_set(&findings);
     let out = annotate::write_annotated(&wb, &report(&input, findings), &opts(dir.path())).unwrap();
     assert!(parts(&out).contains_key("xl/worksheets/jixiao-summary.xml"));
@@ -1832,11 +1860,12 @@ fn notes_of_a_flagged_sheet_are_kept_beside_jixiaos() {
 
 #[test]
 fn notes_in_a_drawing_jixiao_cannot_extend_are_rebuilt_and_still_marked() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("noted.xlsx");
-    std::fs::write(&input, noted_package("<xml/>")).unwrap();
-    let wb = load(&input);
-    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    } = edited(noted_package("<xml/>"));
     let flagged = flagged_set(&findings);
     let out = annotate::write_annotated(&wb, &report(&input, findings), &opts(dir.path())).unwrap();
     assert!(!parts(&out).contains_key("xl/worksheets/jixiao-summary.xml"));
@@ -1847,9 +1876,8 @@ fn notes_in_a_drawing_jixiao_cannot_extend_are_rebuilt_and_still_marked() {
 
 #[test]
 fn the_corrected_copy_is_recalculated_on_opening() {
-    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
     let without = edit_package(
-        &bytes,
+        &formulas_fixture(),
         |name, xml| {
             if name == "xl/workbook.xml" {
                 xml.replace(r#"<calcPr calcId="124519" fullCalcOnLoad="1"/>"#, "")
@@ -1859,11 +1887,12 @@ fn the_corrected_copy_is_recalculated_on_opening() {
         },
         &[],
     );
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("nocalc.xlsx");
-    std::fs::write(&input, without).unwrap();
-    let wb = load(&input);
-    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    } = edited(without);
     let rep = report(&input, findings);
     let workbook = |path: &Path| String::from_utf8(parts(path)["xl/workbook.xml"].clone()).unwrap();
     let checked = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
@@ -1880,12 +1909,12 @@ fn the_corrected_copy_is_recalculated_on_opening() {
 /// Writes both copies of the formulas fixture edited by `edit`, checks they are well formed,
 /// keep every cell and carry jixiao's notes, and returns whether they were patched (not rebuilt).
 fn both_copies_of(edit: impl Fn(&str, String) -> String) -> [bool; 2] {
-    let bytes = std::fs::read(fixtures_dir().join("seed-leiyang-2024-formulas.xlsx")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("edited.xlsx");
-    std::fs::write(&input, edit_package(&bytes, edit, &[])).unwrap();
-    let wb = load(&input);
-    let findings = findings_for(&fixtures_dir().join("seed-leiyang-2024-formulas.xlsx"), &wb);
+    let Edited {
+        dir,
+        input,
+        wb,
+        findings,
+    } = edited(edit_package(&formulas_fixture(), edit, &[]));
     let flagged = flagged_set(&findings);
     let rep = report(&input, findings);
     let checked = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
