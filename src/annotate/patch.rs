@@ -560,33 +560,48 @@ fn fresh_id(taken: &[String], base: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // XML editing: spans of events, splices, tags.
 
-/// Events of `xml` with the byte range each came from.
+/// Events of `xml` with the byte range each came from and the depth of its element (0 for
+/// the root; an end tag has its start tag's depth).
 struct Spans<'x> {
     reader: Reader<&'x [u8]>,
+    depth: usize,
 }
 
 impl<'x> Spans<'x> {
     fn new(xml: &'x [u8]) -> Self {
         Spans {
             reader: Reader::from_reader(xml),
+            depth: 0,
         }
     }
 
     /// Skips to the end of the element `start` opened.
     fn skip(&mut self, start: &BytesStart<'_>) -> Result<()> {
+        self.depth = self.depth.saturating_sub(1);
         self.reader
             .read_to_end(start.name())
             .map(|_| ())
             .map_err(|_| Unsupported("malformed XML"))
     }
 
-    fn next(&mut self) -> Result<(Event<'x>, Range<usize>)> {
+    fn next(&mut self) -> Result<(Event<'x>, Range<usize>, usize)> {
         let start = self.reader.buffer_position() as usize;
         let event = self
             .reader
             .read_event()
             .map_err(|_| Unsupported("malformed XML"))?;
-        Ok((event, start..self.reader.buffer_position() as usize))
+        let depth = match event {
+            Event::Start(_) => {
+                self.depth += 1;
+                self.depth - 1
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.depth
+            }
+            _ => self.depth,
+        };
+        Ok((event, start..self.reader.buffer_position() as usize, depth))
     }
 }
 
@@ -691,7 +706,7 @@ fn remove_elements(xml: &[u8], name: &str, key: &str, value: &str) -> Result<Vec
     let mut splices = Splices::default();
     loop {
         match spans.next()? {
-            (Event::Empty(e), range)
+            (Event::Empty(e), range, _)
                 if e.local_name().as_ref() == name
                     && attr(&e, key).is_some_and(|v| {
                         v.trim_start_matches('/')
@@ -700,7 +715,7 @@ fn remove_elements(xml: &[u8], name: &str, key: &str, value: &str) -> Result<Vec
             {
                 splices.put(range, String::new());
             }
-            (Event::Eof, _) => break,
+            (Event::Eof, _, _) => break,
             _ => {}
         }
     }
@@ -750,7 +765,7 @@ fn without_tab_selected(xml: &[u8]) -> Cow<'_, [u8]> {
     let mut splices = Splices::default();
     loop {
         match spans.next() {
-            Ok((Event::Start(e), range)) | Ok((Event::Empty(e), range)) => {
+            Ok((Event::Start(e), range, _)) | Ok((Event::Empty(e), range, _)) => {
                 match e.local_name().as_ref() {
                     "sheetData" => break,
                     "sheetView" if attr(&e, "tabSelected").is_some() => {
@@ -760,7 +775,7 @@ fn without_tab_selected(xml: &[u8]) -> Cow<'_, [u8]> {
                     _ => {}
                 }
             }
-            Ok((Event::Eof, _)) | Err(_) => break,
+            Ok((Event::Eof, _, _)) | Err(_) => break,
             _ => {}
         }
     }
@@ -834,11 +849,10 @@ impl<'x> Styles<'x> {
             thin_border: None,
         };
         let mut spans = Spans::new(xml);
-        let mut depth = 0usize;
         let mut list: Option<&'static str> = None;
         let mut child_start = 0;
         loop {
-            let (event, range) = spans.next()?;
+            let (event, range, depth) = spans.next()?;
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     let empty = range.end >= 2 && xml[range.end - 2] == b'/';
@@ -892,12 +906,8 @@ impl<'x> Styles<'x> {
                             return Err(Unsupported("font with nested elements"));
                         }
                     }
-                    if !empty {
-                        depth += 1;
-                    }
                 }
                 Event::End(_) => {
-                    depth = depth.saturating_sub(1);
                     if depth == 1 {
                         if let Some(w) = list.take() {
                             s.list_mut(w).close = range.start;
@@ -965,7 +975,7 @@ impl<'x> Styles<'x> {
         };
         let mut spans = Spans::new(&self.xml[range.clone()]);
         match spans.next() {
-            Ok((Event::Start(e) | Event::Empty(e), _)) => attr(&e, "numFmtId")
+            Ok((Event::Start(e) | Event::Empty(e), _, _)) => attr(&e, "numFmtId")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
             _ => 0,
@@ -989,7 +999,7 @@ impl<'x> Styles<'x> {
         let element = &self.xml[range];
         let mut spans = Spans::new(element);
         let new = match spans.next() {
-            Ok((Event::Start(e) | Event::Empty(e), first)) => {
+            Ok((Event::Start(e) | Event::Empty(e), first, _)) => {
                 let empty = element.get(first.end.saturating_sub(2)) == Some(&b'/');
                 let mut set = vec![("fillId", Some(fill.as_str())), ("applyFill", Some("1"))];
                 if percent {
@@ -1137,7 +1147,7 @@ impl<'x> Styles<'x> {
                 Some(open) => {
                     let mut spans = Spans::new(&self.xml[open.clone()]);
                     let tag = match spans.next() {
-                        Ok((Event::Start(e) | Event::Empty(e), _)) => {
+                        Ok((Event::Start(e) | Event::Empty(e), _, _)) => {
                             rewrite_tag(&e, false, &[("count", Some(&count))])
                         }
                         _ => format!("<{name} count=\"{count}\">"),
@@ -1194,7 +1204,6 @@ fn patch_sheet(
     let mut splices = Splices::default();
     let shown: fn(&(&CellPos, &Flag)) -> bool = |(pos, _)| super::in_limits(**pos);
     let mut pending: Pending<'_> = flags.iter().filter(shown).peekable();
-    let mut depth = 0usize;
     let mut prefix = None;
     let mut in_data = false;
     let mut seen_data = false;
@@ -1204,7 +1213,7 @@ fn patch_sheet(
     let mut last_row: Option<u32> = None;
     let mut last_col: Option<u32> = None;
     loop {
-        let (event, range) = spans.next()?;
+        let (event, range, depth) = spans.next()?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -1294,7 +1303,7 @@ fn patch_sheet(
                             if !empty {
                                 let mut d = 1usize;
                                 while d > 0 {
-                                    let (ev, r2) = spans.next()?;
+                                    let (ev, r2, _) = spans.next()?;
                                     match ev {
                                         Event::Start(ref f) | Event::Empty(ref f) => {
                                             if f.local_name().as_ref() == "f"
@@ -1336,12 +1345,8 @@ fn patch_sheet(
                     }
                     _ => {}
                 }
-                if !empty {
-                    depth += 1;
-                }
             }
             Event::End(ref e) => {
-                depth = depth.saturating_sub(1);
                 let name = e.local_name();
                 match (depth, name.as_ref()) {
                     (2, "row") if in_data => {
@@ -1481,14 +1486,13 @@ fn note_run(text: &str) -> String {
 fn merge_comments(xml: &[u8], notes: &[(CellPos, String)]) -> Result<(Vec<u8>, Vec<CellPos>)> {
     let mut spans = Spans::new(xml);
     let mut splices = Splices::default();
-    let mut depth = 0usize;
     let mut authors = 0usize;
     let mut authors_at = None;
     let mut list_at = None;
     let mut current: Option<&String> = None;
     let mut noted = Vec::new();
     loop {
-        let (event, range) = spans.next()?;
+        let (event, range, depth) = spans.next()?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -1523,26 +1527,20 @@ fn merge_comments(xml: &[u8], notes: &[(CellPos, String)]) -> Result<(Vec<u8>, V
                     }
                     _ => {}
                 }
-                if !empty {
-                    depth += 1;
-                }
             }
-            Event::End(ref e) => {
-                depth = depth.saturating_sub(1);
-                match (depth, e.local_name().as_ref()) {
-                    (4, "t") if current.is_some() => {
-                        splices.put(range.end..range.end, "</r>".to_string());
-                    }
-                    (1, "authors") => authors_at = Some(range.start..range.start),
-                    (1, "commentList") => list_at = Some(range.start..range.start),
-                    (3, "text") => {
-                        if let Some(text) = current.take() {
-                            splices.put(range.start..range.start, note_run(&format!("\n\n{text}")));
-                        }
-                    }
-                    _ => {}
+            Event::End(ref e) => match (depth, e.local_name().as_ref()) {
+                (4, "t") if current.is_some() => {
+                    splices.put(range.end..range.end, "</r>".to_string());
                 }
-            }
+                (1, "authors") => authors_at = Some(range.start..range.start),
+                (1, "commentList") => list_at = Some(range.start..range.start),
+                (3, "text") => {
+                    if let Some(text) = current.take() {
+                        splices.put(range.start..range.start, note_run(&format!("\n\n{text}")));
+                    }
+                }
+                _ => {}
+            },
             Event::Eof => break,
             _ => {}
         }
@@ -1835,7 +1833,6 @@ const AFTER_DEFINED_NAMES: [&str; 10] = [
 fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
     let mut spans = Spans::new(xml);
     let mut splices = Splices::default();
-    let mut depth = 0usize;
     let mut prefix = None;
     let mut sheets_open = None;
     let mut max_id = 0u32;
@@ -1851,7 +1848,7 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
         p.summary.last_row + 1
     );
     loop {
-        let (event, range) = spans.next()?;
+        let (event, range, depth) = spans.next()?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -1918,15 +1915,11 @@ fn patch_workbook(xml: &[u8], p: &Patch<'_>, rid: &str) -> Result<Vec<u8>> {
                     }
                     _ => {}
                 }
-                if !empty {
-                    depth += 1;
-                }
             }
-            Event::End(ref e) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 && e.local_name().as_ref() == "workbook" && names_at.is_none() {
-                    names_at = Some(range.start);
-                }
+            Event::End(ref e)
+                if depth == 0 && e.local_name().as_ref() == "workbook" && names_at.is_none() =>
+            {
+                names_at = Some(range.start);
             }
             Event::Eof => break,
             _ => {}
@@ -1967,14 +1960,14 @@ fn patch_content_types(
     let mut spans = Spans::new(&xml);
     loop {
         match spans.next()? {
-            (Event::Start(e) | Event::Empty(e), _) if e.local_name().as_ref() == "Override" => {
+            (Event::Start(e) | Event::Empty(e), _, _) if e.local_name().as_ref() == "Override" => {
                 let named = attr(&e, "PartName").unwrap_or_default();
                 let named = named.trim_start_matches('/');
                 if parts.iter().any(|(p, _)| p.eq_ignore_ascii_case(named)) {
                     return Err(Unsupported("a content type for a part jixiao adds"));
                 }
             }
-            (Event::Eof, _) => break,
+            (Event::Eof, _, _) => break,
             _ => {}
         }
     }
@@ -1995,7 +1988,7 @@ fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
     let mut max_pid = 1u32;
     loop {
         match spans.next()? {
-            (Event::Start(e) | Event::Empty(e), _) if e.local_name().as_ref() == "property" => {
+            (Event::Start(e) | Event::Empty(e), _, _) if e.local_name().as_ref() == "property" => {
                 if attr(&e, "name").is_some_and(|n| n == MARK_PROPERTY || n == "jixiao-version") {
                     return Err(Unsupported("the file already carries jixiao's mark"));
                 }
@@ -2003,7 +1996,7 @@ fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
                     max_pid = max_pid.max(pid);
                 }
             }
-            (Event::Eof, _) => break,
+            (Event::Eof, _, _) => break,
             _ => {}
         }
     }
