@@ -138,6 +138,10 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
         let flags = sheet_index
             .and_then(|i| p.flags.get(&i))
             .filter(|f| !f.is_empty());
+        // A sheet with nothing flagged is read whole only if its views may be selected.
+        if flags.is_none() && !may_be_selected(&pkg.head(index, SHEET_HEAD)?) {
+            continue;
+        }
         let xml = pkg.read(index)?;
         let unselected = without_tab_selected(&xml);
         let Some(flags) = flags else {
@@ -403,6 +407,15 @@ impl<'a> Parts<'a> {
     }
 
     fn read(&mut self, index: usize) -> Result<Vec<u8>> {
+        self.read_up_to(index, MAX_PART, true)
+    }
+
+    /// The part's first `cap` bytes or fewer.
+    fn head(&mut self, index: usize, cap: u64) -> Result<Vec<u8>> {
+        self.read_up_to(index, cap, false)
+    }
+
+    fn read_up_to(&mut self, index: usize, cap: u64, whole: bool) -> Result<Vec<u8>> {
         let lower = self.names[index]
             .trim_start_matches('/')
             .to_ascii_lowercase();
@@ -417,11 +430,11 @@ impl<'a> Parts<'a> {
             None => self.zip.by_index(index),
         }
         .map_err(|_| Unsupported("unreadable part"))?;
-        let mut out = Vec::with_capacity(f.size().min(MAX_PART) as usize);
-        f.take(MAX_PART + 1)
+        let mut out = Vec::with_capacity(f.size().min(cap) as usize);
+        f.take(if whole { cap + 1 } else { cap })
             .read_to_end(&mut out)
             .map_err(|_| Unsupported("unreadable part"))?;
-        if out.len() as u64 > MAX_PART {
+        if whole && out.len() as u64 > cap {
             return Err(Unsupported("part too large"));
         }
         if out.starts_with(&[0xFF, 0xFE]) || out.starts_with(&[0xFE, 0xFF]) {
@@ -752,6 +765,18 @@ fn t_element(text: &str) -> String {
         format!("<t xml:space=\"preserve\">{}</t>", esc(text))
     } else {
         format!("<t>{}</t>", esc(text))
+    }
+}
+
+/// How much of a sheet with nothing flagged is read to see whether it may be selected.
+const SHEET_HEAD: u64 = 64 << 10;
+
+/// Whether a sheet whose XML starts with `head` may have `tabSelected` on a view: its cells
+/// come later than `head` reaches, or the attribute is there before them.
+fn may_be_selected(head: &[u8]) -> bool {
+    match memchr::memmem::find(head, b"sheetData") {
+        Some(at) => memchr::memmem::find(&head[..at], b"tabSelected").is_some(),
+        None => true,
     }
 }
 
@@ -2103,6 +2128,21 @@ mod tests {
         assert!(vml.contains(r#"data="1,2""#));
         // The last shape's id lies in the second block.
         assert!(vml.contains(&format!("_x0000_s{}\"", 1024 + 1100)));
+    }
+
+    #[test]
+    fn only_a_sheet_that_may_be_selected_is_read_whole() {
+        assert!(!may_be_selected(
+            b"<worksheet><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews><sheetData>"
+        ));
+        assert!(may_be_selected(
+            b"<worksheet><sheetViews><sheetView tabSelected=\"1\"/></sheetViews><sheetData>"
+        ));
+        // Cells not reached yet: anything may come.
+        assert!(may_be_selected(b"<worksheet><cols><col min=\"1\""));
+        assert!(!may_be_selected(
+            b"<worksheet><sheetData/><x tabSelected=\"1\"/>"
+        ));
     }
 
     #[test]
