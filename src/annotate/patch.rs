@@ -162,12 +162,9 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
             Some(i) => (Some(pkg.read(i)?), Some(i)),
             None => (None, None),
         };
-        let taken: Vec<String> = rels_xml
-            .as_deref()
-            .map(|x| relationships(x).into_iter().map(|(id, _, _)| id).collect())
-            .unwrap_or_default();
-        let vml_rid = fresh_id(&taken, "rIdJixiaoVml");
-        let comments_rid = fresh_id(&taken, "rIdJixiaoNotes");
+        let rels = rels_xml.as_deref().map(relationships).unwrap_or_default();
+        let vml_rid = fresh_id(&rels, "rIdJixiaoVml");
+        let comments_rid = fresh_id(&rels, "rIdJixiaoNotes");
 
         let (patched, existing) = patch_sheet(&unselected, sheet, flags, p, &mut styles, &vml_rid)?;
         edits.replace(index, patched);
@@ -176,7 +173,6 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
             .filter(|(pos, _)| super::in_limits(**pos))
             .map(|(pos, flag)| (*pos, note_text(flag, sheet.cell(*pos), p.report, p.lang)))
             .collect();
-        let rels = rels_xml.as_deref().map(relationships).unwrap_or_default();
         let mut new_rels = String::new();
         match existing {
             None => {
@@ -250,13 +246,7 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
     edits.replace(styles_index, styles.finish());
 
     // The workbook: the summary sheet first and active, calcChain gone.
-    let summary_rid = fresh_id(
-        &wb_rels
-            .iter()
-            .map(|(id, _, _)| id.clone())
-            .collect::<Vec<_>>(),
-        "rIdJixiaoSummary",
-    );
+    let summary_rid = fresh_id(&wb_rels, "rIdJixiaoSummary");
     edits.replace(wb_index, patch_workbook(&wb_xml, p, &summary_rid)?);
     let mut wb_rels_new = insert_before_close(
         &wb_rels_xml,
@@ -298,13 +288,7 @@ pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result
             if pkg.find("docProps/custom.xml").is_some() {
                 return Err(Unsupported("unlinked custom properties"));
             }
-            let id = fresh_id(
-                &root_rels
-                    .iter()
-                    .map(|(id, _, _)| id.clone())
-                    .collect::<Vec<_>>(),
-                "rIdJixiaoCustom",
-            );
+            let id = fresh_id(&root_rels, "rIdJixiaoCustom");
             let rel = format!(
                 "<Relationship Id=\"{id}\" Type=\"{REL_NS}/custom-properties\" Target=\"docProps/custom.xml\"/>"
             );
@@ -563,10 +547,11 @@ fn rels_part_of(dir: &str, file: &str) -> String {
     }
 }
 
-fn fresh_id(taken: &[String], base: &str) -> String {
+/// `base` numbered so that no relationship in `rels` has it as its id.
+fn fresh_id(rels: &[(String, String, String)], base: &str) -> String {
     (1..)
         .map(|n| format!("{base}{n}"))
-        .find(|id| !taken.contains(id))
+        .find(|id| rels.iter().all(|(taken, _, _)| taken != id))
         .unwrap_or_default()
 }
 
@@ -790,12 +775,12 @@ fn without_tab_selected(xml: &[u8]) -> Cow<'_, [u8]> {
     let mut splices = Splices::default();
     loop {
         match spans.next() {
-            Ok((Event::Start(e), range, _)) | Ok((Event::Empty(e), range, _)) => {
+            Ok((ref event @ (Event::Start(ref e) | Event::Empty(ref e)), range, _)) => {
                 match e.local_name().as_ref() {
                     "sheetData" => break,
-                    "sheetView" if attr(&e, "tabSelected").is_some() => {
-                        let empty = xml.get(range.end.wrapping_sub(2)) == Some(&b'/');
-                        splices.put(range, rewrite_tag(&e, empty, &[("tabSelected", None)]));
+                    "sheetView" if attr(e, "tabSelected").is_some() => {
+                        let empty = matches!(event, Event::Empty(_));
+                        splices.put(range, rewrite_tag(e, empty, &[("tabSelected", None)]));
                     }
                     _ => {}
                 }
@@ -879,15 +864,15 @@ impl<'x> Styles<'x> {
         loop {
             let (event, range, depth) = spans.next()?;
             match event {
-                Event::Start(e) | Event::Empty(e) => {
-                    let empty = range.end >= 2 && xml[range.end - 2] == b'/';
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let empty = matches!(event, Event::Empty(_));
                     let name = e.local_name();
                     let name = name.as_ref();
                     if depth == 0 {
                         if name != "styleSheet" {
                             return Err(Unsupported("not a styles part"));
                         }
-                        check_root(&e, MAIN_NS)?;
+                        check_root(e, MAIN_NS)?;
                     } else if depth == 1 {
                         let which: Option<&'static str> = match name {
                             "numFmts" => Some("numFmts"),
@@ -912,7 +897,7 @@ impl<'x> Styles<'x> {
                             s.list_mut(w).count += 1;
                             if w == "numFmts" {
                                 if let Some(id) =
-                                    attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok())
+                                    attr(e, "numFmtId").and_then(|v| v.parse::<u32>().ok())
                                 {
                                     if id > u32::MAX - 1024 {
                                         return Err(Unsupported("a number format id out of range"));
@@ -1024,14 +1009,14 @@ impl<'x> Styles<'x> {
         let element = &self.xml[range];
         let mut spans = Spans::new(element);
         let new = match spans.next() {
-            Ok((Event::Start(e) | Event::Empty(e), first, _)) => {
-                let empty = element.get(first.end.saturating_sub(2)) == Some(&b'/');
+            Ok((ref event @ (Event::Start(ref e) | Event::Empty(ref e)), ref first, _)) => {
+                let empty = matches!(event, Event::Empty(_));
                 let mut set = vec![("fillId", Some(fill.as_str())), ("applyFill", Some("1"))];
                 if percent {
                     set.push(("numFmtId", Some("10")));
                     set.push(("applyNumberFormat", Some("1")));
                 }
-                let mut new = rewrite_tag(&e, empty, &set);
+                let mut new = rewrite_tag(e, empty, &set);
                 new.push_str(&String::from_utf8_lossy(&element[first.end..]));
                 new
             }

@@ -360,7 +360,7 @@ impl SummarySheet {
     }
 }
 
-/// Fill colours of the summary's looks (the header's grey, severities, corrected green).
+/// The table header's fill and the links' font colour (severity colours are the copy's own).
 pub(super) const HEADER_COLOR: u32 = 0xD9D9D9;
 pub(super) const LINK_COLOR: u32 = 0x0563C1;
 
