@@ -6,15 +6,15 @@ use rust_decimal::Decimal;
 
 use crate::annotate::{self, Lang, WriteOptions};
 use crate::blame::{self, Places};
+use crate::check::rules::indicators;
 use crate::check::{self, Values};
 use crate::extract;
-use crate::findings::{FileReport, Finding, Replacement, Severity, Status};
-use crate::indicators;
+use crate::extract::value::format_number;
 use crate::locate::{Layout, NotFound};
+use crate::model::Workbook;
+use crate::model::{FileReport, Finding, Replacement, Severity, Status};
 use crate::read;
 use crate::template::Template;
-use crate::value::format_number;
-use crate::workbook::Workbook;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -70,7 +70,7 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
 
 /// Checks a workbook already read, with the template whose labels fit it best.
 pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
-    let (template, layout) = crate::template::choose(wb, templates).ok_or(NotFound)?;
+    let (template, layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
     let figures = extract::extract(wb, &layout);
     let mut values = Values::from_figures(&figures);
     let checks = check::expand(template, &layout);

@@ -9,9 +9,9 @@ use std::str::FromStr;
 
 use calamine::{Data, Reader, Xlsx};
 use jixiao::annotate::{self, Lang, WriteError, WriteOptions};
-use jixiao::findings::{FileReport, Finding, Replacement, Severity, Status};
-use jixiao::geometry;
-use jixiao::workbook::{Cell, CellPos, CellRange, CellValue, FileKind, Sheet, Workbook};
+use jixiao::model::{Cell, CellPos, CellRange, CellValue, FileKind, Sheet, Workbook};
+use jixiao::model::{FileReport, Finding, Replacement, Severity, Status};
+use jixiao::read::geometry;
 use rust_decimal::Decimal;
 
 // ---------------------------------------------------------------------------------------------

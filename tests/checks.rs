@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use jixiao::model::{CellPos, CellValue, Workbook};
 use jixiao::template::Template;
-use jixiao::workbook::{CellPos, CellValue, Workbook};
 use jixiao::{check_workbook, FileReport, Finding, Severity};
 
 fn load(name: &str) -> Workbook {

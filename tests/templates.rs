@@ -13,8 +13,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use jixiao::locate::{self, Layout};
+use jixiao::model::{CellPos, CellValue, Workbook};
 use jixiao::template::{self, Template};
-use jixiao::workbook::{CellPos, CellValue, Workbook};
 use rust_xlsxwriter as xw;
 use serde_json::Value;
 
@@ -82,7 +82,7 @@ fn assert_clean(path: &Path, file: &FileResult, code: Option<i32>) {
 fn family_of(path: &Path) -> String {
     let wb = jixiao::read::read_path(path).expect("workbook reads");
     let templates = Template::built_in();
-    template::choose(&wb, &templates)
+    locate::choose(&wb, &templates)
         .map(|(t, _)| t.family.clone())
         .expect("a template fits")
 }

@@ -147,7 +147,7 @@ fuzz_target!(|data: &[u8]| {
         8 => with_part(SEED_XLSX, "docProps/custom.xml", body),
         _ => cfb(body),
     };
-    let Ok(container) = jixiao::sniff::sniff_bytes(file) else {
+    let Ok(container) = jixiao::read::sniff::sniff_bytes(file) else {
         return;
     };
     let Ok(wb) = jixiao::read::read_container(Path::new("fuzz"), container) else {

@@ -18,7 +18,7 @@ fn templates() -> &'static [Template] {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(container) = jixiao::sniff::sniff_bytes(data.to_vec()) else {
+    let Ok(container) = jixiao::read::sniff::sniff_bytes(data.to_vec()) else {
         return;
     };
     let Ok(wb) = jixiao::read::read_container(Path::new("fuzz.xlsx"), container) else {

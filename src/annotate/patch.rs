@@ -34,9 +34,9 @@ use super::{
     clip, note_size, note_text, severity_color, Flag, Lang, Mark, Mode, Names, CORRECTED_COLOR,
     MARK_PROPERTY,
 };
-use crate::findings::{FileReport, Replacement};
-use crate::geometry::{attr, relationships, resolve, sheets_of_workbook};
-use crate::workbook::{CellPos, CellValue, Sheet, Workbook};
+use crate::model::{CellPos, CellValue, Sheet, Workbook};
+use crate::model::{FileReport, Replacement};
+use crate::read::geometry::{attr, relationships, resolve, sheets_of_workbook};
 
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -74,7 +74,7 @@ pub(super) struct Patch<'a> {
 }
 
 /// The copy of `package` (the xlsx file's bytes) that `patch` describes.
-pub(super) fn patch(package: &crate::workbook::Package, p: &Patch<'_>) -> Result<Vec<u8>> {
+pub(super) fn patch(package: &crate::model::Package, p: &Patch<'_>) -> Result<Vec<u8>> {
     if p.names
         .sheets
         .iter()
@@ -327,7 +327,7 @@ struct Parts<'a> {
     names: Vec<String>,
     by_lower: HashMap<String, usize>,
     plain: Option<ZipArchive<Cursor<&'a [u8]>>>,
-    package: &'a crate::workbook::Package,
+    package: &'a crate::model::Package,
 }
 
 #[derive(Default)]
@@ -350,7 +350,7 @@ impl Edits {
 }
 
 impl<'a> Parts<'a> {
-    fn open(package: &'a crate::workbook::Package) -> Result<Self> {
+    fn open(package: &'a crate::model::Package) -> Result<Self> {
         let bytes = package.bytes();
         let mut zip =
             ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unsupported("unreadable zip"))?;
@@ -2050,7 +2050,7 @@ mod tests {
         );
         let mut styles = Styles::parse(xml.as_bytes()).unwrap();
         assert_eq!(styles.num_fmt_of(1), 10);
-        let marked = styles.marked(1, Mark::Flag(crate::findings::Severity::Error), false);
+        let marked = styles.marked(1, Mark::Flag(crate::model::Severity::Error), false);
         assert_eq!(marked, 2);
         assert_eq!(styles.look(Look::Score(3)), 3);
         assert_eq!(styles.look(Look::Link), 4);

@@ -9,8 +9,8 @@ use rust_xlsxwriter as xw;
 use super::{
     clip, in_limits, severity_color, solid, Flag, Lang, Mode, Names, WriteError, CORRECTED_COLOR,
 };
-use crate::findings::{FileReport, Severity};
-use crate::workbook::{CellPos, Workbook};
+use crate::model::{CellPos, Workbook};
+use crate::model::{FileReport, Severity};
 
 struct Labels {
     department: &'static str,
@@ -283,7 +283,7 @@ impl SummarySheet {
             }
             put(row, c, text(&f.message), Look::Wrap);
             // Wrapped text needs its row tall enough; not every reader sizes rows itself.
-            let lines = (crate::geometry::text_width(&f.message) / MESSAGE_WIDTH)
+            let lines = (crate::read::geometry::text_width(&f.message) / MESSAGE_WIDTH)
                 .ceil()
                 .max(1.0);
             row_heights.push((row, (lines * 15.0).min(409.0)));

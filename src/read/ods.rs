@@ -22,7 +22,7 @@ use quick_xml::Reader as XmlReader;
 use zip::ZipArchive;
 
 use super::{parse_err, Budget, ReadError};
-use crate::workbook::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
+use crate::model::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
 
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
@@ -87,7 +87,7 @@ fn eof(what: &str) -> ReadError {
 
 /// A raw attribute value by exact name, as calamine reads it.
 fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<&'a str>, ReadError> {
-    for item in crate::sniff::raw_attrs(e.attributes_raw()) {
+    for item in crate::read::sniff::raw_attrs(e.attributes_raw()) {
         let (key, value) = item.map_err(|()| ReadError::Parse("XML 属性格式错误".into()))?;
         if key == name {
             return Ok(Some(&e.attributes_raw()[value]));
@@ -206,7 +206,7 @@ fn read_cell(
     let mut is_error = false;
     let mut formula = String::new();
     let raw = e.attributes_raw();
-    for item in crate::sniff::raw_attrs(raw) {
+    for item in crate::read::sniff::raw_attrs(raw) {
         let (key, span) = item.map_err(|()| ReadError::Parse("XML 属性格式错误".into()))?;
         let v = &raw[span];
         match key {

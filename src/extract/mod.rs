@@ -1,14 +1,16 @@
 //! Value stage: reads the cell of every located field as a typed value; computes formulas
 //! that were saved without a cached value; reports cells that cannot be read.
 
-use crate::FieldMap;
+pub mod value;
+
+use crate::model::FieldMap;
 use rust_decimal::Decimal;
 
 use crate::expr::Expr;
-use crate::findings::{Finding, Severity};
+use crate::extract::value::{read_cell, Reading};
 use crate::locate::{FieldCell, Layout};
-use crate::value::{read_cell, Reading};
-use crate::workbook::{CellPos, CellValue, Sheet, Workbook};
+use crate::model::{CellPos, CellValue, Sheet, Workbook};
+use crate::model::{Finding, Severity};
 
 const MAX_FORMULA_DEPTH: usize = 16;
 const MAX_RANGE_CELLS: usize = 10_000;
@@ -109,7 +111,9 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
 
 /// The text a cell shows.
 pub fn shown_text(value: &CellValue, reading: &Reading, format: Option<&str>) -> String {
-    let formatted = format.and_then(crate::value::format_decimals).is_some();
+    let formatted = format
+        .and_then(crate::extract::value::format_decimals)
+        .is_some();
     match (reading, value) {
         (Reading::Blank, _) => String::new(),
         (Reading::Quantity { cmp: None, num }, CellValue::Number(_))
@@ -152,7 +156,7 @@ pub fn eval_formula(wb: &Workbook, sheet: &Sheet, formula: &str, depth: usize) -
             None | Some((CellValue::Empty, None)) => Some(None),
             Some((CellValue::Empty, Some(f))) => eval_formula(wb, sheet, f, depth + 1).map(Some),
             Some((CellValue::Number(n), _)) => Some(Decimal::try_from(*n).ok()),
-            Some((CellValue::Text(t), _)) => match crate::value::read_text(t) {
+            Some((CellValue::Text(t), _)) => match crate::extract::value::read_text(t) {
                 Reading::Quantity { cmp: None, num } => Some(Some(num.value)),
                 Reading::Blank => Some(None),
                 _ => None,

@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
-use crate::workbook::{CellPos, CellRange, FileKind, Workbook};
+use crate::model::{CellPos, CellRange, FileKind, Workbook};
 
 /// Largest workbook/rels part read (uncompressed bytes).
 const MAX_SMALL_PART: u64 = 8 * 1024 * 1024;

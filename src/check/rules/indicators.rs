@@ -4,11 +4,12 @@
 use rust_decimal::Decimal;
 
 use crate::check::{display, off_by_one_unit, Values};
-use crate::findings::{Finding, Replacement, Severity};
+use crate::extract::value::{read_cell, Comparison, Num, Reading};
 use crate::locate::{IndicatorRow, Layout};
+use crate::model::text::fold;
+use crate::model::{CellPos, Workbook};
+use crate::model::{Finding, Replacement, Severity};
 use crate::template::Kind;
-use crate::value::{fold, read_cell, Comparison, Num, Reading};
-use crate::workbook::{CellPos, Workbook};
 
 /// Whether the actual value meets the target.
 #[derive(Debug, Clone, PartialEq)]
@@ -251,7 +252,7 @@ fn ratio_text(target: &Reading, actual: &Reading) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::read_text;
+    use crate::extract::value::read_text;
 
     fn att(t: &str, a: &str) -> Attainment {
         attainment(&read_text(t), &read_text(a))

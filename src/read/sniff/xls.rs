@@ -690,7 +690,7 @@ pub(super) fn write_cfb(stream: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::sniff::{sniff_bytes, Container};
+    use crate::read::sniff::{sniff_bytes, Container};
     use calamine::{Data, Reader, Xls};
     use std::io::Cursor;
 
@@ -804,7 +804,7 @@ pub(crate) mod tests {
             let stream = book(&[("表一", recs)]);
             assert_eq!(stream.len() > 8 << 20, n > 0);
             let file = write_cfb(&stream);
-            let cfb = crate::sniff::Cfb::parse(&file).unwrap();
+            let cfb = crate::read::sniff::Cfb::parse(&file).unwrap();
             let entries = cfb.entries().unwrap();
             let back = cfb.read_stream(&entries, entries[1], u64::MAX).unwrap();
             assert_eq!(&back[..stream.len()], &stream[..]);
@@ -826,10 +826,10 @@ pub(crate) mod tests {
         )]);
         let (file, remap) = sniffed(&stream);
         assert!(remap.is_identity());
-        let cfb = crate::sniff::Cfb::parse(&file).unwrap();
+        let cfb = crate::read::sniff::Cfb::parse(&file).unwrap();
         let entries = cfb.entries().unwrap();
         let back = cfb.read_stream(&entries, entries[1], u64::MAX).unwrap();
-        let at = crate::sniff::find(&back, &0x0200u16.to_le_bytes()).unwrap();
+        let at = crate::read::sniff::find(&back, &0x0200u16.to_le_bytes()).unwrap();
         assert_eq!(&back[at + 4..at + 18], &[0u8; 14]);
         let mut xls: Xls<_> = Xls::new(Cursor::new(file)).unwrap();
         assert_eq!(

@@ -3,7 +3,7 @@
 //!
 //! Memory does not grow with the number of workbooks: a folder is listed one directory at a time
 //! (names packed in one buffer), at most [`window`] files are between "started" and "printed",
-//! each file's [`Workbook`](crate::workbook::Workbook) lives only inside its worker, and the rows
+//! each file's [`Workbook`](crate::model::Workbook) lives only inside its worker, and the rows
 //! for the summary go to a spill file ([`RowStore`]).
 
 use std::collections::{BTreeMap, HashSet};
@@ -18,7 +18,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::annotate::{self, Lang};
-use crate::findings::{FileReport, Status};
+use crate::model::{FileReport, Status};
 use crate::pipeline::{check_file, Options};
 use crate::report;
 use crate::summary::{RowStore, SummaryRow};

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::annotate::Lang;
-use crate::findings::{FileReport, Severity, Status};
+use crate::model::{FileReport, Severity, Status};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

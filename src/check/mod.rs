@@ -1,17 +1,19 @@
 //! Check stage: the arithmetic rules of the template, expanded over the located fields and
 //! evaluated in decimal arithmetic at the precision each cell shows (RULES.md §3).
 
+pub mod rules;
+
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::expr::{Cmp, Expr, Rule};
+use crate::extract::value::{format_number, round_half_up, Num, Reading};
 use crate::extract::Figures;
-use crate::findings::Severity;
 use crate::locate::Layout;
+use crate::model::FieldMap;
+use crate::model::Severity;
 use crate::template::{Kind, SeverityName, Template};
-use crate::value::{format_number, round_half_up, Num, Reading};
-use crate::FieldMap;
 
 /// One rule applied to concrete cells (one column of the 经费控制情况 block, say).
 #[derive(Debug, Clone)]

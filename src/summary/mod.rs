@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::annotate::Lang;
-use crate::findings::{FileReport, Severity, Status};
+use crate::model::{FileReport, Severity, Status};
 
 /// Default file name of the summary workbook.
 pub const DEFAULT_NAME: &str = "汇总.xlsx";

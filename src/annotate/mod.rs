@@ -21,9 +21,9 @@ mod summary_sheet;
 
 use summary_sheet::SummarySheet;
 
-use crate::findings::{FileReport, Finding, Replacement, Severity};
-use crate::geometry::text_width;
-use crate::workbook::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
+use crate::model::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
+use crate::model::{FileReport, Finding, Replacement, Severity};
+use crate::read::geometry::text_width;
 
 /// Language of notes and of the summary sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -9,9 +9,9 @@ use crate::check::{
     Slot, Values,
 };
 use crate::expr::Expr;
-use crate::findings::{Finding, Replacement, Severity};
 use crate::locate::Layout;
-use crate::workbook::CellPos;
+use crate::model::CellPos;
+use crate::model::{Finding, Replacement, Severity};
 
 /// Largest repair tried; beyond it the failure is reported on its derived cell.
 const MAX_REPAIR: usize = 2;

@@ -3,11 +3,12 @@
 
 use indexmap::IndexMap;
 
-use crate::FieldMap;
+use crate::model::FieldMap;
 
-use crate::template::{FieldDef, Kind, Labels, Template};
-use crate::value::fold;
-use crate::workbook::{CellPos, Sheet, Workbook};
+use crate::model::text::{fold, norm};
+use crate::model::Kind;
+use crate::model::{CellPos, Sheet, Workbook};
+use crate::template::{FieldDef, Labels, Template};
 
 /// Rows scanned past the last matched row before a block is taken to have ended.
 const BLOCK_GAP: u32 = 6;
@@ -60,66 +61,6 @@ pub struct Layout {
 #[derive(Debug, thiserror::Error)]
 #[error("未找到基础数据表（查找“财政供养人员情况”“经费控制情况”）和绩效自评表（查找“全年预算数”“全年执行数”“三级指标”）；请确认这是部门整体支出绩效自评工作簿")]
 pub struct NotFound;
-
-/// Label normalisation: full-width folded, spaces, numbering, punctuation and 其中 removed.
-pub fn norm(text: &str) -> String {
-    let s: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
-    let mut rest = s.as_str();
-    // Leading numbering: 1、 (1) （一） 一、 3.
-    let t = rest.trim_start_matches(['(', '（']);
-    let after_num = t.trim_start_matches(|c: char| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-            )
-    });
-    if after_num.len() < t.len() {
-        if let Some(r) = after_num.strip_prefix(['、', '.', ')', '）', ',', '，']) {
-            rest = r;
-        }
-    }
-    // A leading year: 2024年决算数.
-    if rest.len() > 7
-        && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-        && rest[4..].starts_with('年')
-    {
-        rest = &rest[7..];
-    }
-    let mut s: String = rest
-        .chars()
-        .filter(|c| !(c.is_ascii_punctuation() || is_label_punctuation(*c)))
-        .collect();
-    if s.starts_with("其中") {
-        s.drain(.."其中".len());
-    }
-    s
-}
-
-/// Punctuation [`norm`] drops besides ASCII's: ：，、。；（）【】“”‘’《》·—… and U+3000.
-fn is_label_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        '：' | '，'
-            | '、'
-            | '。'
-            | '；'
-            | '（'
-            | '）'
-            | '【'
-            | '】'
-            | '“'
-            | '”'
-            | '‘'
-            | '’'
-            | '《'
-            | '》'
-            | '·'
-            | '—'
-            | '…'
-            | '\u{3000}'
-    )
-}
 
 /// Length of the longest label that `text` (normalised) starts with.
 fn match_len(text: &str, labels: &Labels) -> Option<usize> {
@@ -760,6 +701,32 @@ fn locate_indicators(
         .map(|i| format!("ind#{i}"))
         .collect();
     layout.repeats.insert("ind".into(), list);
+}
+
+/// The template whose labels fit the workbook best, with its layout: most fields located,
+/// then most signature labels found; the first listed wins a tie.
+pub fn choose<'a>(wb: &Workbook, templates: &'a [Template]) -> Option<(&'a Template, Layout)> {
+    let texts = Texts::new(wb);
+    templates
+        .iter()
+        .filter_map(|t| {
+            locate_in(wb, &texts, t)
+                .ok()
+                .map(|(located, layout)| ((located, signature_matches(t, &texts)), t, layout))
+        })
+        .min_by_key(|(fit, _, _)| std::cmp::Reverse(*fit))
+        .map(|(_, t, l)| (t, l))
+}
+
+/// How many of this family's signature labels appear in the workbook's (normalised) texts,
+/// each counted once.
+pub fn signature_matches(template: &Template, texts: &Texts) -> usize {
+    template
+        .signature
+        .normalised()
+        .iter()
+        .filter(|l| !l.is_empty() && texts.all().any(|t| t.starts_with(l.as_str())))
+        .count()
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@
 //!   hold nothing else;
 //! - a panic inside calamine becomes a parse error for this one file.
 
+pub mod geometry;
 mod ods;
+pub mod sniff;
 
 use std::cell::Cell as StdCell;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
@@ -30,8 +32,8 @@ use std::sync::Once;
 
 use calamine::{Data, DataRef, Reader, SheetType, Xls, Xlsx};
 
-use crate::sniff::{self, Container, Package, SniffError, XlsRemap};
-use crate::workbook::{Cell, CellPos, CellRange, CellValue, FileKind, Sheet, Workbook};
+use crate::model::{Cell, CellPos, CellRange, CellValue, FileKind, Sheet, Workbook};
+use sniff::{Container, Package, SniffError, XlsRemap};
 
 /// More cells with a value or formula than this in one workbook is not a self-evaluation form.
 pub const MAX_CELLS: usize = 2_000_000;
@@ -229,7 +231,7 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Workbook,
         }
     };
     let mut book: Xlsx<_> = Xlsx::new(source).map_err(spent)?;
-    let mut geometry = crate::geometry::read_xlsx_geometry(&bytes);
+    let mut geometry = crate::read::geometry::read_xlsx_geometry(&bytes);
     let names = worksheet_names(&book);
     if names.len() > MAX_SHEETS {
         return Err(ReadError::TooManySheets(names.len()));
@@ -324,7 +326,7 @@ fn read_xlsx(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Workbook,
         styles,
         package: Some(original.with_plain(bytes)),
     };
-    crate::geometry::apply_geometry(&mut wb, geometry);
+    crate::read::geometry::apply_geometry(&mut wb, geometry);
     Ok(wb)
 }
 

@@ -17,7 +17,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 mod xls;
 
-pub use crate::workbook::Package;
+pub use crate::model::Package;
 
 /// Input files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 100 * MIB;

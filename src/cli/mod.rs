@@ -41,7 +41,7 @@ enum Command {
     /// List the checks of a template: `jixiao rules [--template FILE]`.
     Rules(crate::template::RulesArgs),
     /// Write the blank workbook a department fills in: `jixiao template -o FILE`.
-    Template(crate::blank::TemplateArgs),
+    Template(crate::template::blank::TemplateArgs),
 }
 
 #[derive(clap::Args, Debug, Clone, Default)]

@@ -1,25 +1,26 @@
 //! Layout families: labels, label variants and arithmetic checks, read from `workbook-templates/`.
 
+pub mod blank;
+
 use serde::Deserialize;
 
 use crate::expr::{Expr, Op, Rule};
-use crate::locate::{self, Layout};
-use crate::workbook::Workbook;
+use crate::model::text::{norm, text_width};
 
 /// The templates built into the binary, from `workbook-templates/`. The first is the default
 /// (`jixiao rules`, `jixiao template`) and wins a tie when choosing a family.
 const BUILT_IN: &[(&str, &str)] = &[
     (
         "hunan-2024.toml",
-        include_str!("../workbook-templates/hunan-2024.toml"),
+        include_str!("../../workbook-templates/hunan-2024.toml"),
     ),
     (
         "hunan-2018.toml",
-        include_str!("../workbook-templates/hunan-2018.toml"),
+        include_str!("../../workbook-templates/hunan-2018.toml"),
     ),
     (
         "hunan-2024-extended.toml",
-        include_str!("../workbook-templates/hunan-2024-extended.toml"),
+        include_str!("../../workbook-templates/hunan-2024-extended.toml"),
     ),
 ];
 
@@ -41,7 +42,7 @@ impl Labels {
 
 impl From<Vec<String>> for Labels {
     fn from(labels: Vec<String>) -> Self {
-        let normalised = labels.iter().map(|l| locate::norm(l)).collect();
+        let normalised = labels.iter().map(|l| norm(l)).collect();
         Labels { labels, normalised }
     }
 }
@@ -117,19 +118,7 @@ pub struct RowDef {
     pub print: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// 万元, two decimals.
-    #[default]
-    Amount,
-    /// A rate shown as a percentage with two decimals.
-    Rate,
-    /// Points and scores, two decimals.
-    Score,
-    /// Whole numbers (people, m²).
-    Count,
-}
+pub use crate::model::Kind;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -565,7 +554,7 @@ impl Template {
                 }
                 names.push(plain);
                 for n in names {
-                    out.push((locate::norm(&n), d.field.clone(), block));
+                    out.push((norm(&n), d.field.clone(), block));
                 }
             }
         }
@@ -573,7 +562,7 @@ impl Template {
             let mut names = row.labels.to_vec();
             names.push(plain_label(row.print.as_deref(), &row.labels));
             for n in names {
-                out.push((locate::norm(&n), row.field.clone(), ""));
+                out.push((norm(&n), row.field.clone(), ""));
             }
         }
         for (label, field) in [
@@ -601,7 +590,7 @@ impl Template {
             (None, Some((l, q))) if !l.is_ascii() => (l, Some(q)),
             _ => (name, qualifier),
         };
-        let key = locate::norm(label);
+        let key = norm(label);
         let mut found: Vec<(String, &'static str)> = Vec::new();
         for (alias, field, block) in self.aliases() {
             if alias == key && !found.iter().any(|(f, _)| *f == field) {
@@ -616,7 +605,7 @@ impl Template {
         let column = qualifier.and_then(|q| {
             COLUMNS
                 .iter()
-                .find(|(suffix, zh)| q == *suffix || locate::norm(q) == *zh)
+                .find(|(suffix, zh)| q == *suffix || norm(q) == *zh)
                 .map(|(suffix, _)| *suffix)
         });
         let rows: Vec<&String> = found
@@ -704,16 +693,6 @@ impl Template {
         Template::built_in()
             .into_iter()
             .find(|t| t.family == family)
-    }
-
-    /// How many of this family's signature labels appear in the workbook's (normalised) texts,
-    /// each counted once.
-    pub fn signature_matches(&self, texts: &locate::Texts) -> usize {
-        self.signature
-            .normalised()
-            .iter()
-            .filter(|l| !l.is_empty() && texts.all().any(|t| t.starts_with(l.as_str())))
-            .count()
     }
 
     /// Every field name the layout defines, with the column suffixes of the 经费控制情况 rows,
@@ -993,15 +972,6 @@ fn severity_zh(s: SeverityName) -> &'static str {
     }
 }
 
-/// Columns a character takes in a terminal: two for CJK and full-width forms.
-fn char_width(c: char) -> usize {
-    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
-}
-
-pub fn text_width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
-}
-
 /// Rows aligned in columns, the first row a header underlined; the last column is not padded.
 fn table<const N: usize>(rows: &[[String; N]]) -> String {
     let mut widths = [0usize; N];
@@ -1028,21 +998,6 @@ fn table<const N: usize>(rows: &[[String; N]]) -> String {
         }
     }
     out
-}
-
-/// The template whose labels fit the workbook best, with its layout: most fields located,
-/// then most signature labels found; the first listed wins a tie.
-pub fn choose<'a>(wb: &Workbook, templates: &'a [Template]) -> Option<(&'a Template, Layout)> {
-    let texts = locate::Texts::new(wb);
-    templates
-        .iter()
-        .filter_map(|t| {
-            locate::locate_in(wb, &texts, t)
-                .ok()
-                .map(|(located, layout)| ((located, t.signature_matches(&texts)), t, layout))
-        })
-        .min_by_key(|(fit, _, _)| std::cmp::Reverse(*fit))
-        .map(|(_, t, l)| (t, l))
 }
 
 /// `jixiao rules`: the checks of a user's template, or of a built-in family (default: the first).

@@ -12,7 +12,9 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::template::{fill_placeholders, text_width, FieldDef, HeaderBlock, Kind, Template};
+use crate::model::text::text_width;
+use crate::model::Kind;
+use crate::template::{fill_placeholders, FieldDef, HeaderBlock, Template};
 
 /// Light fill of the cells a department fills in.
 const INPUT_FILL: u32 = 0xFFF2CC;

@@ -1,13 +1,12 @@
 //! Reading a value the way a person typed it (RULES.md §2).
 
-use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::template::Kind;
-use crate::workbook::CellValue;
+use crate::model::text::fold;
+use crate::model::CellValue;
+use crate::model::Kind;
 
 /// Most decimals a General-format number is compared at; beyond this is binary noise.
 const MAX_DECIMALS: u32 = 6;
@@ -299,24 +298,6 @@ fn shape_number(value: Decimal, typed: &str, format: Option<&str>, kind: Kind) -
     }
 }
 
-/// Full-width → half-width and other compatibility forms (Ⅲ → III, ％ → %).
-pub fn fold(text: &str) -> Cow<'_, str> {
-    // Most cells are already in NFKC; the quick check passes them without decomposing, and
-    // plain ASCII and Chinese text need not even that.
-    if text.chars().all(nfkc_stable) || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.nfkc().collect())
-    }
-}
-
-/// Characters NFKC leaves as they are whatever surrounds them (quick check Yes, combining class
-/// 0): ASCII, 、。〃…, ‘’“” and the CJK Unified Ideographs.
-fn nfkc_stable(c: char) -> bool {
-    c.is_ascii()
-        || matches!(c, '\u{3001}'..='\u{3029}' | '\u{2018}'..='\u{201D}' | '\u{4E00}'..='\u{9FFF}')
-}
-
 const PREFIXES: &[(&str, Comparison)] = &[
     (">=", Comparison::Ge),
     ("<=", Comparison::Le),
@@ -542,23 +523,6 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn fold_fast_path_characters_are_nfkc_stable() {
-        use unicode_normalization::char::canonical_combining_class;
-        for c in (0..=0x10FFFFu32)
-            .filter_map(char::from_u32)
-            .filter(|c| nfkc_stable(*c))
-        {
-            assert_eq!(
-                is_nfkc_quick(std::iter::once(c)),
-                IsNormalized::Yes,
-                "{c:?}"
-            );
-            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
-        }
-        assert_eq!(fold("２０２３年（一）"), "2023年(一)");
     }
 
     fn quantity(text: &str) -> (Option<Comparison>, Num) {

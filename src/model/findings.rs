@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::workbook::CellPos;
+use crate::model::CellPos;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

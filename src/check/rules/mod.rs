@@ -1,0 +1,3 @@
+//! Rules written in Rust rather than in the templates.
+
+pub mod indicators;

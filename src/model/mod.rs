@@ -1,0 +1,15 @@
+//! The values every stage passes on: the workbook as read, and what the checker says about it.
+//! Imports nothing of the crate.
+
+mod field;
+mod findings;
+pub mod text;
+mod workbook;
+
+pub use field::Kind;
+pub use findings::*;
+pub use workbook::*;
+
+/// The maps keyed by field names: insertion-ordered, with a fast hash (the keys are short
+/// strings from our own templates, not from the workbook).
+pub type FieldMap<K, V> = indexmap::IndexMap<K, V, rustc_hash::FxBuildHasher>;
