@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use jixiao::locate::{self, Layout};
 use jixiao::model::{CellPos, CellValue, Workbook};
-use jixiao::template::{self, Template};
+use jixiao::template::Template;
 use rust_xlsxwriter as xw;
 use serde_json::Value;
 
@@ -354,10 +354,13 @@ fn indicator_columns(wb: &Workbook, layout: &Layout, template: &Template) -> ([u
     let header = &layout.fields["ind.points_header"];
     let ind = &template.score.indicators;
     let col_of = |labels: &[String]| -> u32 {
-        let wanted: Vec<String> = labels.iter().map(|l| locate::norm(l)).collect();
+        let wanted: Vec<String> = labels
+            .iter()
+            .map(|l| jixiao::model::text::norm(l))
+            .collect();
         (0..30)
             .find(|&c| {
-                let text = locate::norm(&shown_text(
+                let text = jixiao::model::text::norm(&shown_text(
                     wb,
                     header.sheet,
                     CellPos::new(header.pos.row, c),
