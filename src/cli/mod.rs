@@ -1,148 +1,102 @@
-//! Command line: `jixiao check PATH...` (or just `jixiao PATH...`).
+//! Command line: `jixiao check PATH...` (or just `jixiao PATH...`). [`run`] does the work and
+//! decides every exit status; [`main`] turns what stopped it into a message and status 2.
+//!
+//! Exit status: 0 nothing to fix, 1 findings to fix, 2 a file could not be checked or the run
+//! could not go on (bad arguments, an unreadable template, output that could not be written). A
+//! closed stdout (`| head`) is not an error: the printing stops, the checking goes on.
 
-use std::io::IsTerminal;
+mod args;
+
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
 
 use crate::annotate::Lang;
 use crate::batch::{self, BatchOptions, Walker};
 use crate::pipeline::Options;
-use crate::summary;
-use crate::template::Template;
+use crate::report::Format;
+use crate::summary::{self, SortedRows};
+use crate::template::{Template, TemplateError};
+use args::{CheckArgs, Cli, Command};
 
-pub use crate::batch::is_workbook_name;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "jixiao",
-    version,
-    about = "检查部门整体支出绩效自评表：重算控制率、合计与得分，指出填错的单元格"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    /// Files or folders to check (same as `jixiao check`).
-    #[arg(value_name = "PATH")]
-    paths: Vec<PathBuf>,
-    #[command(flatten)]
-    check: CheckArgs,
+/// What stops a run; printed on stderr, exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Arguments clap refused (printed by clap, with the usage).
+    #[error("{0}")]
+    Args(clap::Error),
+    #[error("用法：jixiao check 文件或文件夹…（jixiao --help 查看说明）")]
+    NoPaths,
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    #[error("无法开始检查：{0}")]
+    Start(io::Error),
+    #[error("无法汇总检查结果：{0}")]
+    Rows(io::Error),
 }
 
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Check workbooks: files or folders.
-    Check {
-        #[arg(value_name = "PATH", required = true)]
-        paths: Vec<PathBuf>,
-        #[command(flatten)]
-        args: CheckArgs,
-    },
-    /// List the checks of a template: `jixiao rules [--template FILE]`.
-    Rules(crate::template::RulesArgs),
-    /// Write the blank workbook a department fills in: `jixiao template -o FILE`.
-    Template(crate::template::blank::TemplateArgs),
+/// Runs the command line and prints what stopped it, if anything.
+pub fn main() -> ExitCode {
+    match run() {
+        Ok(status) => status,
+        Err(Error::Args(e)) => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
-#[derive(clap::Args, Debug, Clone, Default)]
-struct CheckArgs {
-    /// Where outputs go (default: beside each input).
-    #[arg(short = 'o', long = "out", value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Also write the corrected workbook (<name>.corrected.xlsx).
-    #[arg(long)]
-    fix: bool,
-    /// Replace existing output files that jixiao did not write.
-    #[arg(long)]
-    force: bool,
-    /// Do not write the annotated copy (nor the summary workbook, unless --summary is given).
-    #[arg(long)]
-    no_write: bool,
-    /// Name of the summary workbook written when a folder or several files are checked
-    /// (default 汇总.xlsx, in the -o folder, else in the first input's folder).
-    #[arg(long, value_name = "NAME")]
-    summary: Option<PathBuf>,
-    /// Do not write the summary workbook.
-    #[arg(long, conflicts_with = "summary")]
-    no_summary: bool,
-    /// Files checked at the same time (default: one per core, two when writing copies).
-    #[arg(short = 'j', long, value_name = "N")]
-    jobs: Option<usize>,
-    /// Language of messages.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    lang: LangArg,
-    /// Use this layout template instead of the built-in ones.
-    #[arg(long, value_name = "FILE")]
-    template: Option<PathBuf>,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum LangArg {
-    #[default]
-    Zh,
-    En,
-}
-
-/// Parses the arguments, runs, and returns the exit status.
-pub fn main() -> i32 {
+/// Parses the arguments and runs the command; the exit status, or what stopped the run.
+pub fn run() -> Result<ExitCode, Error> {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
+        // --help and --version: printed on stdout, status 0.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            return Ok(ExitCode::SUCCESS);
         }
+        Err(e) => return Err(Error::Args(e)),
     };
     let (paths, args) = match cli.command {
         Some(Command::Check { paths, args }) => (paths, args),
-        Some(Command::Rules(args)) => return args.run(),
-        Some(Command::Template(args)) => return args.run(),
+        Some(Command::Rules(args)) => return Ok(status(args.run())),
+        Some(Command::Template(args)) => return Ok(status(args.run())),
         None if !cli.paths.is_empty() => (cli.paths, cli.check),
-        None => {
-            eprintln!("用法：jixiao check 文件或文件夹…（jixiao --help 查看说明）");
-            return 2;
-        }
+        None => return Err(Error::NoPaths),
     };
-    run_check(&paths, &args)
+    check(&paths, &args).map(status)
 }
 
-fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
-    let lang = if args.lang == LangArg::En {
-        Lang::En
-    } else {
-        Lang::Zh
-    };
-    let template = match &args.template {
-        Some(p) => match Template::load(p) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!("{e}");
-                return 2;
-            }
-        },
-        None => None,
-    };
+fn status(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(2))
+}
+
+/// A write to stdout failed: whether that is an error (reported here), i.e. not a closed pipe.
+fn output_failed(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return false;
+    }
+    eprintln!("输出检查结果失败：{e}");
+    true
+}
+
+/// `jixiao check`: every file's report, then for a folder or several files the summary.
+fn check(paths: &[PathBuf], args: &CheckArgs) -> Result<i32, Error> {
     let opts = Options {
         out_dir: args.out.clone(),
         annotate: !args.no_write,
         fix: args.fix,
         force: args.force,
-        lang,
-        template,
+        lang: args.lang.into(),
+        template: args.template.as_deref().map(Template::load).transpose()?,
     };
-    let format = match args.format {
-        Format::Text => batch::Format::Text,
-        Format::Json => batch::Format::Json,
-    };
+    let format = Format::from(args.format);
     let summary_dest = summary_destination(paths, args);
     let mut skip_summaries = vec![summary::DEFAULT_NAME.to_string()];
     if let Some(name) = summary_dest.file_name() {
@@ -150,7 +104,7 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
     }
     let any_folder = paths.iter().any(|p| p.is_dir());
     // A progress bar only for a person watching: stderr a terminal, text output, several files.
-    let watched = format == batch::Format::Text && std::io::stderr().is_terminal();
+    let watched = format == Format::Text && io::stderr().is_terminal();
     let total =
         watched.then(|| Walker::new(paths, args.out.clone(), skip_summaries.clone()).count());
     let bopts = BatchOptions {
@@ -160,56 +114,63 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
         skip_summaries: skip_summaries.clone(),
     };
     let inputs = Walker::new(paths, args.out.clone(), skip_summaries);
-    let mut stdout = std::io::stdout().lock();
-    let result = match batch::run(inputs, total, &opts, &bopts, &mut stdout) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("无法开始检查：{e}");
-            return 2;
-        }
-    };
+    let mut stdout = io::stdout().lock();
+    let result = batch::run(inputs, total, &opts, &bopts, &mut stdout).map_err(Error::Start)?;
     let mut exit = result.exit;
-    if let Some(e) = &result.output_error {
-        eprintln!("输出检查结果失败：{e}");
-        exit = exit.max(2);
-    }
-    let many = result.rows.totals().files > 1 || any_folder;
-    if !many {
-        return exit;
-    }
-    let wanted = !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix);
-    let mut rows = match result.rows.finish() {
-        Ok(rows) => rows,
-        Err(e) => {
-            eprintln!("无法汇总检查结果：{e}");
-            return exit.max(2);
+    let printing = match &result.output_error {
+        None => true,
+        Some(e) => {
+            if output_failed(e) {
+                exit = exit.max(2);
+            }
+            false
         }
     };
+    if result.rows.totals().files <= 1 && !any_folder {
+        return Ok(exit);
+    }
+    let mut rows = result.rows.finish().map_err(Error::Rows)?;
+    let table_out = (printing && format == Format::Text).then_some(&mut stdout as &mut dyn Write);
+    Ok(exit.max(summarise(&mut rows, &summary_dest, args, table_out)))
+}
+
+/// Rows of the terminal summary (the worst); the summary workbook has them all.
+const TERMINAL_ROWS: usize = 40;
+
+/// After a batch: the summary workbook if wanted, and the terminal table on `table_out`; the exit
+/// status these leave (0, or 2 when the workbook or the table could not be written).
+fn summarise(
+    rows: &mut SortedRows,
+    dest: &Path,
+    args: &CheckArgs,
+    table_out: Option<&mut dyn Write>,
+) -> i32 {
+    let lang = Lang::from(args.lang);
+    let wanted = !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix);
+    let mut exit = 0;
     let mut written = None;
     if wanted {
-        match summary::write_summary(&summary_dest, &mut rows, lang, args.force) {
-            Ok(()) => written = Some(summary_dest.as_path()),
+        match summary::write_summary(dest, rows, lang, args.force) {
+            Ok(()) => written = Some(dest),
             Err(e) => {
                 eprintln!("{e}");
-                exit = exit.max(2);
+                exit = 2;
             }
         }
     }
-    if format == batch::Format::Text {
-        match summary::terminal_table(&mut rows, lang, Some(TERMINAL_ROWS), written) {
+    if let Some(out) = table_out {
+        match summary::terminal_table(rows, lang, Some(TERMINAL_ROWS), written) {
             Ok(table) => {
-                use std::io::Write;
-                let _ = stdout.write_all(table.as_bytes());
-                let _ = stdout.flush();
+                let printed = out.write_all(table.as_bytes()).and_then(|_| out.flush());
+                if printed.is_err_and(|e| output_failed(&e)) {
+                    exit = 2;
+                }
             }
             Err(e) => eprintln!("无法汇总检查结果：{e}"),
         }
     }
     exit
 }
-
-/// Rows of the terminal summary (the worst); the summary workbook has them all.
-const TERMINAL_ROWS: usize = 40;
 
 /// Where the summary workbook goes: `--summary` as given if it names a folder too; else that
 /// name (default 汇总.xlsx) in the `-o` folder, or else in the first input's folder.
@@ -240,14 +201,4 @@ fn summary_destination(paths: &[PathBuf], args: &CheckArgs) -> PathBuf {
         (None, None) => PathBuf::from("."),
     };
     dir.join(name)
-}
-
-/// Workbook files named directly or found below folders, in a stable order.
-pub fn expand_inputs(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
-    Walker::new(paths, None, Vec::new())
-        .map(|i| match i.error {
-            None => Ok(i.path),
-            Some(e) => Err((i.path, e)),
-        })
-        .collect()
 }

@@ -1,4 +1,5 @@
-//! Text as people type it: compatibility folding, label normalisation and terminal width.
+//! Text as people type it: compatibility folding, label normalisation; how wide text shows on a
+//! terminal and in Excel, and aligned text tables.
 
 use std::borrow::Cow;
 
@@ -82,13 +83,93 @@ fn is_label_punctuation(c: char) -> bool {
     )
 }
 
-/// Columns a character takes in a terminal: two for CJK and full-width forms.
+/// Columns a character takes in a terminal: two for CJK and full-width forms, none for controls.
 pub fn char_width(c: char) -> usize {
     unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
+/// Columns a text takes in a terminal (CJK counts two; emoji sequences as drawn).
 pub fn text_width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// Width of text in Excel character units (digit widths): its longest line, wide characters
+/// counting two and every other character one.
+pub fn excel_width(text: &str) -> f64 {
+    let char_units = |c: char| char_width(c).max(1) as f64;
+    text.lines()
+        .map(|line| line.chars().map(char_units).sum::<f64>())
+        .fold(0.0, f64::max)
+}
+
+/// Rows of cells laid out in columns two spaces apart by display width, left-aligned or (where
+/// `right[column]`) right-aligned; no line ends in spaces.
+pub struct AlignedTable {
+    /// Widest cell of each column.
+    pub widths: Vec<usize>,
+    pub lines: Vec<String>,
+}
+
+impl AlignedTable {
+    pub fn new<R: AsRef<[S]>, S: AsRef<str>>(rows: &[R], right: &[bool]) -> Self {
+        let mut widths: Vec<usize> = Vec::new();
+        for row in rows {
+            for (col, cell) in row.as_ref().iter().enumerate() {
+                let w = text_width(cell.as_ref());
+                match widths.get_mut(col) {
+                    Some(max) => *max = (*max).max(w),
+                    None => widths.push(w),
+                }
+            }
+        }
+        let lines = rows
+            .iter()
+            .map(|row| {
+                let mut line = String::new();
+                for (col, cell) in row.as_ref().iter().enumerate() {
+                    let cell = cell.as_ref();
+                    if col > 0 {
+                        line.push_str("  ");
+                    }
+                    let pad = widths[col] - text_width(cell);
+                    if right.get(col).copied().unwrap_or(false) {
+                        line.extend(std::iter::repeat_n(' ', pad));
+                        line.push_str(cell);
+                    } else {
+                        line.push_str(cell);
+                        line.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+                line.truncate(line.trim_end().len());
+                line
+            })
+            .collect();
+        AlignedTable { widths, lines }
+    }
+
+    /// The width of a line whose every column is at its widest.
+    pub fn full_width(&self) -> usize {
+        self.widths.iter().sum::<usize>() + 2 * self.widths.len().saturating_sub(1)
+    }
+
+    /// The width of the longest line.
+    pub fn longest_line(&self) -> usize {
+        self.lines.iter().map(|l| text_width(l)).max().unwrap_or(0)
+    }
+
+    /// The lines, each ending in a newline, with `rule` on a line of its own under the first.
+    pub fn with_rule_under_header(&self, rule: &str) -> String {
+        let mut out = String::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            out.push_str(line);
+            out.push('\n');
+            if i == 0 {
+                out.push_str(rule);
+                out.push('\n');
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -110,5 +191,38 @@ mod tests {
             assert_eq!(canonical_combining_class(c), 0, "{c:?}");
         }
         assert_eq!(fold("２０２３年（一）"), "2023年(一)");
+    }
+
+    #[test]
+    fn aligned_table_pads_by_display_width_and_trims_line_ends() {
+        let rows = [
+            ["编号", "名称", "分值"],
+            ["S1", "预算执行率", "10"],
+            ["S10", "总分", ""],
+        ];
+        let t = AlignedTable::new(&rows, &[false, false, true]);
+        assert_eq!(t.widths, [4, 10, 4]);
+        assert_eq!(
+            t.lines,
+            [
+                "编号  名称        分值",
+                "S1    预算执行率    10",
+                "S10   总分"
+            ]
+        );
+        assert_eq!(t.full_width(), 22);
+        assert_eq!(t.longest_line(), 22);
+        assert_eq!(
+            t.with_rule_under_header("--"),
+            "编号  名称        分值\n--\nS1    预算执行率    10\nS10   总分\n"
+        );
+    }
+
+    #[test]
+    fn widths_on_a_terminal_and_in_excel() {
+        assert_eq!(text_width("农业 ab"), 7);
+        assert_eq!(char_width('\u{1}'), 0);
+        assert_eq!(excel_width("农业\nabcde"), 5.0);
+        assert_eq!(excel_width("a\u{301}"), 2.0);
     }
 }

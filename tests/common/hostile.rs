@@ -1,4 +1,4 @@
-//! Builders for hostile and broken inputs (for `tests/hostile.rs`), all made at test time and
+//! Builders for hostile and broken inputs (for `tests/hostile/`), all made at test time and
 //! small on disk, and a runner that holds `jixiao` to an address-space limit.
 #![allow(dead_code)]
 

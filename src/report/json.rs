@@ -1,0 +1,59 @@
+//! The JSON a program reads: `{"files": [...]}`, pretty-printed.
+
+use serde::Serialize;
+
+use super::Renderer;
+use crate::model::FileReport;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    files: &'a [FileReport],
+}
+
+/// The whole document at once (what [`Json`]'s parts add up to, but for the final newline).
+pub fn to_json(files: &[FileReport]) -> String {
+    serde_json::to_string_pretty(&JsonReport { files })
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// The document streamed one element of `files` at a time.
+pub struct Json;
+
+impl Renderer for Json {
+    /// One element of the `files` array exactly as `serde_json::to_string_pretty` of the whole
+    /// `{"files":[…]}` writes it: the element's own pretty form, every line indented four spaces.
+    fn file(&self, report: &FileReport) -> String {
+        let pretty = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+            format!(
+                "{{\"path\":{:?},\"error\":{:?}}}",
+                report.path,
+                e.to_string()
+            )
+        });
+        let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
+        for (i, line) in pretty.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str("    ");
+            out.push_str(line);
+        }
+        out
+    }
+
+    fn before(&self, index: usize) -> &'static str {
+        if index == 0 {
+            "{\n  \"files\": [\n"
+        } else {
+            ",\n"
+        }
+    }
+
+    fn end(&self, count: usize) -> &'static str {
+        if count == 0 {
+            "{\n  \"files\": []\n}\n"
+        } else {
+            "\n  ]\n}\n"
+        }
+    }
+}

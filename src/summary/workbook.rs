@@ -1,0 +1,255 @@
+//! 汇总.xlsx: the summary rows as a workbook, written atomically and marked as jixiao's.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rust_xlsxwriter as xw;
+
+use super::{cells, headers, SortedRows, SummaryRow, COLUMNS, NUMERIC};
+use crate::annotate::Lang;
+use crate::model::text::text_width;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SummaryError {
+    #[error("汇总表 {} 已存在且不是 jixiao 生成的；加 --force 覆盖，或用 --summary 换一个名字", .0.display())]
+    NotOurs(PathBuf),
+    #[error("无法写入汇总表 {}：{reason}", .path.display())]
+    Io { path: PathBuf, reason: String },
+}
+
+/// Whether `path` is a summary jixiao wrote (its custom properties carry the `jixiao` mark).
+pub fn is_jixiao_summary(path: &Path) -> bool {
+    crate::annotate::carries_mark(path)
+}
+
+/// Writes the summary workbook to `dest` (through a temporary file in the same folder, renamed
+/// into place). An existing file is replaced only if jixiao wrote it, or with `force`.
+pub fn write_summary(
+    dest: &Path,
+    rows: &mut SortedRows,
+    lang: Lang,
+    force: bool,
+) -> Result<(), SummaryError> {
+    let io_err = |e: &dyn std::fmt::Display| SummaryError::Io {
+        path: dest.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if let Ok(meta) = fs::symlink_metadata(dest) {
+        if meta.is_dir() {
+            return Err(io_err(&"同名目录已存在"));
+        }
+        if !force && !is_jixiao_summary(dest) {
+            return Err(SummaryError::NotOurs(dest.to_path_buf()));
+        }
+    }
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| io_err(&e))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let built = build(dir, rows, lang).and_then(|mut wb| wb.save(&tmp));
+    let result = built
+        .map_err(|e| io_err(&e))
+        .and_then(|()| fs::rename(&tmp, dest).map_err(|e| io_err(&e)));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn io(e: io::Error) -> xw::XlsxError {
+    xw::XlsxError::IoError(e)
+}
+
+fn build(dir: &Path, rows: &mut SortedRows, lang: Lang) -> Result<xw::Workbook, xw::XlsxError> {
+    // Widths first: the rows are written once, in order, and never held.
+    let head = headers(lang);
+    let mut widths: [usize; COLUMNS] = head.map(text_width);
+    for i in 0..rows.len() {
+        let row = rows.get(i).map_err(io)?;
+        for (w, c) in widths.iter_mut().zip(cells(&row, lang)) {
+            *w = (*w).max(text_width(&c));
+        }
+    }
+
+    let mut wb = xw::Workbook::new();
+    wb.set_properties(
+        &xw::DocProperties::new()
+            .set_title(match lang {
+                Lang::Zh => "部门整体支出绩效自评检查汇总",
+                Lang::En => "Performance self-evaluation check summary",
+            })
+            .set_custom_property(crate::annotate::MARK_PROPERTY, "summary")
+            .set_custom_property("jixiao-version", env!("CARGO_PKG_VERSION")),
+    );
+    let formats = Formats::new();
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name(match lang {
+        Lang::Zh => "汇总",
+        Lang::En => "Summary",
+    })?;
+    for (col, w) in widths.iter().enumerate() {
+        let w = (*w).clamp(6, 60) + 2;
+        ws.set_column_width(col as u16, w as f64)?;
+    }
+    ws.set_row_height(0, 20)?;
+    for (col, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16, *h, &formats.header)?;
+    }
+    let n = rows.len();
+    for i in 0..n {
+        let row = rows.get(i).map_err(io)?;
+        write_row(ws, (i + 1) as u32, &row, dir, lang, &formats)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, n as u32, (COLUMNS - 1) as u16)?;
+    Ok(wb)
+}
+
+/// The cell formats of the summary sheet.
+struct Formats {
+    header: xw::Format,
+    text: xw::Format,
+    score: xw::Format,
+    integer: xw::Format,
+    link: xw::Format,
+    bad: xw::Format,
+    errors: xw::Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            header: xw::Format::new()
+                .set_bold()
+                .set_background_color(xw::Color::RGB(0xD9E1F2))
+                .set_border_bottom(xw::FormatBorder::Thin)
+                .set_align(xw::FormatAlign::Center)
+                .set_align(xw::FormatAlign::VerticalCenter),
+            text: xw::Format::new(),
+            score: xw::Format::new().set_num_format("0.00"),
+            integer: xw::Format::new().set_num_format("0"),
+            link: xw::Format::new()
+                .set_font_color(xw::Color::RGB(0x0563C1))
+                .set_underline(xw::FormatUnderline::Single),
+            bad: xw::Format::new().set_font_color(xw::Color::RGB(0xC00000)),
+            errors: xw::Format::new()
+                .set_num_format("0")
+                .set_font_color(xw::Color::RGB(0xC00000))
+                .set_bold(),
+        }
+    }
+}
+
+/// One file's row: the path a link to its annotated copy, numbers as numbers, a failure in red.
+fn write_row(
+    ws: &mut xw::Worksheet,
+    r: u32,
+    row: &SummaryRow,
+    dir: &Path,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), xw::XlsxError> {
+    for (col, value) in cells(row, lang).iter().enumerate() {
+        let c = col as u16;
+        if value.is_empty() {
+            continue;
+        }
+        match col {
+            2 => match link_formula(dir, row) {
+                Some(formula) => ws.write_formula_with_format(r, c, formula, &f.link)?,
+                None => ws.write_string_with_format(r, c, value, &f.text)?,
+            },
+            10 if row.failed => ws.write_string_with_format(r, c, value, &f.bad)?,
+            _ if NUMERIC[col] => {
+                let fmt = match col {
+                    3 | 4 => &f.score,
+                    6 if row.counts[0] > 0 => &f.errors,
+                    _ => &f.integer,
+                };
+                match value.parse::<f64>() {
+                    Ok(v) => ws.write_number_with_format(r, c, v, fmt)?,
+                    Err(_) => ws.write_string_with_format(r, c, value, &f.text)?,
+                }
+            }
+            _ => ws.write_string_with_format(r, c, value, &f.text)?,
+        };
+    }
+    Ok(())
+}
+
+/// `=HYPERLINK("<annotated copy, relative to the summary>", "<input path>")`, when there is an
+/// annotated copy and both strings fit in a formula's 255-character string literal.
+fn link_formula(dir: &Path, row: &SummaryRow) -> Option<xw::Formula> {
+    let output = row.output.as_deref()?;
+    let target = relative_to(Path::new(output), dir);
+    let target = target.to_string_lossy();
+    if target.chars().count() > 255 || row.path.chars().count() > 255 {
+        return None;
+    }
+    let quote = |s: &str| s.replace('"', "\"\"");
+    Some(
+        xw::Formula::new(format!(
+            "HYPERLINK(\"{}\",\"{}\")",
+            quote(&target),
+            quote(&row.path)
+        ))
+        .set_result(&row.path),
+    )
+}
+
+/// `path` as seen from `dir` (both made absolute first); `path` itself if they share no root.
+fn relative_to(path: &Path, dir: &Path) -> PathBuf {
+    let (Ok(path_abs), Ok(dir_abs)) = (std::path::absolute(path), std::path::absolute(dir)) else {
+        return path.to_path_buf();
+    };
+    fn clean(p: &Path) -> Vec<Component<'_>> {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+    let (p, d) = (clean(&path_abs), clean(&dir_abs));
+    let common = p.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    if common == 0 || matches!(d.get(common), Some(Component::ParentDir)) {
+        return path_abs;
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..d.len() {
+        rel.push("..");
+    }
+    for c in &p[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links() {
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.xlsx"), Path::new("/a")),
+            PathBuf::from("b/c.xlsx")
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/b/c.xlsx"), Path::new("/a/d")),
+            PathBuf::from("../b/c.xlsx")
+        );
+    }
+}
