@@ -356,8 +356,41 @@ impl Ctx<'_> {
         self.header_block(ws, row, &basic.staff, last, &mut texts)?;
         row += 2;
 
-        // 经费控制情况: headers with the year, one row a field (a repeated row several times).
-        let spending = &basic.spending;
+        row = self.spending_block(ws, row, last, &mut texts)?;
+
+        // 楼堂馆所控制情况.
+        self.header_block(ws, row, &basic.building, last, &mut texts)?;
+        row += 2;
+
+        // 厉行节约保障措施: free text.
+        if !b.measures.is_empty() {
+            self.text(ws, row, 0, &b.measures, &st.label)?;
+            self.merged(ws, (row, 1), (row, last.max(1)), "", &st.long_input)?;
+            ws.set_row_height(row, 80)?;
+            row += 1;
+        }
+        if !b.basic_note.is_empty() {
+            self.merged(ws, (row, 0), (row, last), &b.basic_note, &st.note)?;
+            ws.set_row_height(row, 30)?;
+        }
+        self.widths(ws, &b.basic_widths, &texts, ncols)?;
+        ws.set_paper_size(9); // A4
+        ws.set_print_fit_to_pages(1, 0);
+        Ok(())
+    }
+
+    /// 经费控制情况 from `row`: headers with the year, then one row a field (a repeated row
+    /// several times). Returns the next free row.
+    fn spending_block(
+        &self,
+        ws: &mut Worksheet,
+        mut row: u32,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> Result<u32, XlsxError> {
+        let b = &self.t.blank;
+        let st = &self.st;
+        let spending = &self.t.basic.spending;
         let anchor = self.fill(spending.print.as_deref().unwrap_or(&spending.anchor[0]));
         self.text(ws, row, 0, &anchor, &st.label)?;
         texts.push((0, anchor));
@@ -393,26 +426,7 @@ impl Ctx<'_> {
                 row += 1;
             }
         }
-
-        // 楼堂馆所控制情况.
-        self.header_block(ws, row, &basic.building, last, &mut texts)?;
-        row += 2;
-
-        // 厉行节约保障措施: free text.
-        if !b.measures.is_empty() {
-            self.text(ws, row, 0, &b.measures, &st.label)?;
-            self.merged(ws, (row, 1), (row, last.max(1)), "", &st.long_input)?;
-            ws.set_row_height(row, 80)?;
-            row += 1;
-        }
-        if !b.basic_note.is_empty() {
-            self.merged(ws, (row, 0), (row, last), &b.basic_note, &st.note)?;
-            ws.set_row_height(row, 30)?;
-        }
-        self.widths(ws, &b.basic_widths, &texts, ncols)?;
-        ws.set_paper_size(9); // A4
-        ws.set_print_fit_to_pages(1, 0);
-        Ok(())
+        Ok(row)
     }
 
     fn score_sheet(&self, ws: &mut Worksheet) -> R {
