@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Reading};
-use crate::locate::{FieldCell, Layout};
-use crate::model::{CellPos, CellValue, Sheet, Workbook};
+use crate::locate::{FieldCell, IndicatorRow, Layout};
+use crate::model::{CellPos, CellValue, Kind, Sheet, Workbook};
 use crate::model::{Finding, Severity};
 
 const MAX_FORMULA_DEPTH: usize = 16;
@@ -33,6 +33,58 @@ pub struct Figures {
     /// Keys of fields whose cell could not be read.
     pub unreadable: Vec<String>,
     pub notes: Vec<String>,
+    /// The cells the 绩效指标 rules read, one entry per row of `Layout::indicators`, in order.
+    pub indicators: Vec<IndicatorCells>,
+    /// The grade cell's text (trimmed), when the 总分 row has a grade cell holding text.
+    pub grade: Option<String>,
+    /// Each sheet's name, by sheet index, to name the sheet of a finding.
+    pub sheet_names: Vec<String>,
+}
+
+/// A cell read as any figure (no formula computed), with the text it shows; a missing cell
+/// reads blank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellReading {
+    pub reading: Reading,
+    pub shown: String,
+}
+
+impl CellReading {
+    pub fn of(wb: &Workbook, sheet: usize, pos: CellPos) -> CellReading {
+        let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else {
+            return CellReading {
+                reading: Reading::Blank,
+                shown: String::new(),
+            };
+        };
+        let format = wb.number_format(cell);
+        let reading = read_cell(&cell.value, format, Kind::Amount);
+        let shown = shown_text(&cell.value, &reading, format);
+        CellReading { reading, shown }
+    }
+}
+
+/// One 绩效指标 row's 指标值, 实际完成值, 得分 and 偏差原因 cells, read as [`CellReading`]s.
+#[derive(Debug, Clone)]
+pub struct IndicatorCells {
+    pub target: CellReading,
+    pub actual: CellReading,
+    /// Read as any figure, unlike the `ind#N.score` figure, which is read as a score.
+    pub score: CellReading,
+    /// None when the table has no 偏差原因 column.
+    pub reason: Option<CellReading>,
+}
+
+impl IndicatorCells {
+    fn of(wb: &Workbook, row: &IndicatorRow) -> IndicatorCells {
+        let read = |pos| CellReading::of(wb, row.sheet, pos);
+        IndicatorCells {
+            target: read(row.target),
+            actual: read(row.actual),
+            score: read(row.score),
+            reason: row.reason.map(read),
+        }
+    }
 }
 
 impl Figures {
@@ -106,6 +158,15 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
             },
         );
     }
+    figures.indicators = layout
+        .indicators
+        .iter()
+        .map(|row| IndicatorCells::of(wb, row))
+        .collect();
+    figures.grade = layout
+        .grade_cell
+        .and_then(|(sheet, pos)| Some(wb.sheets.get(sheet)?.text(pos)?.trim().to_string()));
+    figures.sheet_names = wb.sheets.iter().map(|s| s.name.clone()).collect();
     figures
 }
 
@@ -205,4 +266,41 @@ pub fn eval_formula(wb: &Workbook, sheet: &Sheet, formula: &str, depth: usize) -
         return None;
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_indicator_cells_are_read_for_the_rules() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/seed-leiyang-2024.xlsx");
+        let wb = crate::read::read_path(&path).expect("example reads");
+        let templates = crate::template::Template::built_in();
+        let (_, layout) = crate::locate::choose(&wb, &templates).expect("example located");
+        let figures = extract(&wb, &layout);
+        assert_eq!(figures.sheet_names, ["基础数据表", "绩效自评表"]);
+        assert_eq!(figures.grade, None);
+        assert_eq!(figures.indicators.len(), layout.indicators.len());
+        let cells = |name: &str| {
+            let i = layout.indicators.iter().position(|r| r.name == name);
+            &figures.indicators[i.expect(name)]
+        };
+        let water = cells("城区饮用水水源水质");
+        assert_eq!(water.target.reading, Reading::Class { rank: 2 });
+        assert_eq!(water.actual.shown, "II类");
+        assert_eq!(water.score.shown, "3");
+        assert_eq!(
+            water.reason.as_ref().map(|r| &r.reading),
+            Some(&Reading::Blank)
+        );
+        let cost = cells("运行成本");
+        assert_eq!(cost.target.shown, "≤3157.85万元");
+        let kept = cells("为社会发展和人民生存保障良好的生态环境");
+        assert_eq!(
+            kept.reason.as_ref().map(|r| r.shown.as_str()),
+            Some("继续保持")
+        );
+    }
 }

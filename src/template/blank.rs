@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 
 use crate::model::text::text_width;
 use crate::model::Kind;
-use crate::template::{fill_placeholders, FieldDef, HeaderBlock, Template};
+use crate::template::{fill_placeholders, FieldDef, HeaderBlock, IndicatorGroup, Template};
 
 /// Light fill of the cells a department fills in.
 const INPUT_FILL: u32 = 0xFFF2CC;
@@ -221,6 +221,11 @@ struct Ctx<'a> {
 
 type R = Result<(), XlsxError>;
 
+/// The first label variant, as printed in a blank.
+fn first_of(labels: &[String]) -> String {
+    labels.first().cloned().unwrap_or_default()
+}
+
 /// Column index as the writer wants it.
 fn c16(col: u32) -> u16 {
     u16::try_from(col).unwrap_or(u16::MAX)
@@ -351,8 +356,41 @@ impl Ctx<'_> {
         self.header_block(ws, row, &basic.staff, last, &mut texts)?;
         row += 2;
 
-        // 经费控制情况: headers with the year, one row a field (a repeated row several times).
-        let spending = &basic.spending;
+        row = self.spending_block(ws, row, last, &mut texts)?;
+
+        // 楼堂馆所控制情况.
+        self.header_block(ws, row, &basic.building, last, &mut texts)?;
+        row += 2;
+
+        // 厉行节约保障措施: free text.
+        if !b.measures.is_empty() {
+            self.text(ws, row, 0, &b.measures, &st.label)?;
+            self.merged(ws, (row, 1), (row, last.max(1)), "", &st.long_input)?;
+            ws.set_row_height(row, 80)?;
+            row += 1;
+        }
+        if !b.basic_note.is_empty() {
+            self.merged(ws, (row, 0), (row, last), &b.basic_note, &st.note)?;
+            ws.set_row_height(row, 30)?;
+        }
+        self.widths(ws, &b.basic_widths, &texts, ncols)?;
+        ws.set_paper_size(9); // A4
+        ws.set_print_fit_to_pages(1, 0);
+        Ok(())
+    }
+
+    /// 经费控制情况 from `row`: headers with the year, then one row a field (a repeated row
+    /// several times). Returns the next free row.
+    fn spending_block(
+        &self,
+        ws: &mut Worksheet,
+        mut row: u32,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> Result<u32, XlsxError> {
+        let b = &self.t.blank;
+        let st = &self.st;
+        let spending = &self.t.basic.spending;
         let anchor = self.fill(spending.print.as_deref().unwrap_or(&spending.anchor[0]));
         self.text(ws, row, 0, &anchor, &st.label)?;
         texts.push((0, anchor));
@@ -388,64 +426,91 @@ impl Ctx<'_> {
                 row += 1;
             }
         }
-
-        // 楼堂馆所控制情况.
-        self.header_block(ws, row, &basic.building, last, &mut texts)?;
-        row += 2;
-
-        // 厉行节约保障措施: free text.
-        if !b.measures.is_empty() {
-            self.text(ws, row, 0, &b.measures, &st.label)?;
-            self.merged(ws, (row, 1), (row, last.max(1)), "", &st.long_input)?;
-            ws.set_row_height(row, 80)?;
-            row += 1;
-        }
-        if !b.basic_note.is_empty() {
-            self.merged(ws, (row, 0), (row, last), &b.basic_note, &st.note)?;
-            ws.set_row_height(row, 30)?;
-        }
-        self.widths(ws, &b.basic_widths, &texts, ncols)?;
-        ws.set_paper_size(9); // A4
-        ws.set_print_fit_to_pages(1, 0);
-        Ok(())
+        Ok(row)
     }
 
     fn score_sheet(&self, ws: &mut Worksheet) -> R {
-        let t = self.t;
-        let b = &t.blank;
-        let s = &t.score;
+        let b = &self.t.blank;
         let st = &self.st;
-        let budget = &s.budget.columns;
         // A: block labels, B–I: 一级指标 … 偏差原因 (budget figures from C).
-        let ncols = (2 + budget.len() as u32).max(9);
+        let ncols = (2 + self.t.score.budget.columns.len() as u32).max(9);
         let last = ncols - 1;
         let mut texts: Vec<(u32, String)> = Vec::new();
 
         self.merged(ws, (0, 0), (0, last), &self.fill(&b.score_title), &st.title)?;
         ws.set_row_height(0, 36)?;
+        self.department_row(ws, last)?;
+        let row = self.budget_block(ws, last, &mut texts)?;
+        let header_row = self.goal_rows(ws, row, last)?;
+        let row = self.indicator_table(ws, header_row, last, &mut texts)?;
+        let row = self.total_row(ws, row, last)?;
 
-        // 预算部门名称.
-        let dept_label = s.department.first().cloned().unwrap_or_default();
-        self.merged(ws, (1, 0), (1, 1), &dept_label, &st.label)?;
-        self.merged(ws, (1, 2), (1, last), &self.dept, &st.text_input)?;
+        let note = self.score_note();
+        if !note.is_empty() {
+            self.merged(ws, (row, 0), (row, last), &note, &st.note)?;
+            ws.set_row_height(row, 45)?;
+        }
+        self.widths(ws, &b.score_widths, &texts, ncols)?;
+        ws.set_paper_size(9); // A4
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(header_row, header_row)?;
+        Ok(())
+    }
 
-        // 年度预算申请: headers, values.
+    /// 预算部门名称 and its input (row 2).
+    fn department_row(&self, ws: &mut Worksheet, last: u32) -> R {
+        let label = first_of(&self.t.score.department);
+        self.merged(ws, (1, 0), (1, 1), &label, &self.st.label)?;
+        self.merged(ws, (1, 2), (1, last), &self.dept, &self.st.text_input)
+    }
+
+    /// 年度预算申请: the budget headers and values (rows 3–4), then the labelled fields, all
+    /// beside one label merged down columns A–B. Returns the next free row.
+    fn budget_block(
+        &self,
+        ws: &mut Worksheet,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> Result<u32, XlsxError> {
+        let st = &self.st;
+        let budget = &self.t.score.budget;
         self.merged(ws, (2, 0), (2, 1), "", &st.blank)?;
-        for (i, def) in budget.iter().enumerate() {
+        for (i, def) in budget.columns.iter().enumerate() {
             let col = 2 + i as u32;
             let header = self.printed(def);
             self.text(ws, 2, col, &header, &st.header)?;
             texts.push((col, header));
             self.input(ws, 3, col, def)?;
         }
-        let budget_last = 1 + budget.len() as u32;
+        let budget_last = 1 + budget.columns.len() as u32;
         if budget_last < last {
             self.pad(ws, 2, budget_last + 1, last)?;
             self.pad(ws, 3, budget_last + 1, last)?;
         }
+        let row = self.labelled_rows(ws, 4, budget_last, last, texts)?;
+        let label = budget
+            .print
+            .clone()
+            .unwrap_or_else(|| "年度预算申请（万元）".into());
+        self.merged(ws, (3, 0), (row - 1, 1), &label, &st.label)?;
+        Ok(row)
+    }
 
-        // 按收入性质分类 and the other labelled fields: label–value pairs.
-        let mut row = 4;
+    /// 按收入性质分类 and the other labelled fields from `row`: label–value pairs, as the
+    /// template's `[blank] labelled` groups them (one a row by default). Returns the next
+    /// free row.
+    fn labelled_rows(
+        &self,
+        ws: &mut Worksheet,
+        mut row: u32,
+        budget_last: u32,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> Result<u32, XlsxError> {
+        let b = &self.t.blank;
+        let fields = &self.t.score.labelled.fields;
+        let st = &self.st;
         if !b.income_heading.is_empty() {
             self.merged(
                 ws,
@@ -460,18 +525,14 @@ impl Ctx<'_> {
             row += 1;
         }
         let rows: Vec<Vec<String>> = if b.labelled.is_empty() {
-            s.labelled
-                .fields
-                .iter()
-                .map(|f| vec![f.field.clone()])
-                .collect()
+            fields.iter().map(|f| vec![f.field.clone()]).collect()
         } else {
             b.labelled.clone()
         };
-        for fields in &rows {
+        for names in &rows {
             let mut used = Vec::new();
-            for (j, name) in fields.iter().enumerate() {
-                let Some(def) = s.labelled.fields.iter().find(|f| &f.field == name) else {
+            for (j, name) in names.iter().enumerate() {
+                let Some(def) = fields.iter().find(|f| &f.field == name) else {
                     continue;
                 };
                 let col = 2 + 3 * j as u32;
@@ -491,92 +552,74 @@ impl Ctx<'_> {
             }
             row += 1;
         }
-        let budget_label = s
-            .budget
-            .print
-            .clone()
-            .unwrap_or_else(|| "年度预算申请（万元）".into());
-        self.merged(ws, (3, 0), (row - 1, 1), &budget_label, &st.label)?;
+        Ok(row)
+    }
 
-        // 年度总体目标.
-        if !b.goal.is_empty() {
-            let split = 5.min(last);
-            let left = b.goal_columns.first().cloned().unwrap_or_default();
-            let right = b.goal_columns.get(1).cloned().unwrap_or_default();
-            self.merged(ws, (row, 0), (row + 1, 1), &b.goal, &st.label)?;
-            self.merged(ws, (row, 2), (row, split), &left, &st.header)?;
-            self.merged(ws, (row, split + 1), (row, last), &right, &st.header)?;
-            self.merged(ws, (row + 1, 2), (row + 1, split), "", &st.long_input)?;
-            self.merged(
-                ws,
-                (row + 1, split + 1),
-                (row + 1, last),
-                "",
-                &st.long_input,
-            )?;
-            ws.set_row_height(row + 1, 60)?;
-            row += 2;
+    /// 年度总体目标 from `row`, when the template has it: two headed text inputs. Returns the
+    /// next free row.
+    fn goal_rows(&self, ws: &mut Worksheet, row: u32, last: u32) -> Result<u32, XlsxError> {
+        let b = &self.t.blank;
+        let st = &self.st;
+        if b.goal.is_empty() {
+            return Ok(row);
         }
+        let split = 5.min(last);
+        let left = b.goal_columns.first().cloned().unwrap_or_default();
+        let right = b.goal_columns.get(1).cloned().unwrap_or_default();
+        self.merged(ws, (row, 0), (row + 1, 1), &b.goal, &st.label)?;
+        self.merged(ws, (row, 2), (row, split), &left, &st.header)?;
+        self.merged(ws, (row, split + 1), (row, last), &right, &st.header)?;
+        self.merged(ws, (row + 1, 2), (row + 1, split), "", &st.long_input)?;
+        self.merged(
+            ws,
+            (row + 1, split + 1),
+            (row + 1, last),
+            "",
+            &st.long_input,
+        )?;
+        ws.set_row_height(row + 1, 60)?;
+        Ok(row + 2)
+    }
 
-        // 绩效指标: header, then the groups, 一级/二级指标 merged down their rows.
-        let ind = &s.indicators;
-        let header_row = row;
-        let first_of = |v: &[String]| v.first().cloned().unwrap_or_default();
+    /// 绩效指标: the header at `header_row`, then the groups, 一级/二级指标 merged down their
+    /// rows, beside the table's title merged down column A. Returns the next free row.
+    fn indicator_table(
+        &self,
+        ws: &mut Worksheet,
+        header_row: u32,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> Result<u32, XlsxError> {
+        let b = &self.t.blank;
+        let st = &self.st;
+        let ind = &self.t.score.indicators;
         let headers = [
-            first_of(&ind.level1),
-            first_of(&ind.level2),
-            first_of(&ind.name),
-            first_of(&ind.target),
-            first_of(&ind.actual),
-            first_of(&ind.points),
-            first_of(&ind.score),
-            first_of(&ind.reason),
-        ];
+            &ind.level1,
+            &ind.level2,
+            &ind.name,
+            &ind.target,
+            &ind.actual,
+            &ind.points,
+            &ind.score,
+            &ind.reason,
+        ]
+        .map(|labels| first_of(labels));
         for (i, h) in headers.iter().enumerate() {
             let col = 1 + i as u32;
             self.text(ws, header_row, col, h, &st.header)?;
             texts.push((col, h.clone()));
         }
-        row += 1;
-        let indicator_row = |ws: &mut Worksheet, row: u32| -> R {
-            for col in [3, 4, 5, 8] {
-                ws.write_blank(row, c16(col), &st.text_input)?;
-            }
-            for col in [6, 7] {
-                ws.write_blank(row, c16(col), &st.score)?;
-            }
-            for col in 9..=last {
-                ws.write_blank(row, c16(col), &st.blank)?;
-            }
-            Ok(())
-        };
+        let mut row = header_row + 1;
         if b.groups.is_empty() {
             for _ in 0..b.plain_rows.max(1) {
                 self.text(ws, row, 1, "", &st.group)?;
                 self.text(ws, row, 2, "", &st.group)?;
-                indicator_row(ws, row)?;
+                self.indicator_inputs(ws, row, last)?;
                 row += 1;
             }
         }
         for group in &b.groups {
-            let start = row;
-            for sub in &group.level2 {
-                let n = sub.rows.max(1);
-                self.merged(ws, (row, 2), (row + n - 1, 2), &sub.name, &st.group)?;
-                texts.push((2, sub.name.clone()));
-                for r in row..row + n {
-                    indicator_row(ws, r)?;
-                }
-                row += n;
-            }
-            if row == start {
-                // A 一级指标 without 二级指标: one row.
-                self.text(ws, row, 2, "", &st.group)?;
-                indicator_row(ws, row)?;
-                row += 1;
-            }
-            self.merged(ws, (start, 1), (row - 1, 1), &group.level1, &st.group)?;
-            texts.push((1, group.level1.clone()));
+            row = self.indicator_group(ws, row, group, last, texts)?;
         }
         self.merged(
             ws,
@@ -585,32 +628,73 @@ impl Ctx<'_> {
             &b.indicators_title,
             &st.label,
         )?;
+        Ok(row)
+    }
 
-        // 总分: points, score, grade.
-        if b.total_row {
-            let total = first_of(&ind.total);
-            self.text(ws, row, 0, "", &st.blank)?;
-            self.merged(ws, (row, 1), (row, 5), &total, &st.header)?;
-            ws.write_blank(row, 6, &st.score)?;
-            ws.write_blank(row, 7, &st.score)?;
-            ws.write_blank(row, 8, &st.text_input)?;
-            if last > 8 {
-                self.pad(ws, row, 9, last)?;
+    /// One 一级指标 from `row`: its 二级指标 each merged down their rows, the 一级指标
+    /// merged down them all. Returns the next free row.
+    fn indicator_group(
+        &self,
+        ws: &mut Worksheet,
+        mut row: u32,
+        group: &IndicatorGroup,
+        last: u32,
+        texts: &mut Vec<(u32, String)>,
+    ) -> Result<u32, XlsxError> {
+        let st = &self.st;
+        let start = row;
+        for sub in &group.level2 {
+            let n = sub.rows.max(1);
+            self.merged(ws, (row, 2), (row + n - 1, 2), &sub.name, &st.group)?;
+            texts.push((2, sub.name.clone()));
+            for r in row..row + n {
+                self.indicator_inputs(ws, r, last)?;
             }
+            row += n;
+        }
+        if row == start {
+            // A 一级指标 without 二级指标: one row.
+            self.text(ws, row, 2, "", &st.group)?;
+            self.indicator_inputs(ws, row, last)?;
             row += 1;
         }
+        self.merged(ws, (start, 1), (row - 1, 1), &group.level1, &st.group)?;
+        texts.push((1, group.level1.clone()));
+        Ok(row)
+    }
 
-        let note = self.score_note();
-        if !note.is_empty() {
-            self.merged(ws, (row, 0), (row, last), &note, &st.note)?;
-            ws.set_row_height(row, 45)?;
+    /// The input cells of one indicator row: texts in D–F and I, 分值 and 得分 in G–H.
+    fn indicator_inputs(&self, ws: &mut Worksheet, row: u32, last: u32) -> R {
+        let st = &self.st;
+        for col in [3, 4, 5, 8] {
+            ws.write_blank(row, c16(col), &st.text_input)?;
         }
-        self.widths(ws, &b.score_widths, &texts, ncols)?;
-        ws.set_paper_size(9); // A4
-        ws.set_landscape();
-        ws.set_print_fit_to_pages(1, 0);
-        ws.set_repeat_rows(header_row, header_row)?;
+        for col in [6, 7] {
+            ws.write_blank(row, c16(col), &st.score)?;
+        }
+        for col in 9..=last {
+            ws.write_blank(row, c16(col), &st.blank)?;
+        }
         Ok(())
+    }
+
+    /// 总分 at `row`, when the template prints it: its 分值, 得分 and grade. Returns the next
+    /// free row.
+    fn total_row(&self, ws: &mut Worksheet, row: u32, last: u32) -> Result<u32, XlsxError> {
+        let st = &self.st;
+        if !self.t.blank.total_row {
+            return Ok(row);
+        }
+        let total = first_of(&self.t.score.indicators.total);
+        self.text(ws, row, 0, "", &st.blank)?;
+        self.merged(ws, (row, 1), (row, 5), &total, &st.header)?;
+        ws.write_blank(row, 6, &st.score)?;
+        ws.write_blank(row, 7, &st.score)?;
+        ws.write_blank(row, 8, &st.text_input)?;
+        if last > 8 {
+            self.pad(ws, row, 9, last)?;
+        }
+        Ok(row + 1)
     }
 
     /// The scorecard note, with the suggested 分值 of each group when the template gives them.
