@@ -13,6 +13,8 @@ use crate::template::Template;
 
 pub use crate::batch::is_workbook_name;
 
+pub mod rules;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "jixiao",
@@ -39,7 +41,7 @@ enum Command {
         args: CheckArgs,
     },
     /// List the checks of a template: `jixiao rules [--template FILE]`.
-    Rules(crate::template::RulesArgs),
+    Rules(rules::RulesArgs),
     /// Write the blank workbook a department fills in: `jixiao template -o FILE`.
     Template(crate::template::blank::TemplateArgs),
 }
