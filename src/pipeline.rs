@@ -88,8 +88,8 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         shown: &shown,
     };
 
-    // In this order: a finding comes before those on the same cell and of the same severity
-    // that follow it, and B6 skips cells already flagged.
+    // The order counts: the sort keeps it between findings on one cell of one severity, the
+    // de-duplication keeps the first of a rule on a cell, and B6 skips cells already flagged.
     let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
     findings.extend(blame::missing_findings(&checks, &missing, &values, &places));
     findings.extend(blame::blame(&checks, &values, &places));

@@ -125,7 +125,7 @@ pub fn rules_table(template: &Template) -> String {
 }
 
 /// The first line of docs/rules.md.
-pub const GENERATED: &str = "<!-- Generated from the rule registry (src/check/rules/mod.rs) and \
+const GENERATED: &str = "<!-- Generated from the rule registry (src/check/rules/mod.rs) and \
     workbook-templates/ by `jixiao rules --markdown`; regenerate with `UPDATE_DOCS=1 cargo test \
     --lib cli::rules`, do not edit by hand. -->";
 

@@ -73,3 +73,42 @@ fn deep_nesting_is_refused_not_overflowed() {
     let text = "-".repeat(10_000) + "1";
     assert!(Expr::parse(&text).is_err());
 }
+
+#[test]
+fn one_printer_three_styles() {
+    let rule = Rule::parse("a = min(p * (x - y) / z, p) + sum(b, c) - -d").unwrap();
+    assert_eq!(
+        rule.print(&Style::Names),
+        "a = min(p * (x - y) / z, p) + sum(b, c) - -d"
+    );
+    assert_eq!(Rule::parse(&rule.print(&Style::Names)).unwrap(), rule);
+    let upper = |name: &str| name.to_uppercase();
+    assert_eq!(
+        rule.print(&Style::Words(&upper)),
+        "A = 较小值(P × (X − Y) ÷ Z，P) + 合计(B，C) − −D"
+    );
+    let one = |_: &str| "1".to_string();
+    assert_eq!(
+        rule.rhs.print(&Style::Figures(&one)),
+        "min(1 × (1 − 1) ÷ 1, 1) + 1 + 1 − -1"
+    );
+    let sum_of_two = Expr::parse("x * sum(b, c)").unwrap();
+    assert_eq!(sum_of_two.print(&Style::Figures(&one)), "1 × (1 + 1)");
+    assert_eq!(
+        Expr::parse("sum()").unwrap().print(&Style::Figures(&one)),
+        "0"
+    );
+}
+
+#[test]
+fn functions_by_any_name_and_labels_with_a_qualifier() {
+    assert_eq!(Func::from_name("TRUNC"), Some(Func::Trunc));
+    assert_eq!(Func::from_name("较小值"), Some(Func::Min));
+    assert_eq!(Func::from_name("vlookup"), None);
+    assert_eq!(
+        Expr::parse("三公经费(本年决算数)").unwrap(),
+        Expr::Ref("三公经费(本年决算数)".into())
+    );
+    let err = Expr::parse("foo(a, b)").unwrap_err();
+    assert!(err.contains("foo"), "{err}");
+}
