@@ -92,6 +92,7 @@ impl From<String> for RuleId {
     }
 }
 
+/// Reads as its code wherever a `&str` is wanted.
 impl std::ops::Deref for RuleId {
     type Target = str;
     fn deref(&self) -> &str {
