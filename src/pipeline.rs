@@ -2,17 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_decimal::Decimal;
-
 use crate::annotate::{self, Lang, WriteOptions};
 use crate::blame::{self, Places};
-use crate::check::rules::indicators;
+use crate::check::rules::{indicators, plausibility, total, unreadable};
 use crate::check::{self, Values};
 use crate::extract;
 use crate::extract::value::format_number;
-use crate::locate::{Layout, NotFound};
+use crate::locate::NotFound;
 use crate::model::Workbook;
-use crate::model::{FileReport, Finding, Replacement, Severity, Status};
+use crate::model::{FileReport, Finding, Status};
 use crate::read;
 use crate::template::Template;
 
@@ -74,7 +72,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let figures = extract::extract(wb, &layout);
     let mut values = Values::from_figures(&figures);
     let checks = check::expand(template, &layout);
-    let filed_total = total_score(&values, &layout);
+    let filed_total = total::filed_total(&values, &layout);
     let missing = check::fill_missing(&checks, &mut values);
     let sheet_names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
     let shown = |key: &str| {
@@ -90,14 +88,17 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         shown: &shown,
     };
 
-    let mut findings: Vec<Finding> = figures.findings.clone();
+    // The order counts: the sort keeps it between findings on one cell of one severity, the
+    // de-duplication keeps the first of a rule on a cell, and B6 skips cells already flagged.
+    let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
     findings.extend(blame::missing_findings(&checks, &missing, &values, &places));
     findings.extend(blame::blame(&checks, &values, &places));
     findings.extend(indicators::check_indicators(wb, &layout, &values));
-    findings.extend(plausibility(&layout, &values, &checks, &places, &findings));
+    let ranges = plausibility::check_ranges(wb, &layout, &figures, &values, &checks, &findings);
+    findings.extend(ranges);
 
-    let recalculated = recalculated_total(&values, &layout, &findings);
-    findings.extend(grade_finding(wb, &layout, filed_total));
+    let recalculated = total::recalculated_total(&values, &layout, &findings);
+    findings.extend(total::check_grade(wb, &layout, filed_total));
     sort_and_dedupe(&mut findings, wb);
 
     Ok(FileReport {
@@ -112,141 +113,10 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         recalculated_total_score: recalculated.map(|t| format_number(t, false, 2)),
         grade: recalculated
             .or(filed_total)
-            .map(|t| grade_of(t).to_string()),
+            .map(|t| total::grade_of(t).to_string()),
         findings,
         notes: figures.notes,
     })
-}
-
-fn score_keys(layout: &Layout) -> Vec<String> {
-    std::iter::once("budget.score".to_string())
-        .chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score")))
-        .collect()
-}
-
-/// The 总分 cell as filed, or the sum of the filed scores.
-fn total_score(values: &Values, layout: &Layout) -> Option<Decimal> {
-    if let Some(t) = values.number("total.score") {
-        return Some(t);
-    }
-    let scores: Vec<Decimal> = score_keys(layout)
-        .iter()
-        .filter_map(|k| values.number(k))
-        .collect();
-    (!scores.is_empty()).then(|| scores.iter().sum())
-}
-
-/// The sum of the scores with every error, rounding and missing finding put right.
-fn recalculated_total(values: &Values, layout: &Layout, findings: &[Finding]) -> Option<Decimal> {
-    let mut total = None;
-    for key in score_keys(layout) {
-        let Some(field) = layout.fields.get(&key) else {
-            continue;
-        };
-        let fixed = findings
-            .iter()
-            .find_map(|f| match (&f.replacement, f.severity) {
-                (Some(Replacement::Number(v)), s)
-                    if s != Severity::Warning && f.cell == field.pos && f.check != "V1" =>
-                {
-                    Some(*v)
-                }
-                _ => None,
-            });
-        if let Some(v) = fixed.or_else(|| values.number(&key)) {
-            total = Some(total.unwrap_or(Decimal::ZERO) + v);
-        }
-    }
-    total
-}
-
-pub fn grade_of(total: Decimal) -> &'static str {
-    if total >= Decimal::from(90) {
-        "优"
-    } else if total >= Decimal::from(80) {
-        "良"
-    } else if total >= Decimal::from(60) {
-        "中"
-    } else {
-        "差"
-    }
-}
-
-fn grade_finding(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Option<Finding> {
-    let (sheet, pos) = layout.grade_cell?;
-    let total = total?;
-    let text = wb.sheets.get(sheet)?.text(pos)?.trim().to_string();
-    let expected = grade_of(total);
-    let first = text.chars().next()?;
-    let same = first.to_string() == expected
-        || (text == "合格" && expected == "中")
-        || (text == "不合格" && expected == "差");
-    (!same).then(|| Finding {
-        sheet: wb.sheets[sheet].name.clone(),
-        cell: pos,
-        severity: Severity::Error,
-        check: "S10".into(),
-        found: text.clone(),
-        expected: Some(expected.to_string()),
-        message: format!("总分 {} 对应等级为「{expected}」（优 ≥ 90，良 80～90，中 60～80，差 < 60），填报为「{text}」", total.normalize()),
-        involves: Vec::new(),
-        replacement: Some(Replacement::Text(expected.to_string())),
-    })
-}
-
-/// Rates no rule computes must still lie in their plausible range.
-fn plausibility(
-    layout: &Layout,
-    values: &Values,
-    checks: &[check::Check],
-    places: &Places,
-    findings: &[Finding],
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (key, field) in &layout.fields {
-        let Some([lo, hi]) = field.plausible else {
-            continue;
-        };
-        let Some(v) = values.number(key) else {
-            continue;
-        };
-        let computed = checks.iter().any(|c| {
-            c.lhs_key() == Some(key)
-                && !matches!(check::evaluate(c, values), check::Outcome::Skipped)
-        });
-        if computed || findings.iter().any(|f| f.cell == field.pos) {
-            continue;
-        }
-        let (lo_d, hi_d) = (
-            Decimal::try_from(lo).unwrap_or_default(),
-            Decimal::try_from(hi).unwrap_or(Decimal::ONE),
-        );
-        if v < lo_d || v > hi_d {
-            let format = values.format(key);
-            out.push(Finding {
-                sheet: places
-                    .sheet_names
-                    .get(field.sheet)
-                    .cloned()
-                    .unwrap_or_default(),
-                cell: field.pos,
-                severity: Severity::Warning,
-                check: "B6".into(),
-                found: (places.shown)(key),
-                expected: None,
-                message: format!(
-                    "{}为 {}，超出 {}～{} 的合理范围；表中没有可据以计算的数，请核对",
-                    field.label,
-                    check::display(v, format),
-                    format_number(lo_d, format.percent, 0),
-                    format_number(hi_d, format.percent, 0)
-                ),
-                involves: Vec::new(),
-                replacement: None,
-            });
-        }
-    }
-    out
 }
 
 fn sort_and_dedupe(findings: &mut Vec<Finding>, wb: &Workbook) {

@@ -67,7 +67,7 @@ fn finding(
         sheet: sheet.to_string(),
         cell: CellPos::parse_a1(cell).unwrap(),
         severity,
-        check: "T1".to_string(),
+        check: "T1".into(),
         found: found.to_string(),
         expected: expected.map(str::to_string),
         message: format!("{cell} 的测试说明：应为 {}", expected.unwrap_or("人工判断")),
@@ -131,7 +131,7 @@ fn findings_for(path: &Path, wb: &Workbook) -> Vec<Finding> {
             &shown(wb, sheet, pos),
             expected,
         );
-        f.check = m["what"].as_str().unwrap_or("").to_string();
+        f.check = m["what"].as_str().unwrap_or("").into();
         // Warnings are judgement calls: nothing to write in for them.
         if f.severity != Severity::Warning {
             f.replacement = expected.and_then(replacement_of);

@@ -145,23 +145,19 @@ pub fn missing_findings(
             let (sheet, pos, label) = places.cell(&m.key)?;
             let format = values.format(&m.key);
             let expected = display(m.expected, format);
-            Some(Finding {
-                sheet,
-                cell: pos,
-                severity: Severity::Missing,
-                check: check.id.clone(),
-                found: String::new(),
-                message: format!(
-                    "{}：{}未填，应为 {} = {}",
-                    check.name,
-                    label,
-                    render(&check.rhs, values),
-                    expected
-                ),
-                expected: Some(expected),
-                involves: involved_cells(check, &m.key, places),
-                replacement: Some(Replacement::Number(stored(m.expected, format))),
-            })
+            let message = format!(
+                "{}：{}未填，应为 {} = {}",
+                check.name,
+                label,
+                render(&check.rhs, values),
+                expected
+            );
+            Some(
+                Finding::new(check.id.clone(), Severity::Missing, sheet, pos, message)
+                    .expected(expected)
+                    .involves(involved_cells(check, &m.key, places))
+                    .replacement(Replacement::Number(stored(m.expected, format))),
+            )
         })
         .collect()
 }
@@ -509,17 +505,13 @@ fn change_finding(
     if !others.is_empty() {
         message.push_str(&format!("；同时使{}成立", others.join("、")));
     }
-    Some(Finding {
-        sheet,
-        cell: pos,
-        severity,
-        check: check.id.clone(),
-        found,
-        expected: Some(expected),
-        message,
-        involves: involved_cells(check, key, places),
-        replacement: Some(Replacement::Number(change.value)),
-    })
+    Some(
+        Finding::new(check.id.clone(), severity, sheet, pos, message)
+            .found(found)
+            .expected(expected)
+            .involves(involved_cells(check, key, places))
+            .replacement(Replacement::Number(change.value)),
+    )
 }
 
 fn show_found(found: &str) -> &str {
@@ -565,21 +557,16 @@ fn unexplained_finding(
         "{}不成立：{} {} {} {}；无法确定是哪一个单元格填错，请逐项核对",
         check.name, label, lhs_text, broken, rhs_text
     );
-    Some(Finding {
-        sheet,
-        cell: pos,
-        severity: check.unexplained,
-        check: check.id.clone(),
-        found: match &check.lhs {
-            Expr::Ref(_) => (places.shown)(key),
-            other => crate::check::eval_side(other, values)
-                .flatten()
-                .map(|v| v.normalize().to_string())
-                .unwrap_or_default(),
-        },
-        expected: None,
-        message,
-        involves: involved_cells(check, key, places),
-        replacement: None,
-    })
+    let found = match &check.lhs {
+        Expr::Ref(_) => (places.shown)(key),
+        other => crate::check::eval_side(other, values)
+            .flatten()
+            .map(|v| v.normalize().to_string())
+            .unwrap_or_default(),
+    };
+    Some(
+        Finding::new(check.id.clone(), check.unexplained, sheet, pos, message)
+            .found(found)
+            .involves(involved_cells(check, key, places)),
+    )
 }

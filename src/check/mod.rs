@@ -7,18 +7,17 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::expr::{Cmp, Expr, Rule};
+use crate::expr::{Cmp, Expr, Func, Style};
 use crate::extract::value::{format_number, round_half_up, Num, Reading};
 use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::FieldMap;
-use crate::model::Severity;
-use crate::template::{Kind, SeverityName, Template};
+use crate::model::{FieldMap, RuleId, Severity};
+use crate::template::{Kind, Template};
 
 /// One rule applied to concrete cells (one column of the 经费控制情况 block, say).
 #[derive(Debug, Clone)]
 pub struct Check {
-    pub id: String,
+    pub id: RuleId,
     pub name: String,
     pub lhs: Expr,
     pub cmp: Cmp,
@@ -38,7 +37,7 @@ pub struct Check {
 impl Check {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: String,
+        id: RuleId,
         name: String,
         lhs: Expr,
         cmp: Cmp,
@@ -237,20 +236,11 @@ pub fn default_num(kind: Kind) -> Num {
     }
 }
 
-fn severity_of(name: SeverityName) -> Severity {
-    match name {
-        SeverityName::Error => Severity::Error,
-        SeverityName::Warning => Severity::Warning,
-    }
-}
-
 /// Expands the template's rules over the fields located in this workbook.
 pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
     let mut out = Vec::new();
-    for def in &template.checks {
-        let Ok(rule) = Rule::parse(&def.rule) else {
-            continue;
-        };
+    for def in &template.rules {
+        let rule = &def.rule;
         let mut names = rule.lhs.refs();
         names.extend(rule.rhs.refs());
         let mut columns: Vec<String> = Vec::new();
@@ -297,8 +287,8 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 lhs,
                 rule.cmp,
                 rhs,
-                severity_of(def.severity),
-                severity_of(def.unexplained.unwrap_or(def.severity)),
+                def.severity,
+                def.unexplained,
                 anchor,
             ));
         }
@@ -317,7 +307,7 @@ fn resolve_ref(layout: &Layout, name: &str, column: Option<&str>) -> Expr {
         }
         if let Some(instances) = layout.repeats.get(name) {
             return Expr::Call(
-                "sum".into(),
+                Func::Sum,
                 instances
                     .iter()
                     .map(|i| Expr::Ref(format!("{i}.{col}")))
@@ -328,7 +318,7 @@ fn resolve_ref(layout: &Layout, name: &str, column: Option<&str>) -> Expr {
     if let Some((base, attr)) = name.rsplit_once('.') {
         if let Some(instances) = layout.repeats.get(base) {
             return Expr::Call(
-                "sum".into(),
+                Func::Sum,
                 instances
                     .iter()
                     .map(|i| Expr::Ref(format!("{i}.{attr}")))
@@ -491,43 +481,18 @@ pub fn display(value: Decimal, format: &Num) -> String {
 
 /// The right side with the figures in it: "158 ÷ 198", "3.8 + 0 + 1.9".
 pub fn render(expr: &Expr, values: &Values) -> String {
-    match expr {
-        Expr::Num(n) => n.normalize().to_string(),
-        Expr::Ref(k) => match values.get(k) {
-            Lookup::Known(Some(v)) => {
-                let f = values.format(k);
-                if f.percent {
-                    display(v, f)
-                } else {
-                    v.normalize().to_string()
-                }
-            }
-            _ => "0".into(),
-        },
-        Expr::Range(a, b) => format!("{a}:{b}"),
-        Expr::Neg(e) => format!("-{}", render(e, values)),
-        Expr::Bin(op, a, b) => {
-            let sym = match op {
-                crate::expr::Op::Add => "+",
-                crate::expr::Op::Sub => "−",
-                crate::expr::Op::Mul => "×",
-                crate::expr::Op::Div => "÷",
-            };
-            format!("{} {} {}", render(a, values), sym, render(b, values))
-        }
-        Expr::Call(name, args) if name == "sum" => {
-            let parts: Vec<String> = args.iter().map(|a| render(a, values)).collect();
-            if parts.is_empty() {
-                "0".into()
+    let figure = |key: &str| match values.get(key) {
+        Lookup::Known(Some(v)) => {
+            let f = values.format(key);
+            if f.percent {
+                display(v, f)
             } else {
-                parts.join(" + ")
+                v.normalize().to_string()
             }
         }
-        Expr::Call(name, args) => {
-            let parts: Vec<String> = args.iter().map(|a| render(a, values)).collect();
-            format!("{name}({})", parts.join(", "))
-        }
-    }
+        _ => "0".into(),
+    };
+    expr.print(&Style::Figures(&figure))
 }
 
 /// A derived cell left blank whose rule can compute it.

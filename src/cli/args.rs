@@ -30,7 +30,7 @@ pub(super) enum Command {
         args: CheckArgs,
     },
     /// List the checks of a template: `jixiao rules [--template FILE]`.
-    Rules(crate::template::RulesArgs),
+    Rules(super::rules::RulesArgs),
     /// Write the blank workbook a department fills in: `jixiao template -o FILE`.
     Template(crate::template::blank::TemplateArgs),
 }

@@ -6,6 +6,7 @@
 //! closed stdout (`| head`) is not an error: the printing stops, the checking goes on.
 
 mod args;
+pub mod rules;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -10,7 +10,6 @@ use crate::expr::Expr;
 use crate::extract::value::{read_cell, Reading};
 use crate::locate::{FieldCell, IndicatorRow, Layout};
 use crate::model::{CellPos, CellValue, Kind, Sheet, Workbook};
-use crate::model::{Finding, Severity};
 
 const MAX_FORMULA_DEPTH: usize = 16;
 const MAX_RANGE_CELLS: usize = 10_000;
@@ -28,8 +27,8 @@ pub struct Figure {
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
     pub by_key: FieldMap<String, Figure>,
-    /// Cells that cannot be read as the number their field needs.
-    pub findings: Vec<Finding>,
+    /// Cells that cannot be read as the number their field needs (rule V1 reports them).
+    pub unreadable_cells: Vec<Unreadable>,
     /// Keys of fields whose cell could not be read.
     pub unreadable: Vec<String>,
     pub notes: Vec<String>,
@@ -87,6 +86,17 @@ impl IndicatorCells {
     }
 }
 
+/// A field's cell that cannot be read as a number.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub sheet: String,
+    pub field: FieldCell,
+    /// What the cell holds, as it shows it.
+    pub found: String,
+    /// Why it cannot be read, and what to do.
+    pub why: &'static str,
+}
+
 impl Figures {
     fn mark_unreadable(
         &mut self,
@@ -94,9 +104,14 @@ impl Figures {
         field: &FieldCell,
         key: &str,
         found: String,
-        why: &str,
+        why: &'static str,
     ) {
-        self.findings.push(unreadable(sheet, field, found, why));
+        self.unreadable_cells.push(Unreadable {
+            sheet: sheet.name.clone(),
+            field: field.clone(),
+            found,
+            why,
+        });
         self.unreadable.push(key.to_string());
     }
 }
@@ -188,20 +203,6 @@ pub fn shown_text(value: &CellValue, reading: &Reading, format: Option<&str>) ->
         (_, CellValue::Error(e)) => e.clone(),
         (_, CellValue::DateTime(d)) => format!("{d}"),
         (_, CellValue::Empty) => String::new(),
-    }
-}
-
-fn unreadable(sheet: &Sheet, field: &FieldCell, found: String, why: &str) -> Finding {
-    Finding {
-        sheet: sheet.name.clone(),
-        cell: field.pos,
-        severity: Severity::Error,
-        check: "V1".into(),
-        message: format!("{}：「{}」{}", field.label, found, why),
-        found,
-        expected: None,
-        involves: Vec::new(),
-        replacement: None,
     }
 }
 

@@ -1,10 +1,11 @@
 //! What the checker says about a workbook: findings and the per-file report.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::model::CellPos;
+use crate::model::{CellPos, RuleId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// How bad a finding is (RULES.md §5); templates name it in lower case (`severity = "warning"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -52,8 +53,8 @@ pub struct Finding {
     #[serde(serialize_with = "serialize_a1")]
     pub cell: CellPos,
     pub severity: Severity,
-    /// Rule id from RULES.md §3 (B1…S10, X1) or V1/V2 for values that cannot be read.
-    pub check: String,
+    /// Rule id from RULES.md §3 (B1…S10, X1), V1 for values that cannot be read, or a template's.
+    pub check: RuleId,
     /// The value as the cell shows it ("" for a blank cell).
     pub found: String,
     /// The value as the cell should show it, or None when no single value follows.
@@ -69,6 +70,50 @@ pub struct Finding {
     /// What `--fix` writes into the cell.
     #[serde(skip)]
     pub replacement: Option<Replacement>,
+}
+
+impl Finding {
+    /// A finding with nothing found, expected, involved or to write in; the setters below add them.
+    pub fn new(
+        check: RuleId,
+        severity: Severity,
+        sheet: impl Into<String>,
+        cell: CellPos,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            sheet: sheet.into(),
+            cell,
+            severity,
+            check,
+            found: String::new(),
+            expected: None,
+            message: message.into(),
+            involves: Vec::new(),
+            replacement: None,
+        }
+    }
+
+    /// The value as the cell shows it.
+    pub fn found(mut self, found: impl Into<String>) -> Finding {
+        self.found = found.into();
+        self
+    }
+
+    pub fn expected(mut self, expected: impl Into<Option<String>>) -> Finding {
+        self.expected = expected.into();
+        self
+    }
+
+    pub fn involves(mut self, cells: Vec<CellPos>) -> Finding {
+        self.involves = cells;
+        self
+    }
+
+    pub fn replacement(mut self, replacement: impl Into<Option<Replacement>>) -> Finding {
+        self.replacement = replacement.into();
+        self
+    }
 }
 
 fn serialize_a1<S: serde::Serializer>(pos: &CellPos, s: S) -> Result<S::Ok, S::Error> {

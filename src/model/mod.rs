@@ -3,11 +3,13 @@
 
 mod field;
 mod findings;
+mod rule;
 pub mod text;
 mod workbook;
 
 pub use field::Kind;
 pub use findings::*;
+pub use rule::RuleId;
 pub use workbook::*;
 
 /// The maps keyed by field names: insertion-ordered, with a fast hash (the keys are short

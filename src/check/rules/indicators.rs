@@ -8,7 +8,7 @@ use crate::extract::value::{read_cell, Comparison, Num, Reading};
 use crate::locate::{IndicatorRow, Layout};
 use crate::model::text::fold;
 use crate::model::{CellPos, Workbook};
-use crate::model::{Finding, Replacement, Severity};
+use crate::model::{Finding, Replacement, RuleId, Severity};
 use crate::template::Kind;
 
 /// Whether the actual value meets the target.
@@ -115,128 +115,178 @@ fn read_at(wb: &Workbook, sheet: usize, pos: CellPos) -> (Reading, String) {
     (reading, shown)
 }
 
+/// One indicator row as read: what its findings are made of.
+struct Scored<'a> {
+    row: &'a IndicatorRow,
+    sheet: String,
+    name: String,
+    points: Decimal,
+    score: Decimal,
+    score_format: &'a Num,
+    /// The score as the cell shows it.
+    found: String,
+    target: Reading,
+    target_shown: String,
+    actual: Reading,
+    actual_shown: String,
+}
+
+impl Scored<'_> {
+    /// A finding on the score cell.
+    fn finding(
+        &self,
+        severity: Severity,
+        check: RuleId,
+        expected: Option<Decimal>,
+        message: String,
+    ) -> Finding {
+        let row = self.row;
+        Finding::new(check, severity, &self.sheet, row.score, message)
+            .found(self.found.clone())
+            .expected(expected.map(|e| display(e, self.score_format)))
+            .involves(vec![row.target, row.actual, row.points])
+            .replacement(expected.map(Replacement::Number))
+    }
+}
+
 fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Vec<Finding> {
-    let mut out = Vec::new();
     let points_key = format!("ind#{i}.points");
     let score_key = format!("ind#{i}.score");
     let (Some(points), Some(score)) = (values.number(&points_key), values.number(&score_key))
     else {
-        return out;
+        return Vec::new();
     };
-    let score_format = values.format(&score_key);
-    let sheet = wb
-        .sheets
-        .get(row.sheet)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
     let (target, target_shown) = read_at(wb, row.sheet, row.target);
     let (actual, actual_shown) = read_at(wb, row.sheet, row.actual);
-    let name = if row.name.is_empty() {
-        format!("第{}项指标", i + 1)
-    } else {
-        row.name.clone()
-    };
-    let found = read_at(wb, row.sheet, row.score).1;
-    let finding = |severity, check: &str, expected: Option<Decimal>, message: String| Finding {
-        sheet: sheet.clone(),
-        cell: row.score,
-        severity,
-        check: check.into(),
-        found: found.clone(),
-        expected: expected.map(|e| display(e, score_format)),
-        message,
-        involves: vec![row.target, row.actual, row.points],
-        replacement: expected.map(Replacement::Number),
-    };
-    let mut score_flagged = false;
-    if score < Decimal::ZERO || score > points {
-        let expected = if score > points {
-            points
+    let scored = Scored {
+        row,
+        sheet: wb
+            .sheets
+            .get(row.sheet)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        name: if row.name.is_empty() {
+            format!("第{}项指标", i + 1)
         } else {
-            Decimal::ZERO
-        };
-        out.push(finding(
-            Severity::Error,
-            "S8",
-            Some(expected),
-            format!(
-                "「{name}」得分 {found} 超出 0～{} 的范围",
-                points.normalize()
-            ),
-        ));
-        score_flagged = true;
-    }
-    let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
-    // Figures are at most 1e15 (value::MAX_MAGNITUDE), so products of a figure and a share fit.
-    match attainment(&target, &actual) {
-        Attainment::Met if !score_flagged && score < points => {
-            out.push(finding(
-                Severity::Warning,
-                "S5",
-                Some(points),
-                format!("「{name}」实际完成值 {actual_shown} 已达到年度指标值 {target_shown}，应得满分 {}，填报 {found}；如确需扣分请说明理由", points.normalize()),
-            ));
+            row.name.clone()
+        },
+        points,
+        score,
+        score_format: values.format(&score_key),
+        found: read_at(wb, row.sheet, row.score).1,
+        target,
+        target_shown,
+        actual,
+        actual_shown,
+    };
+    let mut out = Vec::new();
+    let out_of_range = score_range(&scored);
+    let score_flagged = out_of_range.is_some();
+    out.extend(out_of_range);
+    if !score_flagged {
+        match attained(&scored) {
+            Ok(finding) => out.extend(finding),
+            Err(Overflow) => return out,
         }
-        Attainment::Missed { ratio: Some(ratio) } if !score_flagged => {
-            let Some(expected) = points.checked_mul(ratio) else {
-                return out;
-            };
-            let expected = expected.min(points);
-            let stored = crate::check::stored(expected, score_format);
-            if !crate::check::holds(score, expected, crate::expr::Cmp::Eq, score_format) {
-                let severity = if off_by_one_unit(score, expected, score_format) {
-                    Severity::Rounding
-                } else if score > expected {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
-                out.push(finding(
-                    severity,
-                    "S6",
-                    Some(stored),
-                    format!(
-                        "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}",
-                        points.normalize(),
-                        ratio_text(&target, &actual),
-                        display(expected, score_format)
-                    ),
-                ));
-            }
-        }
-        Attainment::QualitativeMet if !score_flagged && !band(Decimal::new(8, 1), Decimal::ONE) => {
-            out.push(finding(
-                Severity::Warning,
-                "S7",
-                None,
-                format!(
-                    "「{name}」定性指标实际完成情况「{actual_shown}」与目标一致，视为达成，得分应在分值的 80%～100%（{}～{}）之间，填报 {found}",
-                    display(points * Decimal::new(8, 1), score_format),
-                    display(points, score_format)
-                ),
-            ));
-        }
-        _ => {}
     }
     if score < points {
-        if let Some(reason) = row.reason {
-            let (reading, _) = read_at(wb, row.sheet, reason);
-            if reading == Reading::Blank {
-                out.push(Finding {
-                    sheet: sheet.clone(),
-                    cell: reason,
-                    severity: Severity::Warning,
-                    check: "S8".into(),
-                    found: String::new(),
-                    expected: None,
-                    message: format!("「{name}」扣分 {}（分值 {}，得分 {found}），但未填写偏差原因分析及改进措施", (points - score).normalize(), points.normalize()),
-                    involves: vec![row.score],
-                    replacement: None,
-                });
-            }
-        }
+        out.extend(reason_missing(wb, &scored));
     }
     out
+}
+
+/// S8: 0 ≤ 得分 ≤ 分值.
+fn score_range(s: &Scored) -> Option<Finding> {
+    let (name, found, points, score) = (&s.name, &s.found, s.points, s.score);
+    if score >= Decimal::ZERO && score <= points {
+        return None;
+    }
+    let expected = if score > points {
+        points
+    } else {
+        Decimal::ZERO
+    };
+    let message = format!(
+        "「{name}」得分 {found} 超出 0～{} 的范围",
+        points.normalize()
+    );
+    Some(s.finding(Severity::Error, RuleId::S8, Some(expected), message))
+}
+
+/// The proportional score does not fit a decimal: the row is left unjudged.
+struct Overflow;
+
+/// S5–S7: the score against whether the target was met.
+fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
+    let (name, found, points, score) = (&s.name, &s.found, s.points, s.score);
+    let (target_shown, actual_shown) = (&s.target_shown, &s.actual_shown);
+    let score_format = s.score_format;
+    let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
+    // Figures are at most 1e15 (value::MAX_MAGNITUDE), so products of a figure and a share fit.
+    Ok(match attainment(&s.target, &s.actual) {
+        Attainment::Met if score < points => Some(s.finding(
+            Severity::Warning,
+            RuleId::S5,
+            Some(points),
+            format!("「{name}」实际完成值 {actual_shown} 已达到年度指标值 {target_shown}，应得满分 {}，填报 {found}；如确需扣分请说明理由", points.normalize()),
+        )),
+        Attainment::Missed { ratio: Some(ratio) } => {
+            let expected = points.checked_mul(ratio).ok_or(Overflow)?.min(points);
+            let stored = crate::check::stored(expected, score_format);
+            if crate::check::holds(score, expected, crate::expr::Cmp::Eq, score_format) {
+                return Ok(None);
+            }
+            let severity = if off_by_one_unit(score, expected, score_format) {
+                Severity::Rounding
+            } else if score > expected {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            Some(s.finding(
+                severity,
+                RuleId::S6,
+                Some(stored),
+                format!(
+                    "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}",
+                    points.normalize(),
+                    ratio_text(&s.target, &s.actual),
+                    display(expected, score_format)
+                ),
+            ))
+        }
+        Attainment::QualitativeMet if !band(Decimal::new(8, 1), Decimal::ONE) => Some(s.finding(
+            Severity::Warning,
+            RuleId::S7,
+            None,
+            format!(
+                "「{name}」定性指标实际完成情况「{actual_shown}」与目标一致，视为达成，得分应在分值的 80%～100%（{}～{}）之间，填报 {found}",
+                display(points * Decimal::new(8, 1), score_format),
+                display(points, score_format)
+            ),
+        )),
+        _ => None,
+    })
+}
+
+/// S8: a deduction needs 偏差原因分析及改进措施.
+fn reason_missing(wb: &Workbook, s: &Scored) -> Option<Finding> {
+    let reason = s.row.reason?;
+    let (reading, _) = read_at(wb, s.row.sheet, reason);
+    if reading != Reading::Blank {
+        return None;
+    }
+    let message = format!(
+        "「{}」扣分 {}（分值 {}，得分 {}），但未填写偏差原因分析及改进措施",
+        s.name,
+        (s.points - s.score).normalize(),
+        s.points.normalize(),
+        s.found
+    );
+    Some(
+        Finding::new(RuleId::S8, Severity::Warning, &s.sheet, reason, message)
+            .involves(vec![s.row.score]),
+    )
 }
 
 fn ratio_text(target: &Reading, actual: &Reading) -> String {

@@ -1,0 +1,95 @@
+//! S10, the part written in Rust: the total as filed and as recalculated, and the grade that
+//! goes with the total (优 ≥ 90, 良 80–90, 中 60–80, 差 < 60). The sums themselves are the
+//! template's S10 checks.
+
+use rust_decimal::Decimal;
+
+use crate::check::Values;
+use crate::locate::Layout;
+use crate::model::{Finding, Replacement, RuleId, Severity, Workbook};
+
+fn score_keys(layout: &Layout) -> Vec<String> {
+    std::iter::once("budget.score".to_string())
+        .chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score")))
+        .collect()
+}
+
+/// The 总分 cell as filed, or the sum of the filed scores.
+pub fn filed_total(values: &Values, layout: &Layout) -> Option<Decimal> {
+    if let Some(t) = values.number("total.score") {
+        return Some(t);
+    }
+    let scores: Vec<Decimal> = score_keys(layout)
+        .iter()
+        .filter_map(|k| values.number(k))
+        .collect();
+    (!scores.is_empty()).then(|| scores.iter().sum())
+}
+
+/// The sum of the scores with every error, rounding and missing finding put right.
+pub fn recalculated_total(
+    values: &Values,
+    layout: &Layout,
+    findings: &[Finding],
+) -> Option<Decimal> {
+    let mut total = None;
+    for key in score_keys(layout) {
+        let Some(field) = layout.fields.get(&key) else {
+            continue;
+        };
+        let fixed = findings
+            .iter()
+            .find_map(|f| match (&f.replacement, f.severity) {
+                (Some(Replacement::Number(v)), s)
+                    if s != Severity::Warning && f.cell == field.pos && f.check != RuleId::V1 =>
+                {
+                    Some(*v)
+                }
+                _ => None,
+            });
+        if let Some(v) = fixed.or_else(|| values.number(&key)) {
+            total = Some(total.unwrap_or(Decimal::ZERO) + v);
+        }
+    }
+    total
+}
+
+pub fn grade_of(total: Decimal) -> &'static str {
+    if total >= Decimal::from(90) {
+        "优"
+    } else if total >= Decimal::from(80) {
+        "良"
+    } else if total >= Decimal::from(60) {
+        "中"
+    } else {
+        "差"
+    }
+}
+
+/// The grade cell, when it does not go with the filed total.
+pub fn check_grade(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Option<Finding> {
+    let (sheet, pos) = layout.grade_cell?;
+    let total = total?;
+    let text = wb.sheets.get(sheet)?.text(pos)?.trim().to_string();
+    let expected = grade_of(total);
+    let first = text.chars().next()?;
+    let same = first.to_string() == expected
+        || (text == "合格" && expected == "中")
+        || (text == "不合格" && expected == "差");
+    let message = format!(
+        "总分 {} 对应等级为「{expected}」（优 ≥ 90，良 80～90，中 60～80，差 < 60），填报为「{text}」",
+        total.normalize()
+    );
+    (!same).then(|| {
+        Finding::new(
+            RuleId::S10,
+            Severity::Error,
+            &wb.sheets[sheet].name,
+            pos,
+            message,
+        )
+        .found(text)
+        .expected(expected.to_string())
+        .replacement(Replacement::Text(expected.to_string()))
+    })
+}
