@@ -191,6 +191,7 @@ fn grade_finding(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Opti
         message: format!("总分 {} 对应等级为「{expected}」（优 ≥ 90，良 80～90，中 60～80，差 < 60），填报为「{text}」", total.normalize()),
         involves: Vec::new(),
         replacement: Some(Replacement::Text(expected.to_string())),
+        text: None,
     })
 }
 
@@ -243,6 +244,7 @@ fn plausibility(
                 ),
                 involves: Vec::new(),
                 replacement: None,
+                text: None,
             });
         }
     }

@@ -161,6 +161,7 @@ pub fn missing_findings(
                 expected: Some(expected),
                 involves: involved_cells(check, &m.key, places),
                 replacement: Some(Replacement::Number(stored(m.expected, format))),
+                text: None,
             })
         })
         .collect()
@@ -519,6 +520,7 @@ fn change_finding(
         message,
         involves: involved_cells(check, key, places),
         replacement: Some(Replacement::Number(change.value)),
+        text: None,
     })
 }
 
@@ -581,5 +583,6 @@ fn unexplained_finding(
         message,
         involves: involved_cells(check, key, places),
         replacement: None,
+        text: None,
     })
 }

@@ -141,6 +141,7 @@ fn unreadable(sheet: &Sheet, field: &FieldCell, found: String, why: &str) -> Fin
         expected: None,
         involves: Vec::new(),
         replacement: None,
+        text: None,
     }
 }
 

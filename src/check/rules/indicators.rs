@@ -147,6 +147,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
         message,
         involves: vec![row.target, row.actual, row.points],
         replacement: expected.map(Replacement::Number),
+        text: None,
     };
     let mut score_flagged = false;
     if score < Decimal::ZERO || score > points {
@@ -232,6 +233,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
                     message: format!("「{name}」扣分 {}（分值 {}，得分 {found}），但未填写偏差原因分析及改进措施", (points - score).normalize(), points.normalize()),
                     involves: vec![row.score],
                     replacement: None,
+                    text: None,
                 });
             }
         }
