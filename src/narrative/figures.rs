@@ -63,6 +63,8 @@ pub struct Extracted {
 const MAX_GAP: usize = 24;
 /// A paragraph's heading (`1、预算情况：`) ends within this many characters.
 const MAX_HEADING: usize = 12;
+/// A clause without a phrase is a change when a change word stands in its first characters.
+const LEAD_CHARS: usize = 8;
 
 pub fn extract(paragraphs: &[String], vocab: &Vocabulary) -> Extracted {
     let phrases = text::Phrases::new(vocab);
@@ -121,13 +123,14 @@ fn read_mention(
             }
         }
     } else {
-        // `……增加 0.21 万元，上升 4.46%`: a clause that starts with a change continues the last one.
-        let lead = t.slice(clause..n.span.start);
+        // `……增加 0.21 万元，上升 4.46%`, `公用经费 120 万元，比上年增加 10 万元`: a clause that
+        // starts with a change is about the figure before it in the sentence.
+        let lead = t.slice(clause..n.span.start.min(clause + LEAD_CHARS));
         let before = earlier
             .iter()
             .rev()
-            .find(|m| m.sentence == sentence && m.change.is_some());
-        if let (Some(dir), Some(m)) = (leading_direction(lead.trim(), vocab), before) {
+            .find(|m| m.sentence == sentence && matches!(m.subject, Subject::Figure(_)));
+        if let (Some(dir), Some(m)) = (direction(&lead, vocab), before) {
             subject = m.subject;
             change = Some(dir);
         }
@@ -137,6 +140,8 @@ fn read_mention(
         change = None;
     }
     let column = match subject {
+        // A figure of one field whatever the column.
+        Subject::Figure(f) if !vocab.figures[f].any.is_empty() => Column::Final,
         Subject::Figure(f) => column_of(t, n.span.start, sentence.start, found, vocab)
             .unwrap_or(vocab.figures[f].default),
         _ => Column::Final,
@@ -179,19 +184,8 @@ fn direction(text: &str, vocab: &Vocabulary) -> Option<Direction> {
     }
 }
 
-fn leading_direction(text: &str, vocab: &Vocabulary) -> Option<Direction> {
-    let text = text.trim_start_matches(['并', '同', '比']);
-    if vocab.increase.iter().any(|w| text.starts_with(w.as_str())) {
-        Some(Direction::Up)
-    } else if vocab.decrease.iter().any(|w| text.starts_with(w.as_str())) {
-        Some(Direction::Down)
-    } else {
-        None
-    }
-}
-
-/// The column the words of the sentence before `at` name (the phrases themselves left out), or
-/// else the paragraph's heading.
+/// The column the last column word of the sentence before `at` names (words inside a phrase,
+/// like 预算 in 公共财政预算拨款, do not count), or else the paragraph's heading's.
 fn column_of(
     t: &Text,
     at: usize,
@@ -199,12 +193,17 @@ fn column_of(
     found: &[text::Found],
     vocab: &Vocabulary,
 ) -> Option<Column> {
-    let masked = |range: Range<usize>| t.masked(range, found.iter().map(|f| f.span.clone()));
-    let words = text::last_word(&masked(sentence_start..at), vocab.columns.all());
-    words.or_else(|| {
+    let last = |range: Range<usize>| {
+        t.words(range, vocab.columns.all())
+            .into_iter()
+            .filter(|(span, _)| !found.iter().any(|f| f.span.start <= span.start && span.end <= f.span.end))
+            .map(|(_, c)| c)
+            .next_back()
+    };
+    last(sentence_start..at).or_else(|| {
         let colon = t.first_colon()?;
         (colon <= MAX_HEADING && colon < sentence_start.max(at))
-            .then(|| text::last_word(&masked(0..colon), vocab.columns.all()))
+            .then(|| last(0..colon))
             .flatten()
     })
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::model::Kind;
 use crate::narrative::figures::Subject;
-use crate::narrative::vocabulary::{Column, Vocabulary};
+use crate::narrative::vocabulary::Vocabulary;
 
 const SENTENCE_BREAKS: &[char] = &['。', ';', '!', '?', '\t', '\n'];
 const CLAUSE_BREAKS: &[char] = &['。', ';', '!', '?', '\t', '\n', ',', ':', '、'];
@@ -66,22 +66,6 @@ impl Text {
     pub fn slice(&self, range: Range<usize>) -> String {
         self.chars[range.start.min(self.len())..range.end.min(self.len())]
             .iter()
-            .collect()
-    }
-
-    /// The text of `range` with the `masks` blanked out and spaces and quotes left out.
-    pub fn masked(&self, range: Range<usize>, masks: impl Iterator<Item = Range<usize>>) -> String {
-        let masks: Vec<Range<usize>> = masks.collect();
-        range
-            .filter(|i| *i < self.len())
-            .filter(|i| !skipped(self.chars[*i]))
-            .map(|i| {
-                if masks.iter().any(|m| m.contains(&i)) {
-                    '□'
-                } else {
-                    self.chars[i]
-                }
-            })
             .collect()
     }
 
@@ -353,24 +337,30 @@ impl Phrases {
     }
 }
 
-/// The column of the last column word in `text` (leftmost-longest matching).
-pub fn last_word<'a>(text: &str, words: impl Iterator<Item = (&'a str, Column)>) -> Option<Column> {
-    let mut words: Vec<(Vec<char>, Column)> =
-        words.map(|(w, c)| (w.chars().collect(), c)).collect();
-    words.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
-    let chars: Vec<char> = text.chars().collect();
-    let mut last = None;
-    let mut i = 0;
-    while i < chars.len() {
-        match words.iter().find(|(w, _)| chars[i..].starts_with(w)) {
-            Some((w, c)) => {
-                last = Some(*c);
-                i += w.len();
+impl Text {
+    /// The words of `range` found leftmost-longest, with their tags.
+    pub fn words<'a, T: Copy>(
+        &self,
+        range: Range<usize>,
+        words: impl Iterator<Item = (&'a str, T)>,
+    ) -> Vec<(Range<usize>, T)> {
+        let mut words: Vec<(Vec<char>, T)> = words
+            .map(|(w, tag)| (w.chars().map(fold_char).collect(), tag))
+            .collect();
+        words.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        let mut out = Vec::new();
+        let mut i = range.start;
+        while i < range.end.min(self.len()) {
+            match words.iter().find_map(|(w, tag)| self.phrase_at(i, w).filter(|e| *e <= range.end).map(|e| (e, *tag))) {
+                Some((end, tag)) => {
+                    out.push((i..end, tag));
+                    i = end;
+                }
+                None => i += 1,
             }
-            None => i += 1,
         }
+        out
     }
-    last
 }
 
 #[cfg(test)]
