@@ -169,7 +169,13 @@ fn the_seed_report_alone_gives_its_lists_only() {
     assert!(report.notes[0].contains("未找到与之配对的工作簿"));
 }
 
-fn cell(label: &str, sheet: &str, a1: &str, filed: Option<&str>, corrected: Option<&str>) -> TableCell {
+fn cell(
+    label: &str,
+    sheet: &str,
+    a1: &str,
+    filed: Option<&str>,
+    corrected: Option<&str>,
+) -> TableCell {
     TableCell {
         label: label.into(),
         sheet: sheet.into(),
@@ -184,12 +190,42 @@ fn cell(label: &str, sheet: &str, a1: &str, filed: Option<&str>, corrected: Opti
 fn other_tables() -> Tables {
     let mut t = Tables::default();
     for (key, c) in [
-        ("budget.executed", cell("全年执行数", "自评表", "E4", Some("1500.5"), None)),
-        ("budget.full", cell("全年预算数", "自评表", "D4", Some("1600"), None)),
-        ("spending.basic", cell("基本支出", "自评表", "G6", Some("800.46"), None)),
-        ("spending.project", cell("项目支出", "自评表", "G9", Some("700"), Some("700.04"))),
-        ("public.final", cell("公用经费（本年决算数）", "基础数据表", "D15", Some("100"), None)),
-        ("public.prev", cell("公用经费（上年决算数）", "基础数据表", "B15", Some("110"), None)),
+        (
+            "budget.executed",
+            cell("全年执行数", "自评表", "E4", Some("1500.5"), None),
+        ),
+        (
+            "budget.full",
+            cell("全年预算数", "自评表", "D4", Some("1600"), None),
+        ),
+        (
+            "spending.basic",
+            cell("基本支出", "自评表", "G6", Some("800.46"), None),
+        ),
+        (
+            "spending.project",
+            cell("项目支出", "自评表", "G9", Some("700"), Some("700.04")),
+        ),
+        (
+            "public.final",
+            cell(
+                "公用经费（本年决算数）",
+                "基础数据表",
+                "D15",
+                Some("100"),
+                None,
+            ),
+        ),
+        (
+            "public.prev",
+            cell(
+                "公用经费（上年决算数）",
+                "基础数据表",
+                "B15",
+                Some("110"),
+                None,
+            ),
+        ),
     ] {
         t.cells.insert(key.to_string(), c);
     }
@@ -206,7 +242,8 @@ fn check_text(text: &str, tables: Option<&Tables>) -> Vec<String> {
 
 #[test]
 fn each_kind_on_a_report_with_other_figures() {
-    let text = "三、决算情况：2025 年总收入 1500.00 万元，基本支出 800.4 万元，项目支出 700.04 万元。\n\
+    let text =
+        "三、决算情况：2025 年总收入 1500.00 万元，基本支出 800.4 万元，项目支出 700.04 万元。\n\
                 （一）公用经费 100 万元，其中：办公费 40 万元，差旅费 50 万元。\n\
                 公用经费比上年减少 10 万元，下降 10%。\n\
                 全年预算 1600 万元，预算执行率为 93.78%。";
@@ -243,7 +280,9 @@ fn the_annotated_copy_carries_a_comment_per_finding_and_leaves_the_original_alon
     let original = std::fs::read(&path).unwrap();
     let doc = narrative::read_document(&path).unwrap();
     let findings = narrative::check_document(&doc, Some(&seed_tables()));
-    let out = annotate::write_annotated(&path, &findings, None, false).unwrap().unwrap();
+    let out = annotate::write_annotated(&path, &findings, None, false)
+        .unwrap()
+        .unwrap();
     assert_eq!(out, dir.path().join("报告.checked.docx"));
     assert_eq!(std::fs::read(&path).unwrap(), original);
 
@@ -261,14 +300,21 @@ fn the_annotated_copy_carries_a_comment_per_finding_and_leaves_the_original_alon
     assert_eq!(comments.matches("<w:comment ").count(), findings.len());
     assert!(comments.contains("正文支持这一更正"));
     let document = &parts["word/document.xml"];
-    for tag in ["<w:commentRangeStart", "<w:commentRangeEnd", "<w:commentReference"] {
+    for tag in [
+        "<w:commentRangeStart",
+        "<w:commentRangeEnd",
+        "<w:commentReference",
+    ] {
         assert_eq!(document.matches(tag).count(), findings.len(), "{tag}");
     }
     assert_eq!(document.matches("<w:highlight").count(), findings.len());
     assert!(parts["word/_rels/document.xml.rels"].contains("comments.xml"));
     assert!(parts["[Content_Types].xml"].contains("/word/comments.xml"));
     // The text reads the same: only marks were added.
-    assert_eq!(narrative::read_document(&out).unwrap().paragraphs, doc.paragraphs);
+    assert_eq!(
+        narrative::read_document(&out).unwrap().paragraphs,
+        doc.paragraphs
+    );
 
     // Its own output is replaced; a stranger's file of that name is not.
     assert!(annotate::write_annotated(&path, &findings, None, false).is_ok());
@@ -298,7 +344,11 @@ fn reports_that_cannot_be_read_get_one_line() {
     let cases: [(&str, &[u8], &str); 4] = [
         ("报告.doc", b"whatever", "请另存为 .docx"),
         ("报告.pdf", b"%PDF-1.4", "请另存为 .docx"),
-        ("加密.docx", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "已加密"),
+        (
+            "加密.docx",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+            "已加密",
+        ),
         ("坏.docx", b"PK\x03\x04garbage", "不是有效的 .docx"),
     ];
     for (name, bytes, says) in cases {
@@ -316,8 +366,11 @@ fn reports_that_cannot_be_read_get_one_line() {
 fn a_zip_bomb_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
-        .unwrap();
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
     let zeros = vec![b' '; 1 << 20];
     for _ in 0..80 {
         zip.write_all(&zeros).unwrap();

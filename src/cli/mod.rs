@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod documents;
+
 use crate::annotate::Lang;
 use crate::batch::{self, BatchOptions, Walker};
 use crate::pipeline::Options;
@@ -139,6 +141,9 @@ fn run_check(paths: &[PathBuf], args: &CheckArgs) -> i32 {
         lang,
         template,
     };
+    if let Some(exit) = documents::run(paths, &opts, args.format == Format::Json) {
+        return exit;
+    }
     let format = match args.format {
         Format::Text => batch::Format::Text,
         Format::Json => batch::Format::Json,

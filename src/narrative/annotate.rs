@@ -19,8 +19,10 @@ const AUTHOR: &str = "jixiao";
 const COMMENTS_PART: &str = "word/comments.xml";
 const RELS_PART: &str = "word/_rels/document.xml.rels";
 const TYPES_PART: &str = "[Content_Types].xml";
-const COMMENTS_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
-const COMMENTS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
+const COMMENTS_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
+const COMMENTS_REL: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// Largest part other than document.xml that is read to be edited.
 const MAX_SMALL_PART: u64 = 16 << 20;
@@ -64,7 +66,10 @@ pub fn write_annotated(
 }
 
 /// The package with the comments added.
-pub fn annotate_package(bytes: &[u8], marked: &[(&Finding, &TextPlace)]) -> Result<Vec<u8>, DocError> {
+pub fn annotate_package(
+    bytes: &[u8],
+    marked: &[(&Finding, &TextPlace)],
+) -> Result<Vec<u8>, DocError> {
     let xml = docx::document_xml(Cursor::new(bytes))?;
     let paragraphs = docx::scan(&xml)?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| broken())?;
@@ -75,7 +80,11 @@ pub fn annotate_package(bytes: &[u8], marked: &[(&Finding, &TextPlace)]) -> Resu
     for (k, (finding, place)) in marked.iter().enumerate() {
         let id = first_id + k as u64;
         comments.push_str(&comment_xml(id, finding));
-        let Some(p) = place.paragraph.checked_sub(1).filter(|p| *p < paragraphs.len()) else {
+        let Some(p) = place
+            .paragraph
+            .checked_sub(1)
+            .filter(|p| *p < paragraphs.len())
+        else {
             continue;
         };
         by_para.entry(p).or_default().push(Mark {
@@ -94,7 +103,10 @@ pub fn annotate_package(bytes: &[u8], marked: &[(&Finding, &TextPlace)]) -> Resu
     match existing {
         Some(old) => {
             let at = old.rfind("</w:comments>").ok_or_else(broken)?;
-            changed.insert(COMMENTS_PART.into(), format!("{}{comments}{}", &old[..at], &old[at..]).into_bytes());
+            changed.insert(
+                COMMENTS_PART.into(),
+                format!("{}{comments}{}", &old[..at], &old[at..]).into_bytes(),
+            );
         }
         None => {
             let part = format!(
@@ -103,7 +115,10 @@ pub fn annotate_package(bytes: &[u8], marked: &[(&Finding, &TextPlace)]) -> Resu
             );
             changed.insert(COMMENTS_PART.into(), part.into_bytes());
             let rels = small_part(&mut zip, RELS_PART)?;
-            changed.insert(RELS_PART.into(), with_relationship(rels.as_deref())?.into_bytes());
+            changed.insert(
+                RELS_PART.into(),
+                with_relationship(rels.as_deref())?.into_bytes(),
+            );
             let types = small_part(&mut zip, TYPES_PART)?.ok_or_else(broken)?;
             changed.insert(TYPES_PART.into(), with_override(&types)?.into_bytes());
         }
@@ -127,7 +142,14 @@ struct Piece {
 fn paragraph_edits(xml: &[u8], para: &Paragraph, marks: &[Mark]) -> Vec<(Range<usize>, String)> {
     let cuts: Vec<usize> = marks
         .iter()
-        .flat_map(|m| [m.sentence.start, m.sentence.end, m.figure.start, m.figure.end])
+        .flat_map(|m| {
+            [
+                m.sentence.start,
+                m.sentence.end,
+                m.figure.start,
+                m.figure.end,
+            ]
+        })
         .collect();
     let mut out = Vec::new();
     for run in &para.runs {
@@ -136,7 +158,8 @@ fn paragraph_edits(xml: &[u8], para: &Paragraph, marks: &[Mark]) -> Vec<(Range<u
         let mut touched = pieces.len() > 1;
         for piece in &pieces {
             for m in marks {
-                let first = piece.chars.end > m.sentence.start && piece.chars.start <= m.sentence.start;
+                let first =
+                    piece.chars.end > m.sentence.start && piece.chars.start <= m.sentence.start;
                 if first {
                     xml_out.push_str(&format!(r#"<w:commentRangeStart w:id="{}"/>"#, m.id));
                     touched = true;
@@ -187,7 +210,11 @@ fn pieces_of(run: &Run, cuts: &[usize]) -> Vec<Piece> {
         .windows(2)
         .map(|w| Piece {
             chars: w[0]..w[1],
-            text: Some(chars[w[0] - run.chars.start..w[1] - run.chars.start].iter().collect()),
+            text: Some(
+                chars[w[0] - run.chars.start..w[1] - run.chars.start]
+                    .iter()
+                    .collect(),
+            ),
         })
         .collect()
 }
@@ -218,16 +245,33 @@ fn piece_xml(xml: &[u8], run: &Run, piece: &Piece, lit: bool) -> String {
 
 /// Run properties after which `w:highlight` must come (the order of CT_RPr).
 const AFTER_HIGHLIGHT: &[&str] = &[
-    "<w:u ", "<w:u>", "<w:u/", "<w:effect", "<w:bdr", "<w:shd", "<w:fitText", "<w:vertAlign", "<w:rtl",
-    "<w:cs", "<w:em ", "<w:em/", "<w:lang", "<w:eastAsianLayout", "<w:specVanish", "<w:oMath",
-    "<w:rPrChange", "</w:rPr>",
+    "<w:u ",
+    "<w:u>",
+    "<w:u/",
+    "<w:effect",
+    "<w:bdr",
+    "<w:shd",
+    "<w:fitText",
+    "<w:vertAlign",
+    "<w:rtl",
+    "<w:cs",
+    "<w:em ",
+    "<w:em/",
+    "<w:lang",
+    "<w:eastAsianLayout",
+    "<w:specVanish",
+    "<w:oMath",
+    "<w:rPrChange",
+    "</w:rPr>",
 ];
 
 /// The run properties with a yellow highlight, in its place among them.
 fn highlighted(props: &str) -> String {
     let mark = r#"<w:highlight w:val="yellow"/>"#;
     if let Some(start) = props.find("<w:highlight") {
-        let end = props[start..].find("/>").map_or(props.len(), |e| start + e + 2);
+        let end = props[start..]
+            .find("/>")
+            .map_or(props.len(), |e| start + e + 2);
         return format!("{}{mark}{}", &props[..start], &props[end..]);
     }
     if props.ends_with("/>") && !props.contains("</w:rPr>") {
@@ -242,8 +286,17 @@ fn highlighted(props: &str) -> String {
 }
 
 fn comment_xml(id: u64, f: &Finding) -> String {
-    let expected = f.expected.as_deref().map(|e| format!("（应为 {e}）")).unwrap_or_default();
-    let text = format!("[{}] {} {}{expected}", f.severity.label_zh(), f.check, f.message);
+    let expected = f
+        .expected
+        .as_deref()
+        .map(|e| format!("（应为 {e}）"))
+        .unwrap_or_default();
+    let text = format!(
+        "[{}] {} {}{expected}",
+        f.severity.label_zh(),
+        f.check,
+        f.message
+    );
     format!(
         r#"<w:comment w:id="{id}" w:author="{AUTHOR}" w:initials="JX"><w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p></w:comment>"#,
         quick_xml::escape::escape(text.as_str())
@@ -294,12 +347,16 @@ fn with_relationship(rels: Option<&str>) -> Result<String, DocError> {
 }
 
 fn with_override(types: &str) -> Result<String, DocError> {
-    let item = format!(r#"<Override PartName="/word/comments.xml" ContentType="{COMMENTS_TYPE}"/>"#);
+    let item =
+        format!(r#"<Override PartName="/word/comments.xml" ContentType="{COMMENTS_TYPE}"/>"#);
     let at = types.rfind("</Types>").ok_or_else(broken)?;
     Ok(format!("{}{item}{}", &types[..at], &types[at..]))
 }
 
-fn small_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, DocError> {
+fn small_part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, DocError> {
     let Ok(part) = zip.by_name(name) else {
         return Ok(None);
     };
@@ -319,7 +376,8 @@ fn repack(
     mut changed: BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>, DocError> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     let fail = |_| DocError::Io("无法写出批注副本".into());
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|_| broken())?;
@@ -328,14 +386,16 @@ fn repack(
             Some(bytes) => {
                 drop(entry);
                 out.start_file(name, opts).map_err(fail)?;
-                out.write_all(&bytes).map_err(|_| DocError::Io("无法写出批注副本".into()))?;
+                out.write_all(&bytes)
+                    .map_err(|_| DocError::Io("无法写出批注副本".into()))?;
             }
             None => out.raw_copy_file(entry).map_err(fail)?,
         }
     }
     for (name, bytes) in changed {
         out.start_file(name, opts).map_err(fail)?;
-        out.write_all(&bytes).map_err(|_| DocError::Io("无法写出批注副本".into()))?;
+        out.write_all(&bytes)
+            .map_err(|_| DocError::Io("无法写出批注副本".into()))?;
     }
     Ok(out.finish().map_err(fail)?.into_inner())
 }
@@ -346,7 +406,10 @@ fn broken() -> DocError {
 
 /// Whether `path` is an annotated report jixiao wrote: `.checked.docx` with jixiao's comments.
 pub fn is_jixiao_output(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     if !name.ends_with(".checked.docx") {
         return false;
     }
@@ -365,7 +428,10 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
     }
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(dest)) {
         if a == b {
-            return Err(DocError::Unreadable(format!("输出文件与输入相同：{}", dest.display())));
+            return Err(DocError::Unreadable(format!(
+                "输出文件与输入相同：{}",
+                dest.display()
+            )));
         }
     }
     if !force && !is_jixiao_output(dest) {
@@ -378,10 +444,19 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
 }
 
 fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), DocError> {
-    let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let io = |e: std::io::Error| DocError::Io(format!("{}：{e}", dest.display()));
-    let mut tmp = tempfile::Builder::new().prefix(".jixiao-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".jixiao-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(io)?;
     tmp.persist(dest).map_err(|e| io(e.error))?;
     Ok(())
 }

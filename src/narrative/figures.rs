@@ -196,7 +196,11 @@ fn column_of(
     let last = |range: Range<usize>| {
         t.words(range, vocab.columns.all())
             .into_iter()
-            .filter(|(span, _)| !found.iter().any(|f| f.span.start <= span.start && span.end <= f.span.end))
+            .filter(|(span, _)| {
+                !found
+                    .iter()
+                    .any(|f| f.span.start <= span.start && span.end <= f.span.end)
+            })
             .map(|(_, c)| c)
             .next_back()
     };

@@ -56,7 +56,7 @@ fn best_by_name(report: &Path, candidates: &[usize], workbooks: &[PathBuf]) -> O
         .map(|&i| (common_prefix(&stem, &self::stem(&workbooks[i])), i))
         .filter(|(n, _)| *n >= MIN_COMMON_PREFIX)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     match scored.as_slice() {
         [(best, i), (next, _), ..] if best > next => Some(*i),
         [(_, i)] => Some(*i),

@@ -59,7 +59,7 @@ impl Text {
         }
     }
 
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.chars.len()
     }
 
@@ -351,7 +351,11 @@ impl Text {
         let mut out = Vec::new();
         let mut i = range.start;
         while i < range.end.min(self.len()) {
-            match words.iter().find_map(|(w, tag)| self.phrase_at(i, w).filter(|e| *e <= range.end).map(|e| (e, *tag))) {
+            match words.iter().find_map(|(w, tag)| {
+                self.phrase_at(i, w)
+                    .filter(|e| *e <= range.end)
+                    .map(|e| (e, *tag))
+            }) {
                 Some((end, tag)) => {
                     out.push((i..end, tag));
                     i = end;
