@@ -8,8 +8,22 @@ use std::path::{Path, PathBuf};
 
 /// The stages, lowest first.
 const LAYERS: &[&str] = &[
-    "model", "ooxml", "expr", "read", "template", "locate", "extract", "check", "blame",
-    "annotate", "pipeline", "report", "summary", "batch", "cli",
+    "model",
+    "ooxml",
+    "expr",
+    "read",
+    "template",
+    "locate",
+    "extract",
+    "check",
+    "blame",
+    "narrative",
+    "annotate",
+    "pipeline",
+    "report",
+    "summary",
+    "batch",
+    "cli",
 ];
 
 /// Top-level module → the other top-level modules its files name as `crate::…`.

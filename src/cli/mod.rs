@@ -6,6 +6,7 @@
 //! closed stdout (`| head`) is not an error: the printing stops, the checking goes on.
 
 mod args;
+mod documents;
 pub mod rules;
 
 use std::io::{self, IsTerminal, Write};
@@ -97,6 +98,9 @@ fn check(paths: &[PathBuf], args: &CheckArgs) -> Result<i32, Error> {
         lang: args.lang.into(),
         template: args.template.as_deref().map(Template::load).transpose()?,
     };
+    if let Some(exit) = documents::run(paths, &opts, args.format == args::FormatArg::Json) {
+        return Ok(exit);
+    }
     let format = Format::from(args.format);
     let summary_dest = summary_destination(paths, args);
     let mut skip_summaries = vec![summary::DEFAULT_NAME.to_string()];

@@ -49,8 +49,13 @@ pub enum Replacement {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// The table's sheet ("" for a finding of the report's text that names no cell).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub sheet: String,
-    #[serde(serialize_with = "serialize_a1")]
+    #[serde(
+        serialize_with = "serialize_a1",
+        skip_serializing_if = "CellPos::is_none"
+    )]
     pub cell: CellPos,
     pub severity: Severity,
     /// Rule id from RULES.md §3 (B1…S10, X1), V1 for values that cannot be read, or a template's.
@@ -70,6 +75,25 @@ pub struct Finding {
     /// What `--fix` writes into the cell.
     #[serde(skip)]
     pub replacement: Option<Replacement>,
+    /// Where in the 自评报告 a finding of its text stands (`document`, `paragraph`, `quote`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextPlace>,
+}
+
+/// A place in the report's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextPlace {
+    /// The report's path.
+    pub document: String,
+    /// 1-based.
+    pub paragraph: usize,
+    /// The sentence, shortened.
+    pub quote: String,
+    /// Characters of the sentence and of the figure in the paragraph (for the annotated copy).
+    #[serde(skip)]
+    pub sentence: std::ops::Range<usize>,
+    #[serde(skip)]
+    pub figure: std::ops::Range<usize>,
 }
 
 impl Finding {
@@ -91,6 +115,7 @@ impl Finding {
             message: message.into(),
             involves: Vec::new(),
             replacement: None,
+            text: None,
         }
     }
 

@@ -25,13 +25,17 @@ pub enum RuleId {
     S10,
     X1,
     V1,
+    R1,
+    R2,
+    R3,
     /// An id beyond RULES.md, from a template file.
     Other(Box<str>),
 }
 
 impl RuleId {
-    /// The ids of RULES.md in its order (§3, then V1 for cells that cannot be read, §2).
-    pub const KNOWN: [RuleId; 18] = [
+    /// The ids of RULES.md in its order (§3, then V1 for cells that cannot be read, §2), then the
+    /// checks of the 自评报告's text (R1–R3).
+    pub const KNOWN: [RuleId; 21] = [
         RuleId::B1,
         RuleId::B2,
         RuleId::B3,
@@ -50,6 +54,9 @@ impl RuleId {
         RuleId::S9,
         RuleId::S10,
         RuleId::V1,
+        RuleId::R1,
+        RuleId::R2,
+        RuleId::R3,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -72,6 +79,9 @@ impl RuleId {
             RuleId::S10 => "S10",
             RuleId::X1 => "X1",
             RuleId::V1 => "V1",
+            RuleId::R1 => "R1",
+            RuleId::R2 => "R2",
+            RuleId::R3 => "R3",
             RuleId::Other(code) => code,
         }
     }

@@ -13,8 +13,18 @@ pub struct CellPos {
 }
 
 impl CellPos {
+    /// No cell: a finding of the report's text that names none.
+    pub const NONE: CellPos = CellPos {
+        row: u32::MAX,
+        col: u32::MAX,
+    };
+
     pub fn new(row: u32, col: u32) -> Self {
         CellPos { row, col }
+    }
+
+    pub fn is_none(&self) -> bool {
+        *self == CellPos::NONE
     }
 
     /// Parses "B12" or "$B$12".

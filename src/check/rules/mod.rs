@@ -74,7 +74,7 @@ const TABLES: &str = "template structure; checked on published tables";
 const SCORING: &str = "Beijing / Jiangxi rules; practice sometimes deducts";
 
 /// Every rule of RULES.md, in its order.
-pub static RULES: [RuleInfo; 18] = [
+pub static RULES: [RuleInfo; 21] = [
     template(
         RuleId::B1,
         "财政供养人员控制率",
@@ -234,6 +234,42 @@ pub static RULES: [RuleInfo; 18] = [
         ),
         "应为数值的单元格无法读取",
         &[Severity::Error],
+        always,
+    ),
+    coded(
+        template(
+            RuleId::R1,
+            "报告与附表一致",
+            "Report figure matches the table",
+            "自评报告正文中的数字（如“基本支出 2204.95 万元”）与附表中同一项目、同一口径（预算、决算、上年）的数字一致。",
+            "审核实践：“报告与附表数据不一致”",
+        ),
+        "正文数字与附表单元格比较（按词表识别项目与口径）",
+        &[Severity::Error, Severity::Warning],
+        always,
+    ),
+    coded(
+        template(
+            RuleId::R2,
+            "报告明细合计",
+            "Report items add up",
+            "正文列出的明细（“352.14 万元：办公费 18.66 万元，……”）之和等于其前所述的合计。",
+            "审核实践",
+        ),
+        "正文明细之和与所述合计比较",
+        &[Severity::Error],
+        always,
+    ),
+    coded(
+        template(
+            RuleId::R3,
+            "报告比率与增减",
+            "Report rates and changes",
+            "正文所述的比率、增减额与增减幅度与其所依据的数字算得的一致（四舍五入，截断另作“舍入”）。",
+            "RULES.md §3、§5",
+        ),
+        "正文比率、增减额与幅度按其数字重算",
+        &[Severity::Error, Severity::Rounding],
         always,
     ),
 ];

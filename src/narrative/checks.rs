@@ -1,0 +1,384 @@
+//! The report's checks: R1 a figure of the text differs from the table, R2 listed items do not
+//! add up to the stated total, R3 a stated rate or change differs from the one its figures give.
+//! Rounding is told apart as in RULES.md §5: a figure that is the exact one truncated.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+
+use crate::extract::value::round_half_up;
+use crate::model::{CellPos, Finding, Kind, Severity, TextPlace};
+use crate::narrative::figures::{Direction, Extracted, ItemList, Mention, Subject};
+use crate::narrative::tables::{TableCell, Tables};
+use crate::narrative::vocabulary::{parse_ref, Column, Vocabulary};
+use crate::narrative::Document;
+
+/// Characters of a sentence kept in a finding's quote.
+const QUOTE_CHARS: usize = 48;
+
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub found: &'a Extracted,
+    pub tables: Option<&'a Tables>,
+    pub vocab: &'a Vocabulary,
+}
+
+/// How a stated figure compares with the one it should be.
+#[derive(Debug, PartialEq, Eq)]
+enum Agreement {
+    Same,
+    /// The exact figure truncated at the stated precision.
+    Truncated,
+    Differs,
+}
+
+fn compare(stated: Decimal, decimals: u32, exact: Decimal) -> Agreement {
+    if round_half_up(exact, decimals) == stated {
+        Agreement::Same
+    } else if exact.trunc_with_scale(decimals) == stated {
+        Agreement::Truncated
+    } else {
+        Agreement::Differs
+    }
+}
+
+fn shown(value: Decimal, decimals: u32) -> String {
+    format!("{:.*}", decimals as usize, round_half_up(value, decimals))
+}
+
+fn plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+fn unit(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Amount => " 万元",
+        Kind::Rate => "%",
+        Kind::Count => " 人",
+        Kind::Score => "",
+    }
+}
+
+impl Context<'_> {
+    /// Characters of a paragraph as written.
+    fn written(&self, para: usize, range: Range<usize>) -> String {
+        let text = &self.doc.paragraphs[para];
+        text.chars().skip(range.start).take(range.len()).collect()
+    }
+
+    fn stated(&self, m: &Mention) -> String {
+        self.written(m.para, m.span.clone()).trim().to_string()
+    }
+
+    fn place(&self, m: &Mention) -> TextPlace {
+        let sentence = self.written(m.para, m.sentence.clone());
+        let sentence = sentence.trim();
+        let quote = if sentence.chars().count() > QUOTE_CHARS {
+            let cut: String = sentence.chars().take(QUOTE_CHARS).collect();
+            format!("{cut}…")
+        } else {
+            sentence.to_string()
+        };
+        TextPlace {
+            document: self.doc.path.display().to_string(),
+            paragraph: m.para + 1,
+            quote,
+            sentence: m.sentence.clone(),
+            figure: m.span.clone(),
+        }
+    }
+
+    fn finding(
+        &self,
+        m: &Mention,
+        severity: Severity,
+        check: &str,
+        expected: Option<String>,
+        message: String,
+    ) -> Finding {
+        Finding {
+            sheet: String::new(),
+            cell: CellPos::NONE,
+            severity,
+            check: check.into(),
+            found: self.stated(m),
+            expected,
+            message,
+            involves: Vec::new(),
+            replacement: None,
+            text: Some(self.place(m)),
+        }
+    }
+
+    /// A figure's value for a rate or change: the text's first statement of it, else the table's.
+    fn value_of(&self, figure: usize, column: Column) -> Option<(Decimal, String)> {
+        let stated = self.found.mentions.iter().find(|m| {
+            m.subject == Subject::Figure(figure) && m.change.is_none() && m.column == column
+        });
+        if let Some(m) = stated {
+            return Some((m.value, format!("第 {} 段", m.para + 1)));
+        }
+        let keys = self.vocab.figures[figure].fields_for(column);
+        let (_, cell) = self.tables?.first(keys)?;
+        Some((cell.value()?, format!("{}!{}", cell.sheet, cell.pos)))
+    }
+}
+
+/// Every finding of the report, R1 on repeated statements said once with the other paragraphs.
+pub fn run(cx: &Context) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for list in &cx.found.lists {
+        out.extend(items_add_up(cx, list));
+    }
+    for m in &cx.found.mentions {
+        let finding = match (m.subject, m.change) {
+            (Subject::Figure(f), Some(dir)) => change(cx, m, f, dir),
+            (Subject::Figure(f), None) => cx.tables.and_then(|t| {
+                let keys = cx.vocab.figures[f].fields_for(m.column);
+                t.first(keys)
+                    .and_then(|(_, cell)| against_table(cx, m, cell))
+            }),
+            (Subject::Rate(r), _) => rate(cx, m, r),
+            (Subject::None, _) => None,
+        };
+        if let Some(f) = finding {
+            merge(&mut out, f);
+        }
+    }
+    out.sort_by_key(|f| f.text.as_ref().map(|t| (t.paragraph, t.figure.start)));
+    out
+}
+
+/// Keeps one finding per check, figure and expected value; names the other paragraphs in it.
+fn merge(out: &mut Vec<Finding>, f: Finding) {
+    let same = out.iter_mut().find(|g| {
+        g.check == f.check
+            && g.found == f.found
+            && g.expected == f.expected
+            && g.sheet == f.sheet
+            && g.cell == f.cell
+    });
+    match same {
+        Some(g) => {
+            let p = f.text.as_ref().map_or(0, |t| t.paragraph);
+            g.message = match g.message.strip_suffix("段同）") {
+                Some(head) => format!("{head}、{p} 段同）"),
+                None => format!("{}（第 {p} 段同）", g.message),
+            };
+        }
+        None => out.push(f),
+    }
+}
+
+/// R1: the text's figure against the table's cell.
+fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding> {
+    let stated = m.value;
+    let agrees = |v: Option<Decimal>| v.map(|v| compare(stated, m.decimals, v));
+    let where_ = format!("{}!{}", cell.sheet, cell.pos);
+    let filed = cell
+        .filed
+        .map_or("（空）".to_string(), |_| cell.shown.clone());
+    let (severity, expected, message) = match (agrees(cell.corrected), agrees(cell.filed)) {
+        (_, Some(Agreement::Same)) if cell.corrected.is_none() => return None,
+        // A blank cell the tables fill with the text's figure: the missing finding says it.
+        (Some(Agreement::Same), None) => return None,
+        (Some(Agreement::Same), filed_agrees) => {
+            if filed_agrees == Some(Agreement::Same) {
+                return None;
+            }
+            (
+                Severity::Warning,
+                Some(cell.shown.clone()),
+                format!(
+                    "正文的{}为 {}，表中 {where_} 填报为 {filed}；表的校验已指出该格应为 {}，正文支持这一更正（改表，不必改正文）",
+                    cell.label,
+                    plain(stated),
+                    plain(cell.corrected?)
+                ),
+            )
+        }
+        (Some(a), _) => {
+            let right = cell.corrected?;
+            (
+                severity_of(&a),
+                Some(shown(right, m.decimals.max(2))),
+                format!(
+                    "正文的{}为 {}，与表不符：表中 {where_} 填报为 {filed}，按表的校验应为 {}",
+                    cell.label,
+                    plain(stated),
+                    shown(right, m.decimals.max(2))
+                ),
+            )
+        }
+        (None, Some(a)) => (
+            severity_of(&a),
+            Some(cell.shown.clone()),
+            format!(
+                "正文的{}为 {}，与表中 {where_} 的 {filed} 不一致",
+                cell.label,
+                plain(stated)
+            ),
+        ),
+        (None, None) => return None,
+    };
+    let mut f = cx.finding(m, severity, "R1", expected, message);
+    f.sheet = cell.sheet.clone();
+    f.cell = cell.pos;
+    Some(f)
+}
+
+fn severity_of(a: &Agreement) -> Severity {
+    match a {
+        Agreement::Truncated => Severity::Rounding,
+        _ => Severity::Error,
+    }
+}
+
+/// R2: the items listed after a total add up to it.
+fn items_add_up(cx: &Context, list: &ItemList) -> Option<Finding> {
+    let total = &cx.found.mentions[list.total];
+    let items: Vec<&Mention> = list.items.iter().map(|&i| &cx.found.mentions[i]).collect();
+    let sum: Decimal = items.iter().map(|m| m.value).sum();
+    if sum == total.value {
+        return None;
+    }
+    let decimals = items
+        .iter()
+        .map(|m| m.decimals)
+        .max()
+        .unwrap_or(0)
+        .max(total.decimals);
+    let shown_decimals = decimals.max(2);
+    // Parts each rounded to the shown precision may miss the total by half a unit each.
+    let slack = Decimal::new(5, decimals + 1) * Decimal::from(items.len());
+    let severity = if (sum - total.value).abs() <= slack && decimals > 0 {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let parts: Vec<String> = items.iter().map(|m| plain(m.value)).collect();
+    let terms = if parts.len() > 8 {
+        format!(
+            "{} + … + {}",
+            parts[..3].join(" + "),
+            parts[parts.len() - 1]
+        )
+    } else {
+        parts.join(" + ")
+    };
+    let mut message = format!(
+        "所列 {} 项合计 {terms} = {}{}，与所述合计 {}{} 不符",
+        items.len(),
+        plain(sum),
+        unit(Kind::Amount),
+        plain(total.value),
+        unit(Kind::Amount)
+    );
+    if severity == Severity::Warning {
+        message.push_str("（差额在各项四舍五入的范围内）");
+    }
+    Some(cx.finding(
+        total,
+        severity,
+        "R2",
+        Some(shown(sum, shown_decimals)),
+        message,
+    ))
+}
+
+/// R3: a stated rate against its numerator and denominator.
+fn rate(cx: &Context, m: &Mention, r: usize) -> Option<Finding> {
+    let def = &cx.vocab.rates[r];
+    let side = |text: &str| {
+        let (name, column) = parse_ref(text);
+        cx.vocab.figure(name).and_then(|f| cx.value_of(f, column))
+    };
+    let (num, den) = match (side(&def.numerator), side(&def.denominator)) {
+        (Some(n), Some(d)) if !d.0.is_zero() => (n, d),
+        // Without its figures the rate can still be held to the table's cell.
+        _ => {
+            let cell = cx.tables?.cells.get(def.field.as_deref()?)?;
+            return against_table(cx, m, cell);
+        }
+    };
+    let exact = (num.0 / den.0).abs() * Decimal::ONE_HUNDRED;
+    let agreement = compare(m.value.abs(), m.decimals, exact);
+    if agreement == Agreement::Same {
+        return None;
+    }
+    let expected = format!("{}%", shown(exact, m.decimals.max(2)));
+    let from = if num.1 == den.1 {
+        format!("（数字见{}）", num.1)
+    } else {
+        format!(
+            "（{} 见{}，{} 见{}）",
+            plain(num.0.abs()),
+            num.1,
+            plain(den.0),
+            den.1
+        )
+    };
+    let mut message = format!(
+        "正文所述{}为 {}%，按 {} ÷ {} 应为 {expected}{from}",
+        def.phrases[0],
+        plain(m.value),
+        plain(num.0.abs()),
+        plain(den.0)
+    );
+    if agreement == Agreement::Truncated {
+        message.push_str("，应四舍五入而非截断");
+    }
+    if let Some(cell) = def.field.as_deref().and_then(|k| cx.tables?.cells.get(k)) {
+        message.push_str(&format!(
+            "；表中 {}!{} 填报为 {}",
+            cell.sheet, cell.pos, cell.shown
+        ));
+    }
+    Some(cx.finding(m, severity_of(&agreement), "R3", Some(expected), message))
+}
+
+/// R3: a stated change from the year before against this year's and last year's figures.
+fn change(cx: &Context, m: &Mention, f: usize, dir: Direction) -> Option<Finding> {
+    let (now, now_from) = cx.value_of(f, Column::Final)?;
+    let (before, before_from) = cx.value_of(f, Column::Prev)?;
+    let delta = now - before;
+    let name = &cx.vocab.figures[f].phrases[0];
+    let rate = m.kind == Kind::Rate;
+    if rate && before.is_zero() {
+        return None;
+    }
+    let exact = if rate {
+        delta.abs() / before * Decimal::ONE_HUNDRED
+    } else {
+        delta.abs()
+    };
+    let went_up = delta > Decimal::ZERO;
+    let wrong_way = !delta.is_zero() && went_up != (dir == Direction::Up);
+    let agreement = compare(m.value.abs(), m.decimals, exact);
+    if agreement == Agreement::Same && !wrong_way {
+        return None;
+    }
+    let verb = if went_up { "增加" } else { "减少" };
+    let u = unit(m.kind);
+    let expected = format!("{}{}", shown(exact, m.decimals.max(2)), u.trim());
+    let formula = if rate {
+        format!("({} − {}) ÷ {}", plain(now), plain(before), plain(before))
+    } else {
+        format!("{} − {}", plain(now), plain(before))
+    };
+    let mut message = format!(
+        "正文所述{name}比上年的变化为 {}{u}，按 {formula} 应为{verb} {expected}（本年 {} 见{now_from}，上年 {} 见{before_from}）",
+        plain(m.value),
+        plain(now),
+        plain(before)
+    );
+    if agreement == Agreement::Truncated && !wrong_way {
+        message.push_str("，应四舍五入而非截断");
+    }
+    let severity = if wrong_way {
+        Severity::Error
+    } else {
+        severity_of(&agreement)
+    };
+    Some(cx.finding(m, severity, "R3", Some(expected), message))
+}

@@ -1,0 +1,185 @@
+//! The 自评报告 itself: reads the report (.docx or .txt), finds the figures its text states
+//! (vocabulary-driven, `workbook-templates/vocabulary.toml`) and checks them against the tables
+//! (R1) and against themselves (R2 lists, R3 rates and changes); writes the report annotated
+//! with Word comments.
+
+pub mod annotate;
+pub mod checks;
+pub mod docx;
+pub mod figures;
+pub mod pair;
+pub mod tables;
+pub mod text;
+pub mod vocabulary;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use crate::model::{FileReport, Finding, Status};
+pub use tables::Tables;
+use vocabulary::Vocabulary;
+
+/// The largest report read.
+const MAX_FILE_BYTES: u64 = crate::read::sniff::MAX_FILE_BYTES;
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A report as paragraphs: for a .docx every `<w:p>` in order (table cells too), for a .txt
+/// every line. Paragraph `i` is numbered `i + 1` in findings.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub paragraphs: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("文件过大或解压后过大（疑似压缩炸弹），未读取")]
+    TooLarge,
+    #[error("无法读取文件：{0}")]
+    Io(String),
+}
+
+/// Whether `path` names a report jixiao reads or explains (`.docx`, `.txt`, `.doc`, `.wps`,
+/// `.pdf`), not one of its own outputs.
+pub fn is_report_name(path: &Path) -> bool {
+    let name = file_name(path);
+    let ext_ok = [".docx", ".txt", ".doc", ".wps", ".pdf"]
+        .iter()
+        .any(|e| name.ends_with(e));
+    ext_ok && !name.starts_with("~$") && !name.starts_with('.') && !name.contains(".checked.")
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads a report. `.doc`, `.wps` and `.pdf` are not read (no well-kept crate reads them
+/// reliably): the error says to save the report as .docx.
+pub fn read_document(path: &Path) -> Result<Document, DocError> {
+    let name = file_name(path);
+    let saved_as = ["doc", "wps", "pdf"]
+        .into_iter()
+        .find(|e| name.ends_with(&format!(".{e}")));
+    if let Some(ext) = saved_as {
+        return Err(DocError::Unreadable(format!(
+            "不能读取 .{ext} 格式的报告，请另存为 .docx 后再检查"
+        )));
+    }
+    let size = fs::metadata(path)
+        .map_err(|e| DocError::Io(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(DocError::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| DocError::Io(e.to_string()))?;
+    let paragraphs = if name.ends_with(".txt") {
+        text_paragraphs(&bytes)?
+    } else {
+        docx_paragraphs(&bytes)?
+    };
+    Ok(Document {
+        path: path.to_path_buf(),
+        paragraphs,
+    })
+}
+
+/// The paragraphs of a .docx held in memory.
+pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, DocError> {
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(DocError::Unreadable(
+            "文件已加密或是旧版 .doc 格式：请去掉密码并另存为 .docx 后再检查".into(),
+        ));
+    }
+    let xml = docx::document_xml(Cursor::new(bytes))?;
+    Ok(docx::scan(&xml)?.into_iter().map(|p| p.text).collect())
+}
+
+/// The lines of a text file: UTF-8 (with or without BOM), else GB18030 is not guessed.
+fn text_paragraphs(bytes: &[u8]) -> Result<Vec<String>, DocError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        DocError::Unreadable("文本文件不是 UTF-8 编码，请另存为 UTF-8 或 .docx".into())
+    })?;
+    Ok(text.lines().map(str::to_string).collect())
+}
+
+/// The findings of a report: R2 and R3 always, R1 when the tables are given.
+pub fn check_document(doc: &Document, tables: Option<&Tables>) -> Vec<Finding> {
+    let vocab = Vocabulary::get();
+    let found = figures::extract(&doc.paragraphs, vocab);
+    checks::run(&checks::Context {
+        doc,
+        found: &found,
+        tables,
+        vocab,
+    })
+}
+
+/// The report on a 自评报告: its findings, or a one-line error when it cannot be read.
+pub fn check_report(path: &Path, tables: Option<&Tables>) -> FileReport {
+    let display = path.display().to_string();
+    let doc = match read_document(path) {
+        Ok(d) => d,
+        Err(e) => return FileReport::failed(display, e.to_string()),
+    };
+    let mut report = FileReport::failed(display, String::new());
+    report.status = Status::Checked;
+    report.error = None;
+    report.findings = check_document(&doc, tables);
+    if tables.is_none() {
+        report.notes.push(
+            "未找到与之配对的工作簿，只检查了报告内部的数字（R2 明细合计、R3 比率与增减）".into(),
+        );
+    }
+    report
+}
+
+/// A readable block for one report, as the workbooks' text report prints them.
+pub fn to_text(report: &FileReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", report.path);
+    if report.status == Status::Failed {
+        let _ = writeln!(out, "  无法检查：{}", report.error.as_deref().unwrap_or(""));
+        return out;
+    }
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "  报告中的数字未发现问题");
+    } else {
+        let _ = writeln!(out, "  报告中发现问题 {}", report.findings.len());
+    }
+    for f in &report.findings {
+        let place = f
+            .text
+            .as_ref()
+            .map_or(String::new(), |t| format!("第 {} 段", t.paragraph));
+        let expected = f
+            .expected
+            .as_deref()
+            .map(|e| format!(" → {e}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  [{}] {place} {}{expected}  {} {}",
+            f.severity.label_zh(),
+            f.found,
+            f.check,
+            f.message
+        );
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "  说明： {note}");
+    }
+    if let Some(o) = &report.output {
+        let _ = writeln!(out, "  批注副本： {o}");
+    }
+    out
+}
