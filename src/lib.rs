@@ -16,6 +16,7 @@ pub mod expr;
 pub mod extract;
 pub mod locate;
 pub mod model;
+pub mod ooxml;
 pub mod pipeline;
 pub mod read;
 pub mod report;

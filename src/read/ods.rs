@@ -87,7 +87,7 @@ fn eof(what: &str) -> ReadError {
 
 /// A raw attribute value by exact name, as calamine reads it.
 fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<&'a str>, ReadError> {
-    for item in crate::read::sniff::raw_attrs(e.attributes_raw()) {
+    for item in crate::ooxml::raw_attrs(e.attributes_raw()) {
         let (key, value) = item.map_err(|()| ReadError::Parse("XML 属性格式错误".into()))?;
         if key == name {
             return Ok(Some(&e.attributes_raw()[value]));
@@ -206,7 +206,7 @@ fn read_cell(
     let mut is_error = false;
     let mut formula = String::new();
     let raw = e.attributes_raw();
-    for item in crate::read::sniff::raw_attrs(raw) {
+    for item in crate::ooxml::raw_attrs(raw) {
         let (key, span) = item.map_err(|()| ReadError::Parse("XML 属性格式错误".into()))?;
         let v = &raw[span];
         match key {

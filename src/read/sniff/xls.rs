@@ -18,7 +18,9 @@
 //! the used columns. [`XlsRemap`] maps calamine's positions back. A stream still
 //! over budget is refused.
 
-use super::{Axes, SniffError, XlsRemap};
+use super::bytes::{rd_u16, rd_u32};
+use super::cfb::{DIFSECT, ENDOFCHAIN, FATSECT, FREESECT};
+use super::SniffError;
 
 /// Largest Workbook stream read (calamine holds about three copies of it).
 pub(super) const MAX_STREAM: usize = 64 << 20;
@@ -36,12 +38,39 @@ const SPARSE_CELL: u64 = 120;
 /// and compressed characters are widened to two bytes before decoding).
 const STRING_GROWTH: u64 = 6;
 
-fn rd_u16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+/// Where the cells of squeezed xls sheets really are. calamine holds every xls sheet
+/// as a dense range over the bounding box of its cells; a sheet whose cells lie far
+/// apart has its empty rows and columns squeezed out before calamine sees it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct XlsRemap {
+    /// Per BOUNDSHEET record, in order: the original row and column of each
+    /// squeezed row and column, or `None` where the sheet was left as it was.
+    sheets: Vec<Option<Axes>>,
 }
 
-fn rd_u32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Axes {
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+}
+
+impl XlsRemap {
+    /// The original position of `(row, col)` as calamine reports it for the sheet of
+    /// the `sheet`-th BOUNDSHEET record.
+    pub fn original(&self, sheet: usize, row: u32, col: u32) -> (u32, u32) {
+        match self.sheets.get(sheet).and_then(Option::as_ref) {
+            Some(a) => (
+                a.rows.get(row as usize).copied().unwrap_or(row),
+                a.cols.get(col as usize).copied().unwrap_or(col),
+            ),
+            None => (row, col),
+        }
+    }
+
+    /// Whether any sheet was squeezed.
+    pub fn is_identity(&self) -> bool {
+        self.sheets.iter().all(Option::is_none)
+    }
 }
 
 /// A BIFF record as calamine's `RecordIter` yields it: header offset, data range,
@@ -585,11 +614,6 @@ fn squeeze(
 // ---------------------------------------------------------------------------
 // A minimal compound file: version 3, 512-byte sectors, one stream "Workbook".
 
-const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
-const FREESECT: u32 = 0xFFFF_FFFF;
-const FATSECT: u32 = 0xFFFF_FFFD;
-const DIFSECT: u32 = 0xFFFF_FFFC;
-
 /// `stream` as the only stream of a new compound file. Streams under 4096 bytes
 /// would belong in the mini stream; this one is padded with empty BIFF records
 /// (type 0, length 0), which calamine skips, instead.
@@ -626,7 +650,7 @@ pub(super) fn write_cfb(stream: &[u8]) -> Vec<u8> {
 
     let mut out = Vec::with_capacity(512 * (total + 1));
     let mut h = [0u8; 512];
-    h[..8].copy_from_slice(&super::OLE_MAGIC);
+    h[..8].copy_from_slice(&super::cfb::OLE_MAGIC);
     h[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes());
     h[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
     h[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
@@ -804,7 +828,7 @@ pub(crate) mod tests {
             let stream = book(&[("表一", recs)]);
             assert_eq!(stream.len() > 8 << 20, n > 0);
             let file = write_cfb(&stream);
-            let cfb = crate::read::sniff::Cfb::parse(&file).unwrap();
+            let cfb = super::super::cfb::Cfb::parse(&file).unwrap();
             let entries = cfb.entries().unwrap();
             let back = cfb.read_stream(&entries, entries[1], u64::MAX).unwrap();
             assert_eq!(&back[..stream.len()], &stream[..]);
@@ -826,10 +850,10 @@ pub(crate) mod tests {
         )]);
         let (file, remap) = sniffed(&stream);
         assert!(remap.is_identity());
-        let cfb = crate::read::sniff::Cfb::parse(&file).unwrap();
+        let cfb = super::super::cfb::Cfb::parse(&file).unwrap();
         let entries = cfb.entries().unwrap();
         let back = cfb.read_stream(&entries, entries[1], u64::MAX).unwrap();
-        let at = crate::read::sniff::find(&back, &0x0200u16.to_le_bytes()).unwrap();
+        let at = super::super::bytes::find(&back, &0x0200u16.to_le_bytes()).unwrap();
         assert_eq!(&back[at + 4..at + 18], &[0u8; 14]);
         let mut xls: Xls<_> = Xls::new(Cursor::new(file)).unwrap();
         assert_eq!(
