@@ -11,12 +11,13 @@ use super::bytes::find;
 use super::xlsx::{sanitize_sheet, sanitize_sst};
 use super::{mib, one_line, Container, Limits, Package, SniffError, MIB};
 
-const CORRUPT_ZIP: SniffError = SniffError::Corrupt {
-    detail: "ZIP 压缩结构无法读取",
-};
-const CORRUPT_DATA: SniffError = SniffError::Corrupt {
-    detail: "压缩数据损坏或校验失败",
-};
+/// The ZIP structure could not be read.
+fn bad_zip(e: ZipError) -> SniffError {
+    SniffError::Corrupt {
+        detail: "ZIP 压缩结构无法读取",
+        source: Some(e),
+    }
+}
 
 fn zip_err(e: ZipError) -> SniffError {
     match e {
@@ -27,9 +28,10 @@ fn zip_err(e: ZipError) -> SniffError {
         ZipError::UnsupportedArchive(_) | ZipError::CompressionMethodNotSupported(_) => {
             SniffError::Corrupt {
                 detail: "使用了不支持的压缩方式",
+                source: Some(e),
             }
         }
-        _ => CORRUPT_ZIP,
+        e => bad_zip(e),
     }
 }
 
@@ -46,7 +48,7 @@ enum ZipKind {
 }
 
 pub(super) fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, SniffError> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes.as_slice())).map_err(|_| CORRUPT_ZIP)?;
+    let mut zip = ZipArchive::new(Cursor::new(bytes.as_slice())).map_err(bad_zip)?;
     if zip.len() > lim.entries {
         return Err(SniffError::ZipBomb {
             detail: format!("压缩包内有 {} 个部件", zip.len()),
@@ -71,7 +73,7 @@ pub(super) fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, Sniff
             let cap = bytes.len().saturating_mul(4).min(64 * MIB as usize);
             let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(cap)));
             let altered = walk_zip(zip, lim, Some(&mut out))?;
-            let out = out.finish().map_err(|_| CORRUPT_ZIP)?;
+            let out = out.finish().map_err(bad_zip)?;
             Ok(Container::Xlsx(
                 out.into_inner(),
                 Package::new(bytes).with_altered(altered),
@@ -229,7 +231,7 @@ fn walk_zip(
     for i in 0..zip.len() {
         let (name, size, csize, encrypted, is_dir) = {
             let f = zip.by_index_raw(i).map_err(zip_err)?;
-            let name = f.name().map_err(|_| CORRUPT_ZIP)?.into_owned();
+            let name = f.name().map_err(bad_zip)?.into_owned();
             (
                 name,
                 f.size(),
@@ -321,7 +323,7 @@ fn walk_zip(
                         .compression_level(Some(1))
                 };
                 w.start_file(name.as_str(), opts).map_err(zip_err)?;
-                w.write_all(&clean).map_err(|_| CORRUPT_ZIP)?;
+                w.write_all(&clean).map_err(|e| bad_zip(e.into()))?;
             }
         }
     }
@@ -409,7 +411,12 @@ impl Write for Growing {
 
 /// Copies at most `limit` bytes to `w`; one byte more is a bomb, not a truncation.
 fn read_capped<R: Read, W: Write>(r: R, limit: u64, mut w: W) -> Result<u64, SniffError> {
-    let n = io::copy(&mut r.take(limit.saturating_add(1)), &mut w).map_err(|_| CORRUPT_DATA)?;
+    let n = io::copy(&mut r.take(limit.saturating_add(1)), &mut w).map_err(|e| {
+        SniffError::Corrupt {
+            detail: "压缩数据损坏或校验失败",
+            source: Some(e.into()),
+        }
+    })?;
     if n > limit {
         return Err(SniffError::ZipBomb {
             detail: format!("解压后超过 {} MiB", mib(limit)),

@@ -22,6 +22,7 @@ const BIFF_SCAN_BYTES: u64 = 256 * 1024;
 
 const CORRUPT_OLE: SniffError = SniffError::Corrupt {
     detail: "OLE 复合文档结构错误",
+    source: None,
 };
 
 pub(super) struct Cfb<'a> {
@@ -189,6 +190,7 @@ pub(super) fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
         .read_stream(&entries, wb, xls::MAX_STREAM as u64 + 1)
         .ok_or(SniffError::Corrupt {
             detail: "Excel 数据流不完整",
+            source: None,
         })?;
     if stream.len() > xls::MAX_STREAM {
         return Err(SniffError::TooLarge {
@@ -212,6 +214,7 @@ fn check_ole(cfb: &Cfb<'_>, entries: &[&[u8]]) -> Result<(), SniffError> {
                 cfb.read_stream(entries, wb, BIFF_SCAN_BYTES)
                     .ok_or(SniffError::Corrupt {
                         detail: "Excel 数据流不完整",
+                        source: None,
                     })?;
             match biff_filepass(&head) {
                 Some(true) => return Err(SniffError::Encrypted { xls: true }),
@@ -219,6 +222,7 @@ fn check_ole(cfb: &Cfb<'_>, entries: &[&[u8]]) -> Result<(), SniffError> {
                 None => {
                     return Err(SniffError::Corrupt {
                         detail: "Excel 数据流开头不正确",
+                        source: None,
                     })
                 }
             }

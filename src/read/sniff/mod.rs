@@ -26,6 +26,8 @@ mod xlsx;
 pub use crate::model::Package;
 pub use xls::XlsRemap;
 
+use super::ErrorKind;
+
 /// Input files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 100 * MIB;
 
@@ -75,7 +77,11 @@ pub enum SniffError {
     #[error("无法识别的文件格式（开头字节 {head}），不是可读取的 Excel 工作簿；请确认文件是否正确或索取原文件。")]
     Unknown { head: String },
     #[error("文件已损坏或不完整（{detail}），无法读取；请重新下载或向报送单位索取原文件。")]
-    Corrupt { detail: &'static str },
+    Corrupt {
+        detail: &'static str,
+        /// What the ZIP reader said, where it said anything.
+        source: Option<zip::result::ZipError>,
+    },
     #[error("{detail}，疑似压缩炸弹，已拒绝；请向报送单位索取正常导出的文件。")]
     ZipBomb { detail: String },
     #[error("{detail}，不像是正常的绩效自评表；请在 Excel/WPS 中打开后另存为 .xlsx 再试。")]
@@ -84,6 +90,26 @@ pub enum SniffError {
     TooSpread { mib: u64 },
     #[error("文件设有密码保护（加密），无法读取；请在 Excel/WPS 中取消密码后重试{}。", if *.xls { "（若打开时并不要求输入密码，另存为 .xlsx 即可）" } else { "" })]
     Encrypted { xls: bool },
+}
+
+impl SniffError {
+    /// What the refusal amounts to.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            SniffError::Io(e) if e.kind() == io::ErrorKind::NotFound => ErrorKind::NotFound,
+            SniffError::Io(_) => ErrorKind::Io,
+            SniffError::Empty | SniffError::NotWorkbook { .. } | SniffError::Unknown { .. } => {
+                ErrorKind::NotAWorkbook
+            }
+            SniffError::ConvertFirst { .. } => ErrorKind::Unsupported,
+            SniffError::Corrupt { .. } => ErrorKind::Corrupt,
+            SniffError::Encrypted { .. } => ErrorKind::Encrypted,
+            SniffError::TooLarge { .. }
+            | SniffError::ZipBomb { .. }
+            | SniffError::Bloated { .. }
+            | SniffError::TooSpread { .. } => ErrorKind::TooLarge,
+        }
+    }
 }
 
 fn io_reason(e: &io::Error) -> Cow<'static, str> {
@@ -242,6 +268,26 @@ mod tests {
         assert_eq!(
             (mib(MAX_FILE_BYTES).as_str(), mib(1000).as_str()),
             ("100", "0.0")
+        );
+    }
+
+    #[test]
+    fn errors_tell_their_kind_and_keep_their_cause() {
+        use std::error::Error as _;
+        let missing = sniff_path(&fixture("no-such-file.xlsx")).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        assert!(missing.source().is_some());
+        assert_eq!(sniff_path(&fixture("")).unwrap_err().kind(), ErrorKind::Io);
+        let truncated = err(read_fixture("seed-leiyang-2024.xlsx")[..30].to_vec());
+        assert_eq!(truncated.kind(), ErrorKind::Corrupt);
+        assert!(truncated.source().is_some(), "{truncated:?}");
+        assert_eq!(err(b"%PDF-1.7".to_vec()).kind(), ErrorKind::NotAWorkbook);
+        assert_eq!(err(b"<table><tr>".to_vec()).kind(), ErrorKind::Unsupported);
+        let secret = sniff_path(&fixture("sniff/password-secret.xls")).unwrap_err();
+        assert_eq!(secret.kind(), ErrorKind::Encrypted);
+        assert_eq!(
+            err_with(vec![b'a'; 2 * MIB as usize], &small_limits()).kind(),
+            ErrorKind::TooLarge
         );
     }
 

@@ -467,6 +467,7 @@ fn analyse(s: &[u8]) -> Result<(Globals, Vec<std::rc::Rc<Sheet>>), SniffError> {
         if walked > MAX_WALK {
             return Err(SniffError::Corrupt {
                 detail: "工作表目录反复指向同一处数据",
+                source: None,
             });
         }
         out.push(sh);

@@ -42,6 +42,7 @@ fn step(ev: quick_xml::Result<Event<'_>>) -> Step {
 
 const XML_CONFUSED: SniffError = SniffError::Corrupt {
     detail: "工作簿内部 XML 无法解析",
+    source: None,
 };
 
 /// Rewrites the first `<sst ...>` tag (local name exactly "sst", as calamine
@@ -204,6 +205,7 @@ impl SharedGroups {
         if next >= MAX_SHARED_FORMULAS && !self.0.contains_key(&key) {
             return Err(SniffError::Corrupt {
                 detail: "工作表中的共享公式多得异常",
+                source: None,
             });
         }
         Ok(*self.0.entry(key).or_insert(next))
