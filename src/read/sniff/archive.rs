@@ -229,105 +229,145 @@ fn walk_zip(
     let mut total: u64 = 0;
     let mut declared_total: u64 = 0;
     for i in 0..zip.len() {
-        let (name, size, csize, encrypted, is_dir) = {
-            let f = zip.by_index_raw(i).map_err(zip_err)?;
-            let name = f.name().map_err(bad_zip)?.into_owned();
-            (
-                name,
-                f.size(),
-                f.compressed_size(),
-                f.encrypted(),
-                f.is_dir(),
-            )
-        };
-        if encrypted {
-            return Err(SniffError::Encrypted { xls: false });
-        }
-        if is_dir {
+        let header = Header::of(&mut zip, i)?;
+        if header.is_dir {
             if let Some(w) = out.as_deref_mut() {
-                w.raw_copy_file(zip.by_index_raw(i).map_err(zip_err)?)
-                    .map_err(zip_err)?;
+                copy_raw(&mut zip, i, w)?;
             }
             continue;
         }
         // Declared sizes first: cheap, and enough for honest bombs.
-        declared_total = declared_total.saturating_add(size);
-        check_sizes(&name, size, csize, declared_total, lim)?;
-
-        // Never trust headers: count what actually comes out.
-        let limit = lim.entry.min(lim.total.saturating_sub(total));
+        declared_total = declared_total.saturating_add(header.size);
+        check_sizes(&header.name, header.size, header.csize, declared_total, lim)?;
         let part = if out.is_some() {
-            part_of(&norm_name(&name))
+            part_of(&norm_name(&header.name))
         } else {
             Part::Other
         };
         let f = zip.by_index(i).map_err(zip_err)?;
-        let data = if part == Part::Meta {
-            let mut buf = Growing(Vec::with_capacity(size.min(META_BYTES) as usize));
-            let n = read_capped(f, limit.min(META_BYTES), &mut buf).map_err(|e| match e {
-                SniffError::ZipBomb { .. } => {
-                    bloated(&name, &format!("超过 {} MiB", mib(META_BYTES)))
-                }
-                e => e,
-            })?;
-            total += n;
-            check_sizes(&name, n, csize, total, lim)?;
-            if count_tags(&buf.0) > META_TAGS {
-                return Err(bloated(&name, &format!("有 {} 个以上的标记", META_TAGS)));
-            }
-            Some(buf.0)
-        } else if part == Part::Other {
-            let n = read_capped(f, limit, io::sink())?;
-            total += n;
-            check_sizes(&name, n, csize, total, lim)?;
-            None
-        } else {
-            let mut buf = Growing(Vec::with_capacity(size.min(limit).min(16 * MIB) as usize));
-            let n = read_capped(f, limit, &mut buf)?;
-            total += n;
-            check_sizes(&name, n, csize, total, lim)?;
-            Some(buf.0)
-        };
-
+        let data = inflate(f, &header, part, &mut total, lim)?;
         let Some(w) = out.as_deref_mut() else {
             continue;
         };
         match data {
-            None => w
-                .raw_copy_file(zip.by_index_raw(i).map_err(zip_err)?)
-                .map_err(zip_err)?,
+            None => copy_raw(&mut zip, i, w)?,
             Some(xml) => {
-                let clean: Cow<'_, [u8]> = match part {
-                    Part::SharedStrings => {
-                        if count_elements(&xml, b"si") > MAX_SHARED_STRINGS {
-                            return Err(SniffError::Bloated {
-                                detail: format!("共享字符串超过 {MAX_SHARED_STRINGS} 个"),
-                            });
-                        }
-                        Cow::Owned(sanitize_sst(&xml)?)
-                    }
-                    Part::Sheet => Cow::Owned(sanitize_sheet(&xml)?),
-                    _ => Cow::Borrowed(xml.as_slice()),
-                };
-                if *clean != *xml {
-                    altered.push(norm_name(&name));
+                if write_clean(w, &header.name, part, &xml)? {
+                    altered.push(norm_name(&header.name));
                 }
-                // Small parts are stored (compressing them again costs more than it saves);
-                // large ones are compressed at the fastest level so the copy stays about as
-                // small as the input, and calamine inflates it as it streams.
-                let opts = if clean.len() as u64 <= MIB {
-                    SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
-                } else {
-                    SimpleFileOptions::default()
-                        .compression_method(CompressionMethod::Deflated)
-                        .compression_level(Some(1))
-                };
-                w.start_file(name.as_str(), opts).map_err(zip_err)?;
-                w.write_all(&clean).map_err(|e| bad_zip(e.into()))?;
             }
         }
     }
     Ok(altered)
+}
+
+/// What an entry's headers declare.
+struct Header {
+    name: String,
+    size: u64,
+    csize: u64,
+    is_dir: bool,
+}
+
+impl Header {
+    /// The headers of entry `i`; an encrypted entry is refused.
+    fn of(zip: &mut ZipArchive<Cursor<&[u8]>>, i: usize) -> Result<Header, SniffError> {
+        let f = zip.by_index_raw(i).map_err(zip_err)?;
+        let name = f.name().map_err(bad_zip)?.into_owned();
+        if f.encrypted() {
+            return Err(SniffError::Encrypted { xls: false });
+        }
+        Ok(Header {
+            name,
+            size: f.size(),
+            csize: f.compressed_size(),
+            is_dir: f.is_dir(),
+        })
+    }
+}
+
+fn copy_raw(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    w: &mut ZipWriter<Cursor<Vec<u8>>>,
+) -> Result<(), SniffError> {
+    w.raw_copy_file(zip.by_index_raw(i).map_err(zip_err)?)
+        .map_err(zip_err)
+}
+
+/// Inflates one entry through the caps, never trusting its headers: the text of a part the
+/// copy rewrites or keeps, `None` for one that is only counted.
+fn inflate(
+    f: impl Read,
+    header: &Header,
+    part: Part,
+    total: &mut u64,
+    lim: &Limits,
+) -> Result<Option<Vec<u8>>, SniffError> {
+    let name = header.name.as_str();
+    let limit = lim.entry.min(lim.total.saturating_sub(*total));
+    let (n, data) = match part {
+        Part::Meta => {
+            let mut buf = Growing(Vec::with_capacity(header.size.min(META_BYTES) as usize));
+            let n = read_capped(f, limit.min(META_BYTES), &mut buf).map_err(|e| match e {
+                SniffError::ZipBomb { .. } => {
+                    bloated(name, &format!("超过 {} MiB", mib(META_BYTES)))
+                }
+                e => e,
+            })?;
+            (n, Some(buf.0))
+        }
+        Part::Other => (read_capped(f, limit, io::sink())?, None),
+        Part::SharedStrings | Part::Sheet => {
+            let cap = header.size.min(limit).min(16 * MIB) as usize;
+            let mut buf = Growing(Vec::with_capacity(cap));
+            (read_capped(f, limit, &mut buf)?, Some(buf.0))
+        }
+    };
+    *total += n;
+    check_sizes(name, n, header.csize, *total, lim)?;
+    if part == Part::Meta
+        && data
+            .as_deref()
+            .is_some_and(|xml| count_tags(xml) > META_TAGS)
+    {
+        return Err(bloated(name, &format!("有 {} 个以上的标记", META_TAGS)));
+    }
+    Ok(data)
+}
+
+/// Writes one part into the copy, sanitised; whether sanitising changed it.
+fn write_clean(
+    w: &mut ZipWriter<Cursor<Vec<u8>>>,
+    name: &str,
+    part: Part,
+    xml: &[u8],
+) -> Result<bool, SniffError> {
+    let clean: Cow<'_, [u8]> = match part {
+        Part::SharedStrings => {
+            if count_elements(xml, b"si") > MAX_SHARED_STRINGS {
+                return Err(SniffError::Bloated {
+                    detail: format!("共享字符串超过 {MAX_SHARED_STRINGS} 个"),
+                });
+            }
+            Cow::Owned(sanitize_sst(xml)?)
+        }
+        Part::Sheet => Cow::Owned(sanitize_sheet(xml)?),
+        Part::Meta | Part::Other => Cow::Borrowed(xml),
+    };
+    // Small parts are stored (compressing them again costs more than it saves); large ones
+    // are compressed at the fastest level so the copy stays about as small as the input,
+    // and calamine inflates it as it streams.
+    let opts = if clean.len() as u64 <= MIB {
+        SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
+    } else {
+        SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(1))
+    };
+    w.start_file(name, opts).map_err(zip_err)?;
+    w.write_all(&clean).map_err(|e| bad_zip(e.into()))?;
+    Ok(*clean != *xml)
 }
 
 fn bloated(name: &str, what: &str) -> SniffError {

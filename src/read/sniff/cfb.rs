@@ -199,7 +199,7 @@ pub(super) fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
         });
     }
     let remap = xls::sanitize(&mut stream)?;
-    Ok(Container::Xls(xls::write_cfb(&stream), remap))
+    Ok(Container::Xls(write_cfb(&stream), remap))
 }
 
 /// Refuses encrypted and non-Excel compound files.
@@ -260,6 +260,143 @@ fn biff_filepass(s: &[u8]) -> Option<bool> {
         }
     }
     Some(false)
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+/// `stream` as the only stream of a new compound file. Streams under 4096 bytes
+/// would belong in the mini stream; this one is padded with empty BIFF records
+/// (type 0, length 0), which calamine skips, instead.
+pub(super) fn write_cfb(stream: &[u8]) -> Vec<u8> {
+    let len = stream.len().max(4096);
+    let data_sectors = len.div_ceil(512);
+    let (fat, difat) = fat_sectors(data_sectors);
+    // Layout: FAT sectors, DIFAT sectors, the directory, the stream.
+    let dir = (fat + difat) as u32;
+    let first = dir + 1;
+    let total = first as usize + data_sectors;
+    let mut table = vec![FREESECT; fat * 128];
+    table[..fat].fill(FATSECT);
+    table[fat..fat + difat].fill(DIFSECT);
+    table[dir as usize] = ENDOFCHAIN;
+    for k in 0..data_sectors {
+        let id = first as usize + k;
+        table[id] = if k + 1 == data_sectors {
+            ENDOFCHAIN
+        } else {
+            id as u32 + 1
+        };
+    }
+
+    let mut out = Vec::with_capacity(512 * (total + 1));
+    out.extend_from_slice(&v3_header(&Header {
+        fat,
+        dir,
+        minifat: (ENDOFCHAIN, 0),
+        difat: (
+            if difat > 0 { fat as u32 } else { ENDOFCHAIN },
+            difat as u32,
+        ),
+    }));
+    out.extend(table.iter().flat_map(|v| v.to_le_bytes()));
+    // DIFAT sectors: 127 FAT sector ids each, then the next DIFAT sector.
+    for d in 0..difat {
+        for k in 0..127 {
+            let i = 109 + d * 127 + k;
+            let v = if i < fat { i as u32 } else { FREESECT };
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let next = if d + 1 < difat {
+            (fat + d + 1) as u32
+        } else {
+            ENDOFCHAIN
+        };
+        out.extend_from_slice(&next.to_le_bytes());
+    }
+    // Directory: root storage, the stream, two empty entries.
+    out.extend_from_slice(&dir_entry("Root Entry", 5, 1, FREESECT, ENDOFCHAIN, 0));
+    out.extend_from_slice(&dir_entry(
+        "Workbook", 2, FREESECT, FREESECT, first, len as u64,
+    ));
+    out.extend_from_slice(&dir_entry("", 0, FREESECT, FREESECT, 0, 0));
+    out.extend_from_slice(&dir_entry("", 0, FREESECT, FREESECT, 0, 0));
+    out.extend_from_slice(stream);
+    out.resize(512 * (total + 1), 0);
+    out
+}
+
+/// FAT and DIFAT sectors to map `data_sectors`, the directory and themselves.
+fn fat_sectors(data_sectors: usize) -> (usize, usize) {
+    let (mut fat, mut difat) = (1usize, 0usize);
+    loop {
+        let total = data_sectors + 1 + fat + difat;
+        let need_fat = total.div_ceil(128);
+        let need_difat = need_fat.saturating_sub(109).div_ceil(127);
+        if need_fat == fat && need_difat == difat {
+            return (fat, difat);
+        }
+        (fat, difat) = (need_fat, need_difat);
+    }
+}
+
+/// Where a version-3 file keeps its tables; its FAT is in its first `fat` sectors.
+pub(super) struct Header {
+    pub fat: usize,
+    pub dir: u32,
+    /// First sector and sector count of the mini FAT, and of the DIFAT.
+    pub minifat: (u32, u32),
+    pub difat: (u32, u32),
+}
+
+/// The 512-byte header of a version-3 file (512-byte sectors, 64-byte mini sectors).
+pub(super) fn v3_header(t: &Header) -> [u8; 512] {
+    let mut h = [0u8; 512];
+    h[..8].copy_from_slice(&OLE_MAGIC);
+    h[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes());
+    h[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
+    h[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    h[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+    h[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+    h[0x2C..0x30].copy_from_slice(&(t.fat as u32).to_le_bytes());
+    h[0x30..0x34].copy_from_slice(&t.dir.to_le_bytes());
+    h[0x38..0x3C].copy_from_slice(&(MINI_CUTOFF as u32).to_le_bytes());
+    h[0x3C..0x40].copy_from_slice(&t.minifat.0.to_le_bytes());
+    h[0x40..0x44].copy_from_slice(&t.minifat.1.to_le_bytes());
+    h[0x44..0x48].copy_from_slice(&t.difat.0.to_le_bytes());
+    h[0x48..0x4C].copy_from_slice(&t.difat.1.to_le_bytes());
+    for k in 0..109 {
+        let v = if k < t.fat { k as u32 } else { FREESECT };
+        h[0x4C + 4 * k..0x50 + 4 * k].copy_from_slice(&v.to_le_bytes());
+    }
+    h
+}
+
+/// A directory entry: `typ` 5 is the root storage, 2 a stream, 0 unused.
+pub(super) fn dir_entry(
+    name: &str,
+    typ: u8,
+    child: u32,
+    right: u32,
+    start: u32,
+    size: u64,
+) -> [u8; 128] {
+    let mut e = [0u8; 128];
+    let units: Vec<u16> = name.encode_utf16().collect();
+    for (k, u) in units.iter().enumerate() {
+        e[2 * k..2 * k + 2].copy_from_slice(&u.to_le_bytes());
+    }
+    if !units.is_empty() {
+        e[64..66].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
+    }
+    e[66] = typ;
+    e[67] = 1; // black
+    e[68..72].copy_from_slice(&FREESECT.to_le_bytes());
+    e[72..76].copy_from_slice(&right.to_le_bytes());
+    e[76..80].copy_from_slice(&child.to_le_bytes());
+    e[116..120].copy_from_slice(&start.to_le_bytes());
+    e[120..128].copy_from_slice(&size.to_le_bytes());
+    e
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::cfb::{ENDOFCHAIN, FATSECT, FREESECT, MINI_CUTOFF, OLE_MAGIC};
+use super::cfb::{dir_entry, v3_header, Header, ENDOFCHAIN, FATSECT, FREESECT, MINI_CUTOFF};
 use super::{sniff_with, Container, Limits, SniffError, MIB};
 
 pub(super) fn fixture(name: &str) -> PathBuf {
@@ -161,24 +161,8 @@ pub(super) fn cfb_of(streams: &[(&str, &[u8])]) -> Vec<u8> {
     assert!(fat.len() <= 128, "test CFB too big for one FAT sector");
     fat.resize(128, FREESECT);
 
-    let entry = |name: &str, typ: u8, child: u32, right: u32, start: u32, size: u64| {
-        let mut e = vec![0u8; 128];
-        let units: Vec<u16> = name.encode_utf16().collect();
-        for (k, u) in units.iter().enumerate() {
-            e[2 * k..2 * k + 2].copy_from_slice(&u.to_le_bytes());
-        }
-        e[64..66].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
-        e[66] = typ;
-        e[67] = 1;
-        e[68..72].copy_from_slice(&FREESECT.to_le_bytes());
-        e[72..76].copy_from_slice(&right.to_le_bytes());
-        e[76..80].copy_from_slice(&child.to_le_bytes());
-        e[116..120].copy_from_slice(&start.to_le_bytes());
-        e[120..128].copy_from_slice(&size.to_le_bytes());
-        e
-    };
     let child = if streams.is_empty() { FREESECT } else { 1 };
-    dir[..128].copy_from_slice(&entry(
+    dir[..128].copy_from_slice(&dir_entry(
         "Root Entry",
         5,
         child,
@@ -193,7 +177,7 @@ pub(super) fn cfb_of(streams: &[(&str, &[u8])]) -> Vec<u8> {
             FREESECT
         };
         let (start, size, _) = placed[i];
-        dir[128 * (i + 1)..128 * (i + 2)].copy_from_slice(&entry(
+        dir[128 * (i + 1)..128 * (i + 2)].copy_from_slice(&dir_entry(
             name,
             2,
             FREESECT,
@@ -205,23 +189,13 @@ pub(super) fn cfb_of(streams: &[(&str, &[u8])]) -> Vec<u8> {
     let d = dir_start as usize - 1;
     body[d * 512..d * 512 + dir.len()].copy_from_slice(&dir);
 
-    let mut h = vec![0u8; 512];
-    h[..8].copy_from_slice(&OLE_MAGIC);
-    h[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes());
-    h[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
-    h[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
-    h[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
-    h[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
-    h[0x2C..0x30].copy_from_slice(&1u32.to_le_bytes());
-    h[0x30..0x34].copy_from_slice(&dir_start.to_le_bytes());
-    h[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
-    h[0x3C..0x40].copy_from_slice(&minifat_start.to_le_bytes());
-    h[0x40..0x44].copy_from_slice(&(minifat_bytes.len().div_ceil(512) as u32).to_le_bytes());
-    h[0x44..0x48].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
-    for k in 0..109 {
-        let v = if k == 0 { 0 } else { FREESECT };
-        h[0x4C + 4 * k..0x50 + 4 * k].copy_from_slice(&v.to_le_bytes());
-    }
+    let mut h = v3_header(&Header {
+        fat: 1,
+        dir: dir_start,
+        minifat: (minifat_start, minifat_bytes.len().div_ceil(512) as u32),
+        difat: (ENDOFCHAIN, 0),
+    })
+    .to_vec();
     h.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
     h.extend_from_slice(&body);
     h

@@ -121,17 +121,7 @@ pub(super) fn sanitize_sheet(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
         let (e, empty) = match grown {
             Ok(tag) => tag,
             Err(n) => {
-                if let Some(len) = &mut formula {
-                    *len += n;
-                    if *len > MAX_FORMULA_BYTES {
-                        return Err(SniffError::Bloated {
-                            detail: format!(
-                                "工作表中有长度超过 {} KiB 的公式（Excel 的上限是 8192 个字符）",
-                                MAX_FORMULA_BYTES / 1024
-                            ),
-                        });
-                    }
-                }
+                grow_formula(&mut formula, n)?;
                 continue;
             }
         };
@@ -162,29 +152,60 @@ pub(super) fn sanitize_sheet(xml: &[u8]) -> Result<Vec<u8>, SniffError> {
         if !attrs.contains("si") {
             continue;
         }
-        let (before, after) = raw_tag(body, before, after).ok_or(XML_CONFUSED)?;
-        // The attributes are a slice of the tag: find where, and check it.
-        let at = (attrs.as_ptr() as usize)
-            .checked_sub(body.as_ptr() as usize)
-            .filter(|&at| {
-                at >= before
-                    && at + attrs.len() <= after
-                    && body.get(at..at + attrs.len()) == Some(attrs.as_bytes())
-            })
-            .ok_or(XML_CONFUSED)?;
-        for item in raw_attrs(attrs) {
-            let Ok((key, value)) = item else { break };
-            if key != "si" {
-                continue;
-            }
-            let index = groups.index_of(&attrs[value.clone()])?;
-            out.extend_from_slice(&body[last..at + value.start]);
-            out.extend_from_slice(index.to_string().as_bytes());
-            last = at + value.end;
-        }
+        let tag = raw_tag(body, before, after).ok_or(XML_CONFUSED)?;
+        renumber_tag(body, tag, attrs, &mut groups, &mut out, &mut last)?;
     }
     out.extend_from_slice(&body[last..]);
     Ok(out)
+}
+
+/// Counts `n` more bytes into the `<f>` element being read, if any.
+fn grow_formula(formula: &mut Option<usize>, n: usize) -> Result<(), SniffError> {
+    let Some(len) = formula else {
+        return Ok(());
+    };
+    *len += n;
+    if *len > MAX_FORMULA_BYTES {
+        return Err(SniffError::Bloated {
+            detail: format!(
+                "工作表中有长度超过 {} KiB 的公式（Excel 的上限是 8192 个字符）",
+                MAX_FORMULA_BYTES / 1024
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Copies `body` up to each `si` value of the tag at `before..after` into `out`, then the
+/// value's dense number; `last` is where copying stopped.
+fn renumber_tag(
+    body: &[u8],
+    (before, after): (usize, usize),
+    attrs: &str,
+    groups: &mut SharedGroups,
+    out: &mut Vec<u8>,
+    last: &mut usize,
+) -> Result<(), SniffError> {
+    // The attributes are a slice of the tag: find where, and check it.
+    let at = (attrs.as_ptr() as usize)
+        .checked_sub(body.as_ptr() as usize)
+        .filter(|&at| {
+            at >= before
+                && at + attrs.len() <= after
+                && body.get(at..at + attrs.len()) == Some(attrs.as_bytes())
+        })
+        .ok_or(XML_CONFUSED)?;
+    for item in raw_attrs(attrs) {
+        let Ok((key, value)) = item else { break };
+        if key != "si" {
+            continue;
+        }
+        let index = groups.index_of(&attrs[value.clone()])?;
+        out.extend_from_slice(&body[*last..at + value.start]);
+        out.extend_from_slice(index.to_string().as_bytes());
+        *last = at + value.end;
+    }
+    Ok(())
 }
 
 /// Dense numbers for a sheet's shared-formula indices.
