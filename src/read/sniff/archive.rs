@@ -98,26 +98,8 @@ fn classify_zip(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<ZipKind, SniffErr
     let has = |p: &str| index(p).is_some();
 
     if let Some(i) = index("mimetype") {
-        let mime = read_small(zip, i, 256);
-        let mime = String::from_utf8_lossy(&mime);
-        let mime = mime.trim();
-        if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-            return Ok(ZipKind::Ods);
-        }
-        if mime.starts_with("application/vnd.oasis.opendocument.text") {
-            return Err(NotWorkbook {
-                what: "OpenDocument 文本文档（.odt）",
-            });
-        }
-        if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
-            return Err(NotWorkbook {
-                what: "OpenDocument 演示文稿（.odp）",
-            });
-        }
-        if mime.starts_with("application/vnd.oasis.opendocument") {
-            return Err(NotWorkbook {
-                what: "OpenDocument 文档",
-            });
+        if let Some(kind) = classify_mimetype(&read_small(zip, i, 256))? {
+            return Ok(kind);
         }
     }
     if has("xl/workbook.xml") {
@@ -166,6 +148,33 @@ fn classify_zip(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<ZipKind, SniffErr
     Err(NotWorkbook {
         what: "ZIP 压缩包（请先解压，再检查其中的 .xlsx/.xls 文件）",
     })
+}
+
+/// An OpenDocument package by its `mimetype`: ods, another document, or `None` when the
+/// type names neither.
+fn classify_mimetype(mime: &[u8]) -> Result<Option<ZipKind>, SniffError> {
+    use SniffError::NotWorkbook;
+    let mime = String::from_utf8_lossy(mime);
+    let mime = mime.trim();
+    if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
+        return Ok(Some(ZipKind::Ods));
+    }
+    if mime.starts_with("application/vnd.oasis.opendocument.text") {
+        return Err(NotWorkbook {
+            what: "OpenDocument 文本文档（.odt）",
+        });
+    }
+    if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
+        return Err(NotWorkbook {
+            what: "OpenDocument 演示文稿（.odp）",
+        });
+    }
+    if mime.starts_with("application/vnd.oasis.opendocument") {
+        return Err(NotWorkbook {
+            what: "OpenDocument 文档",
+        });
+    }
+    Ok(None)
 }
 
 /// The first `cap` inflated bytes of entry `i`; what was read before any error.

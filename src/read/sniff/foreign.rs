@@ -32,39 +32,7 @@ pub(super) fn describe_other(bytes: &[u8]) -> SniffError {
         return nw("WebP 图片");
     }
 
-    // Text, possibly UTF-16 (Excel's "Unicode text" export is UTF-16LE).
-    let utf16 = if head.starts_with(b"\xFF\xFE") {
-        Some(true)
-    } else if head.starts_with(b"\xFE\xFF") {
-        Some(false)
-    } else {
-        None
-    };
-    let text: Option<String> = match utf16 {
-        Some(le) => {
-            let units = head[2..].chunks_exact(2).map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            });
-            Some(
-                char::decode_utf16(units)
-                    .map(|c| c.unwrap_or('\u{FFFD}'))
-                    .collect(),
-            )
-        }
-        // GBK text is not UTF-8, so judge by control bytes, not by encoding.
-        None if head
-            .iter()
-            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A | 0x1B)) =>
-        {
-            Some(String::from_utf8_lossy(head).into_owned())
-        }
-        None => None,
-    };
-    if let Some(text) = text {
+    if let Some(text) = as_text(head) {
         return describe_text(&text);
     }
 
@@ -89,6 +57,42 @@ pub(super) fn describe_other(bytes: &[u8]) -> SniffError {
         .collect::<Vec<_>>()
         .join(" ");
     SniffError::Unknown { head }
+}
+
+/// The head of the file as text, if it is text: UTF-16 with a byte-order mark (Excel's
+/// "Unicode text" export is UTF-16LE), or bytes without control characters.
+fn as_text(head: &[u8]) -> Option<String> {
+    let utf16 = if head.starts_with(b"\xFF\xFE") {
+        Some(true)
+    } else if head.starts_with(b"\xFE\xFF") {
+        Some(false)
+    } else {
+        None
+    };
+    match utf16 {
+        Some(le) => {
+            let units = head[2..].chunks_exact(2).map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            });
+            Some(
+                char::decode_utf16(units)
+                    .map(|c| c.unwrap_or('\u{FFFD}'))
+                    .collect(),
+            )
+        }
+        // GBK text is not UTF-8, so judge by control bytes, not by encoding.
+        None if head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A | 0x1B)) =>
+        {
+            Some(String::from_utf8_lossy(head).into_owned())
+        }
+        None => None,
+    }
 }
 
 fn describe_text(text: &str) -> SniffError {
