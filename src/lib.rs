@@ -1,7 +1,8 @@
 //! jixiao (绩效): checks 部门整体支出绩效自评 workbooks.
 //!
 //! One folder per stage, dependencies pointing down this list only:
-//! [`model`] (cells, workbooks, findings) ← [`read`] (file → workbook) ← [`expr`] (the rule
+//! [`model`] (cells, workbooks, findings) ← [`ooxml`] (package and XML helpers) ← [`read`]
+//! (file → workbook) ← [`expr`] (the rule
 //! language) ← [`template`] (layouts and rules as data) ← [`locate`] (labels → field cells) ←
 //! [`extract`] (cells → typed values) ← [`check`] (rules → outcomes) ← [`blame`] (failed rules →
 //! the cells to fix) ← [`pipeline`] (the stages for one workbook) ← [`annotate`] (the copies) ←

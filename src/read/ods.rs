@@ -247,6 +247,12 @@ fn read_cell(
         skip_to_end(xml, &name)?;
         return Ok((value, formula));
     }
+    let text = read_text(xml, &name, budget)?;
+    Ok((CellValue::Text(text), formula))
+}
+
+/// The text of the paragraphs of the cell element `name`, up to its end.
+fn read_text(xml: &mut Xml<'_>, name: &str, budget: &Budget) -> Result<String, ReadError> {
     let mut text = String::new();
     let mut first_paragraph = true;
     let mut buf = Vec::with_capacity(256);
@@ -294,7 +300,7 @@ fn read_cell(
             return Err(ReadError::TooMuchText);
         }
     }
-    Ok((CellValue::Text(text), formula))
+    Ok(text)
 }
 
 /// Reads past the end of the element `name` just started (nested ones of the same name included).

@@ -166,42 +166,70 @@ fn globals(s: &[u8]) -> Globals {
     g
 }
 
+/// An SST record and its CONTINUE records, read as one stream.
+struct SstParts<'a> {
+    parts: &'a [&'a [u8]],
+    next: usize,
+    data: &'a [u8],
+}
+
+impl SstParts<'_> {
+    /// Moves on to the next CONTINUE record.
+    fn cont(&mut self) -> bool {
+        match self.parts.get(self.next) {
+            Some(p) => {
+                self.data = p;
+                self.next += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn skip(&mut self, mut len: u64) -> bool {
+        while len > 0 {
+            if self.data.is_empty() && !self.cont() {
+                return false;
+            }
+            let l = len.min(self.data.len() as u64);
+            self.data = &self.data[l as usize..];
+            len -= l;
+        }
+        true
+    }
+
+    /// Skips `cch` characters, one or two bytes each as `high` and each CONTINUE say.
+    fn chars(&mut self, cch: u64, mut high: bool) -> bool {
+        let mut left = cch;
+        while left > 0 {
+            let avail = if high {
+                self.data.len() / 2
+            } else {
+                self.data.len()
+            } as u64;
+            let l = avail.min(left);
+            self.data = &self.data[(if high { 2 * l } else { l }) as usize..];
+            left -= l;
+            if left > 0 {
+                if !self.cont() || self.data.is_empty() {
+                    return false;
+                }
+                high = self.data[0] & 1 != 0;
+                self.data = &self.data[1..];
+            }
+        }
+        true
+    }
+}
+
 /// The character count of each string in an SST record, read as calamine's
 /// `parse_sst` reads it; `false` where calamine would stop with an error (or panic).
 fn sst_lengths(parts: &[&[u8]]) -> (Vec<u64>, bool) {
-    struct R<'a> {
-        parts: &'a [&'a [u8]],
-        next: usize,
-        data: &'a [u8],
-    }
-    impl<'a> R<'a> {
-        fn cont(&mut self) -> bool {
-            match self.parts.get(self.next) {
-                Some(p) => {
-                    self.data = p;
-                    self.next += 1;
-                    true
-                }
-                None => false,
-            }
-        }
-        fn skip(&mut self, mut len: u64) -> bool {
-            while len > 0 {
-                if self.data.is_empty() && !self.cont() {
-                    return false;
-                }
-                let l = len.min(self.data.len() as u64);
-                self.data = &self.data[l as usize..];
-                len -= l;
-            }
-            true
-        }
-    }
     let mut out = Vec::new();
     let Some(first) = parts.first().filter(|p| p.len() >= 8) else {
         return (out, false);
     };
-    let mut r = R {
+    let mut r = SstParts {
         parts,
         next: 1,
         data: &first[8..],
@@ -233,20 +261,8 @@ fn sst_lengths(parts: &[&[u8]]) -> (Vec<u64>, bool) {
             ext = n as i32 as i64 as u64; // calamine: `read_i32(..) as usize`
             r.data = &r.data[4..];
         }
-        let mut high = flags & 1 != 0;
-        let mut left = cch;
-        while left > 0 {
-            let avail = if high { r.data.len() / 2 } else { r.data.len() } as u64;
-            let l = avail.min(left);
-            r.data = &r.data[(if high { 2 * l } else { l }) as usize..];
-            left -= l;
-            if left > 0 {
-                if !r.cont() || r.data.is_empty() {
-                    return (out, false);
-                }
-                high = r.data[0] & 1 != 0;
-                r.data = &r.data[1..];
-            }
+        if !r.chars(cch, flags & 1 != 0) {
+            return (out, false);
         }
         out.push(cch);
         if !r.skip(runs.saturating_mul(4)) || !r.skip(ext) {
