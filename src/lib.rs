@@ -2,11 +2,11 @@
 //!
 //! One folder per stage, dependencies pointing down this list only:
 //! [`model`] (cells, workbooks, findings) ← [`ooxml`] (package and XML helpers) ← [`read`]
-//! (file → workbook) ← [`expr`] (the rule
-//! language) ← [`template`] (layouts and rules as data) ← [`locate`] (labels → field cells) ←
-//! [`extract`] (cells → typed values) ← [`check`] (rules → outcomes) ← [`blame`] (failed rules →
-//! the cells to fix) ← [`pipeline`] (the stages for one workbook) ← [`annotate`] (the copies) ←
-//! [`report`] (text and JSON) ← [`summary`] / [`batch`] (many workbooks) ← [`cli`].
+//! (file → workbook) ← [`expr`] (the rule language) ← [`template`] (layouts and rules as data) ←
+//! [`locate`] (labels → field cells) ← [`extract`] (cells → typed values) ← [`check`] (rules →
+//! outcomes) ← [`blame`] (failed rules → the cells to fix) ← [`pipeline`] (the stages for one
+//! workbook) ← [`annotate`] (the copies) ← [`report`] (text and JSON) ← [`summary`] /
+//! [`batch`] (many workbooks) ← [`cli`].
 
 pub mod annotate;
 pub mod batch;
