@@ -55,10 +55,19 @@ pub struct SheetGeometry {
     pub has_formulas: bool,
 }
 
+/// The geometry of worksheet parts, by part name.
+pub type ByPart = HashMap<String, SheetGeometry>;
+
 /// Reads the column widths and row heights of every worksheet of an xlsx package, keyed by sheet
 /// name. Returns an empty map when the bytes are not a readable xlsx package; a sheet whose part
 /// cannot be read is left out.
 pub fn read_xlsx_geometry(bytes: &[u8]) -> HashMap<String, SheetGeometry> {
+    geometry_by_sheet(bytes, &ByPart::new())
+}
+
+/// As [`read_xlsx_geometry`], taking the geometry of the parts in `known` (read from the same
+/// bytes, when sniffing sanitised them) instead of reading those parts again.
+pub(super) fn geometry_by_sheet(bytes: &[u8], known: &ByPart) -> HashMap<String, SheetGeometry> {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
         return HashMap::new();
     };
@@ -67,8 +76,12 @@ pub fn read_xlsx_geometry(bytes: &[u8]) -> HashMap<String, SheetGeometry> {
         if out.contains_key(&name) {
             continue;
         }
-        if let Some(xml) = read_part(&mut zip, &part, MAX_SHEET_PART) {
-            out.insert(name, sheet_geometry(&xml));
+        let geometry = match known.get(&part) {
+            Some(g) if zip.index_for_name(&part).is_some() => Some(g.clone()),
+            _ => read_part(&mut zip, &part, MAX_SHEET_PART).map(|xml| sheet_geometry(&xml)),
+        };
+        if let Some(geometry) = geometry {
+            out.insert(name, geometry);
         }
     }
     out
@@ -174,7 +187,7 @@ fn is_true(text: Option<String>) -> bool {
 /// Reads one worksheet part: widths before `<sheetData>`, the row tags in it (their cells are
 /// skipped unparsed) and the merged ranges after it. Stops at the first XML error, keeping what
 /// was read up to there.
-fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
+pub(super) fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
     let mut reader = Reader::from_reader(xml);
     let mut geometry = SheetGeometry {
         has_formulas: has_formula_tag(xml),

@@ -61,7 +61,7 @@ pub fn read_path(path: &Path) -> Result<Workbook, ReadError> {
 /// Reads a container [`sniff`] has passed; `path` is only recorded in the workbook.
 pub fn read_container(path: &Path, container: Container) -> Result<Workbook, ReadError> {
     let workbook = guarded(|| match container {
-        Container::Xlsx(bytes, original) => xlsx::read(path, bytes, original),
+        Container::Xlsx(bytes, original, geometry) => xlsx::read(path, bytes, original, &geometry),
         Container::Xls(bytes, remap) => xls::read(path, bytes, &remap),
         Container::Ods(bytes) => ods::read(path, bytes),
     })?;
@@ -261,5 +261,32 @@ mod tests {
             assert!(want.len() > 50, "{name}: {} cells", want.len());
             assert_eq!(got, want, "{name}");
         }
+    }
+
+    #[test]
+    fn geometry_from_sniffing_is_the_geometry_read_again() {
+        let mut seen = 0;
+        for entry in std::fs::read_dir(fixture("")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "xlsx") {
+                continue;
+            }
+            let Ok(Container::Xlsx(bytes, _, known)) = sniff::sniff_path(&path) else {
+                panic!("{} is not xlsx", path.display());
+            };
+            assert!(!known.is_empty(), "{}", path.display());
+            let again = geometry::read_xlsx_geometry(&bytes);
+            assert_eq!(geometry::geometry_by_sheet(&bytes, &known), again);
+            // And it is what is used: a marked copy comes back marked.
+            let mut marked = known.clone();
+            marked
+                .values_mut()
+                .for_each(|g| g.default_col_width = Some(-1.0));
+            let used = geometry::geometry_by_sheet(&bytes, &marked);
+            assert_eq!(used.len(), again.len());
+            assert!(used.values().all(|g| g.default_col_width == Some(-1.0)));
+            seen += 1;
+        }
+        assert!(seen >= 4, "only {seen} fixtures");
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use calamine::{DataRef, Reader, XlsxError};
 
-use super::geometry::{apply_geometry, read_xlsx_geometry, SheetGeometry};
+use super::geometry::{apply_geometry, geometry_by_sheet, ByPart, SheetGeometry};
 use super::{range_of, worksheet_names, Budget, ReadError, MAX_SHEETS};
 use crate::model::{Cell, CellPos, CellValue, FileKind, Package, Sheet, Workbook};
 
@@ -46,7 +46,12 @@ impl<R: Seek> Seek for Metered<R> {
 /// rest of the package once, so reading an honest file pulls at most four times the container
 /// through calamine; a budget of five times stops a workbook whose sheets all point at one
 /// big part before it takes minutes.
-pub(super) fn read(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Workbook, ReadError> {
+pub(super) fn read(
+    path: &Path,
+    bytes: Vec<u8>,
+    original: Package,
+    known: &ByPart,
+) -> Result<Workbook, ReadError> {
     // Kept with the workbook: the annotated copy reads unaltered parts from it.
     let bytes = Arc::new(bytes);
     let left = Rc::new(StdCell::new(5 * bytes.len() as u64 + (1 << 20)));
@@ -62,7 +67,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>, original: Package) -> Result<Wor
         }
     };
     let mut book: Book<'_> = calamine::Xlsx::new(source).map_err(spent)?;
-    let mut geometry = read_xlsx_geometry(&bytes);
+    let mut geometry = geometry_by_sheet(&bytes, known);
     let names = worksheet_names(&book);
     if names.len() > MAX_SHEETS {
         return Err(ReadError::TooManySheets(names.len()));

@@ -10,6 +10,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use super::bytes::find;
 use super::xlsx::{sanitize_sheet, sanitize_sst};
 use super::{mib, one_line, Container, Limits, Package, SniffError, MIB};
+use crate::read::geometry::{sheet_geometry, ByPart};
 
 /// The ZIP structure could not be read.
 fn bad_zip(e: ZipError) -> SniffError {
@@ -72,11 +73,12 @@ pub(super) fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, Sniff
         ZipKind::Xlsx => {
             let cap = bytes.len().saturating_mul(4).min(64 * MIB as usize);
             let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(cap)));
-            let altered = walk_zip(zip, lim, Some(&mut out))?;
+            let (altered, geometry) = walk_zip(zip, lim, Some(&mut out))?;
             let out = out.finish().map_err(bad_zip)?;
             Ok(Container::Xlsx(
                 out.into_inner(),
                 Package::new(bytes).with_altered(altered),
+                geometry,
             ))
         }
     }
@@ -228,13 +230,15 @@ fn part_of(norm: &str) -> Part {
 /// Inflates every entry through hard caps. With `out`, also writes an XLSX copy: shared
 /// strings and sheets sanitised, relationships, workbook, styles and themes as they are, all
 /// stored when small; the rest copied raw. Returns the parts whose sanitised text differs from
-/// the file's (their names as [`norm_name`] gives them).
+/// the file's (their names as [`norm_name`] gives them), and the geometry of the sanitised
+/// worksheet parts by entry name.
 fn walk_zip(
     mut zip: ZipArchive<Cursor<&[u8]>>,
     lim: &Limits,
     mut out: Option<&mut ZipWriter<Cursor<Vec<u8>>>>,
-) -> Result<Vec<String>, SniffError> {
+) -> Result<(Vec<String>, ByPart), SniffError> {
     let mut altered = Vec::new();
+    let mut geometry = ByPart::new();
     let mut total: u64 = 0;
     let mut declared_total: u64 = 0;
     for i in 0..zip.len() {
@@ -261,13 +265,18 @@ fn walk_zip(
         match data {
             None => copy_raw(&mut zip, i, w)?,
             Some(xml) => {
-                if write_clean(w, &header.name, part, &xml)? {
+                let clean = sanitized(part, &xml)?;
+                if part == Part::Sheet {
+                    geometry.insert(header.name.clone(), sheet_geometry(&clean));
+                }
+                write_part(w, &header.name, &clean)?;
+                if *clean != *xml {
                     altered.push(norm_name(&header.name));
                 }
             }
         }
     }
-    Ok(altered)
+    Ok((altered, geometry))
 }
 
 /// What an entry's headers declare.
@@ -345,14 +354,9 @@ fn inflate(
     Ok(data)
 }
 
-/// Writes one part into the copy, sanitised; whether sanitising changed it.
-fn write_clean(
-    w: &mut ZipWriter<Cursor<Vec<u8>>>,
-    name: &str,
-    part: Part,
-    xml: &[u8],
-) -> Result<bool, SniffError> {
-    let clean: Cow<'_, [u8]> = match part {
+/// A part as calamine may read it: shared strings and sheets sanitised, the rest as it is.
+fn sanitized(part: Part, xml: &[u8]) -> Result<Cow<'_, [u8]>, SniffError> {
+    Ok(match part {
         Part::SharedStrings => {
             if count_elements(xml, b"si") > MAX_SHARED_STRINGS {
                 return Err(SniffError::Bloated {
@@ -363,10 +367,17 @@ fn write_clean(
         }
         Part::Sheet => Cow::Owned(sanitize_sheet(xml)?),
         Part::Meta | Part::Other => Cow::Borrowed(xml),
-    };
-    // Small parts are stored (compressing them again costs more than it saves); large ones
-    // are compressed at the fastest level so the copy stays about as small as the input,
-    // and calamine inflates it as it streams.
+    })
+}
+
+/// Writes one part into the copy. Small parts are stored (compressing them again costs more
+/// than it saves); large ones are compressed at the fastest level so the copy stays about as
+/// small as the input, and calamine inflates it as it streams.
+fn write_part(
+    w: &mut ZipWriter<Cursor<Vec<u8>>>,
+    name: &str,
+    clean: &[u8],
+) -> Result<(), SniffError> {
     let opts = if clean.len() as u64 <= MIB {
         SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
     } else {
@@ -375,8 +386,7 @@ fn write_clean(
             .compression_level(Some(1))
     };
     w.start_file(name, opts).map_err(zip_err)?;
-    w.write_all(&clean).map_err(|e| bad_zip(e.into()))?;
-    Ok(*clean != *xml)
+    w.write_all(clean).map_err(|e| bad_zip(e.into()))
 }
 
 fn bloated(name: &str, what: &str) -> SniffError {

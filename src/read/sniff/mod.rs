@@ -26,6 +26,7 @@ mod xlsx;
 pub use crate::model::Package;
 pub use xls::XlsRemap;
 
+use super::geometry::ByPart;
 use super::ErrorKind;
 
 /// Input files larger than this are refused unread.
@@ -36,8 +37,9 @@ const MIB: u64 = 1024 * 1024;
 /// A workbook container whose bytes are ready for calamine
 /// (`open_workbook_from_rs` with `std::io::Cursor`).
 pub enum Container {
-    /// The package rebuilt for calamine, and the file as it was (for the annotated copy).
-    Xlsx(Vec<u8>, Package),
+    /// The package rebuilt for calamine, the file as it was (for the annotated copy), and the
+    /// geometry of the worksheet parts sanitising read (so reading need not inflate them again).
+    Xlsx(Vec<u8>, Package, ByPart),
     /// The file rebuilt with only its Workbook stream, and how its sheets were squeezed.
     Xls(Vec<u8>, XlsRemap),
     Ods(Vec<u8>),
@@ -46,7 +48,7 @@ pub enum Container {
 impl fmt::Debug for Container {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (kind, b) = match self {
-            Container::Xlsx(b, _) => ("Xlsx", b),
+            Container::Xlsx(b, ..) => ("Xlsx", b),
             Container::Xls(b, _) => ("Xls", b),
             Container::Ods(b) => ("Ods", b),
         };

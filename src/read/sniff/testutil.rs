@@ -64,7 +64,7 @@ pub(super) fn part(zip_bytes: &[u8], name: &str) -> String {
 
 pub(super) fn xlsx_bytes(c: Container) -> Vec<u8> {
     match c {
-        Container::Xlsx(b, _) => b,
+        Container::Xlsx(b, ..) => b,
         other => panic!("expected xlsx, got {other:?}"),
     }
 }
