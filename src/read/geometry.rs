@@ -13,20 +13,21 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read, Seek};
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::events::Event;
+use quick_xml::Reader;
 use zip::ZipArchive;
 
 use crate::model::{CellPos, CellRange, FileKind, Workbook};
+use crate::ooxml::MAX_LISTED_SHEETS;
+/// The annotated copy's patch reads the package with these; it may import them from
+/// [`crate::ooxml`] directly.
+pub(crate) use crate::ooxml::{attr, relationships, resolve, sheets_of_workbook};
+use crate::ooxml::{read_part, read_small, rels_part_of, split_part, workbook_target};
 
-/// Largest workbook/rels part read (uncompressed bytes).
-const MAX_SMALL_PART: u64 = 8 * 1024 * 1024;
 /// Largest worksheet part read (uncompressed bytes).
 const MAX_SHEET_PART: u64 = 512 * 1024 * 1024;
 /// At most this many merged ranges are kept per sheet (the reader refuses far fewer).
 const MAX_MERGES: usize = 1_000_000;
-/// At most this many sheets are looked at.
-const MAX_SHEETS: usize = 1024;
 /// At most this many explicit row heights are kept per sheet.
 const MAX_ROWS: usize = 200_000;
 /// Excel's limits.
@@ -54,20 +55,33 @@ pub struct SheetGeometry {
     pub has_formulas: bool,
 }
 
+/// The geometry of worksheet parts, by part name.
+pub type ByPart = HashMap<String, SheetGeometry>;
+
 /// Reads the column widths and row heights of every worksheet of an xlsx package, keyed by sheet
 /// name. Returns an empty map when the bytes are not a readable xlsx package; a sheet whose part
 /// cannot be read is left out.
 pub fn read_xlsx_geometry(bytes: &[u8]) -> HashMap<String, SheetGeometry> {
+    geometry_by_sheet(bytes, &ByPart::new())
+}
+
+/// As [`read_xlsx_geometry`], taking the geometry of the parts in `known` (read from the same
+/// bytes, when sniffing sanitised them) instead of reading those parts again.
+pub(super) fn geometry_by_sheet(bytes: &[u8], known: &ByPart) -> HashMap<String, SheetGeometry> {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
         return HashMap::new();
     };
     let mut out = HashMap::new();
-    for (name, part) in sheet_parts(&mut zip).into_iter().take(MAX_SHEETS) {
+    for (name, part) in sheet_parts(&mut zip).into_iter().take(MAX_LISTED_SHEETS) {
         if out.contains_key(&name) {
             continue;
         }
-        if let Some(xml) = read_part(&mut zip, &part, MAX_SHEET_PART) {
-            out.insert(name, sheet_geometry(&xml));
+        let geometry = match known.get(&part) {
+            Some(g) if zip.index_for_name(&part).is_some() => Some(g.clone()),
+            _ => read_part(&mut zip, &part, MAX_SHEET_PART).map(|xml| sheet_geometry(&xml)),
+        };
+        if let Some(geometry) = geometry {
+            out.insert(name, geometry);
         }
     }
     out
@@ -136,26 +150,13 @@ fn char_width(c: char) -> f64 {
 /// (sheet name, zip part path) in workbook order.
 fn sheet_parts<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Vec<(String, String)> {
     let workbook_part = read_small(zip, "_rels/.rels")
-        .and_then(|xml| {
-            relationships(&xml)
-                .into_iter()
-                .find(|(_, typ, _)| typ.ends_with("/officeDocument"))
-                .map(|(_, _, target)| resolve("", &target))
-        })
+        .and_then(|xml| workbook_target(&relationships(&xml)))
         .unwrap_or_else(|| "xl/workbook.xml".to_string());
     let Some(workbook_xml) = read_small(zip, &workbook_part) else {
         return Vec::new();
     };
-    let (dir, file) = match workbook_part.rfind('/') {
-        Some(i) => (&workbook_part[..i], &workbook_part[i + 1..]),
-        None => ("", workbook_part.as_str()),
-    };
-    let rels_part = if dir.is_empty() {
-        format!("_rels/{file}.rels")
-    } else {
-        format!("{dir}/_rels/{file}.rels")
-    };
-    let rels: HashMap<String, String> = read_small(zip, &rels_part)
+    let (dir, file) = split_part(&workbook_part);
+    let rels: HashMap<String, String> = read_small(zip, &rels_part_of(dir, file))
         .map(|xml| {
             relationships(&xml)
                 .into_iter()
@@ -168,107 +169,6 @@ fn sheet_parts<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Vec<(String, String)>
         .into_iter()
         .filter_map(|(name, rid)| rels.get(&rid).map(|part| (name, part.clone())))
         .collect()
-}
-
-/// Reads a small part whole, or None when it is missing, too large or unreadable.
-fn read_small<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
-    read_part(zip, name, MAX_SMALL_PART)
-}
-
-fn read_part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str, max: u64) -> Option<Vec<u8>> {
-    let file = zip.by_name(name).ok()?;
-    let mut out = Vec::with_capacity(file.size().min(max) as usize);
-    file.take(max + 1).read_to_end(&mut out).ok()?;
-    if out.len() as u64 > max {
-        return None;
-    }
-    Some(out)
-}
-
-/// Resolves a relationship target against the folder of the part that owns the rels.
-pub(crate) fn resolve(base_dir: &str, target: &str) -> String {
-    let target = target.replace('\\', "/");
-    let mut parts: Vec<&str> = Vec::new();
-    let joined;
-    let path = if let Some(abs) = target.strip_prefix('/') {
-        abs
-    } else {
-        joined = if base_dir.is_empty() {
-            target.clone()
-        } else {
-            format!("{base_dir}/{target}")
-        };
-        joined.as_str()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-pub(crate) fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
-}
-
-/// (Id, Type, Target) of every `<Relationship>`.
-pub(crate) fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
-    let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
-                if let (Some(id), Some(typ), Some(target)) =
-                    (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
-                {
-                    out.push((id, typ, target));
-                }
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-        buf.clear();
-        if out.len() > 100_000 {
-            break;
-        }
-    }
-    out
-}
-
-/// (name, r:id) of every `<sheet>` in workbook.xml.
-pub(crate) fn sheets_of_workbook(xml: &[u8]) -> Vec<(String, String)> {
-    let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
-                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
-                    out.push((name, id));
-                }
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-        buf.clear();
-        if out.len() > MAX_SHEETS {
-            break;
-        }
-    }
-    out
 }
 
 fn parse_f64(text: Option<String>) -> Option<f64> {
@@ -287,7 +187,7 @@ fn is_true(text: Option<String>) -> bool {
 /// Reads one worksheet part: widths before `<sheetData>`, the row tags in it (their cells are
 /// skipped unparsed) and the merged ranges after it. Stops at the first XML error, keeping what
 /// was read up to there.
-fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
+pub(super) fn sheet_geometry(xml: &[u8]) -> SheetGeometry {
     let mut reader = Reader::from_reader(xml);
     let mut geometry = SheetGeometry {
         has_formulas: has_formula_tag(xml),
@@ -397,24 +297,6 @@ mod tests {
         assert_eq!(ui_width_from_file_width(0.0), 0.0);
         assert_eq!(ui_width_from_file_width(f64::NAN), 0.0);
         assert!(ui_width_from_file_width(1e300) <= 255.0);
-    }
-
-    #[test]
-    fn resolves_relationship_targets() {
-        assert_eq!(
-            resolve("xl", "worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
-        assert_eq!(
-            resolve("xl", "/xl/worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
-        assert_eq!(
-            resolve("xl", "../xl/./worksheets/s.xml"),
-            "xl/worksheets/s.xml"
-        );
-        assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
-        assert_eq!(resolve("xl", "../../../../x"), "x");
     }
 
     #[test]

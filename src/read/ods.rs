@@ -21,7 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 use zip::ZipArchive;
 
-use super::{parse_err, Budget, ReadError};
+use super::{Budget, OdsError, ReadError};
 use crate::model::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
 
 const MAX_ROWS: u64 = 1_048_576;
@@ -30,10 +30,10 @@ const MAX_COLUMNS: u64 = 16_384;
 type Xml<'a> = XmlReader<BufReader<zip::read::ZipFile<'a, Cursor<Vec<u8>>>>>;
 
 pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(parse_err)?;
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(OdsError::from)?;
     let content = zip.by_name("content.xml").map_err(|e| match e {
-        zip::result::ZipError::FileNotFound => ReadError::Parse("缺少 content.xml".into()),
-        e => parse_err(e),
+        zip::result::ZipError::FileNotFound => OdsError::Content("缺少 content.xml".into()),
+        e => OdsError::from(e),
     })?;
     let mut xml = XmlReader::from_reader(BufReader::new(content));
     let config = xml.config_mut();
@@ -48,7 +48,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
     let mut buf = Vec::with_capacity(1024);
     loop {
         buf.clear();
-        match xml.read_event_into(&mut buf).map_err(parse_err)? {
+        match xml.read_event_into(&mut buf).map_err(OdsError::from)? {
             Event::Start(e) if e.name().as_ref() == "table:table" => {
                 let Some(name) = attr(&e, "table:name")? else {
                     continue;
@@ -81,14 +81,19 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
     })
 }
 
+/// The reader's own words about what is wrong.
+fn content(text: impl Into<std::borrow::Cow<'static, str>>) -> ReadError {
+    ReadError::Ods(OdsError::Content(text.into()))
+}
+
 fn eof(what: &str) -> ReadError {
-    ReadError::Parse(format!("content.xml 在 {what} 中途结束"))
+    content(format!("content.xml 在 {what} 中途结束"))
 }
 
 /// A raw attribute value by exact name, as calamine reads it.
 fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<&'a str>, ReadError> {
-    for item in crate::read::sniff::raw_attrs(e.attributes_raw()) {
-        let (key, value) = item.map_err(|()| ReadError::Parse("XML 属性格式错误".into()))?;
+    for item in crate::ooxml::raw_attrs(e.attributes_raw()) {
+        let (key, value) = item.map_err(|()| content("XML 属性格式错误"))?;
         if key == name {
             return Ok(Some(&e.attributes_raw()[value]));
         }
@@ -99,14 +104,14 @@ fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<&'a str>, ReadEr
 fn decode(raw: &str) -> Result<String, ReadError> {
     quick_xml::escape::unescape(raw)
         .map(|s| s.into_owned())
-        .map_err(parse_err)
+        .map_err(|e| OdsError::from(e).into())
 }
 
 fn count(raw: Option<&str>) -> Result<u64, ReadError> {
     match raw {
         None => Ok(1),
         Some(v) => decode(v)?.parse::<u64>().map_err(|_| {
-            ReadError::Parse(format!(
+            content(format!(
                 "重复次数“{}”不是数字",
                 v.chars().take(20).collect::<String>()
             ))
@@ -124,7 +129,7 @@ fn read_table(xml: &mut Xml<'_>, name: String, budget: &mut Budget) -> Result<Sh
     let mut cells: Vec<(u64, CellValue, Option<String>)> = Vec::new();
     loop {
         buf.clear();
-        match xml.read_event_into(&mut buf).map_err(parse_err)? {
+        match xml.read_event_into(&mut buf).map_err(OdsError::from)? {
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 let repeats = count(attr(&e, "table:number-rows-repeated")?)?;
                 let repeats = repeats.min(MAX_ROWS - row);
@@ -171,7 +176,7 @@ fn read_row(
     let mut buf = Vec::with_capacity(1024);
     loop {
         buf.clear();
-        match xml.read_event_into(&mut buf).map_err(parse_err)? {
+        match xml.read_event_into(&mut buf).map_err(OdsError::from)? {
             Event::Start(e)
                 if e.name().as_ref() == "table:table-cell"
                     || e.name().as_ref() == "table:covered-table-cell" =>
@@ -206,13 +211,13 @@ fn read_cell(
     let mut is_error = false;
     let mut formula = String::new();
     let raw = e.attributes_raw();
-    for item in crate::read::sniff::raw_attrs(raw) {
-        let (key, span) = item.map_err(|()| ReadError::Parse("XML 属性格式错误".into()))?;
+    for item in crate::ooxml::raw_attrs(raw) {
+        let (key, span) = item.map_err(|()| content("XML 属性格式错误"))?;
         let v = &raw[span];
         match key {
             "office:value" if !is_value_set => {
                 let n: f64 = v.parse().map_err(|_| {
-                    ReadError::Parse(format!(
+                    content(format!(
                         "“{}”不是数值",
                         v.chars().take(20).collect::<String>()
                     ))
@@ -242,20 +247,26 @@ fn read_cell(
         skip_to_end(xml, &name)?;
         return Ok((value, formula));
     }
+    let text = read_text(xml, &name, budget)?;
+    Ok((CellValue::Text(text), formula))
+}
+
+/// The text of the paragraphs of the cell element `name`, up to its end.
+fn read_text(xml: &mut Xml<'_>, name: &str, budget: &Budget) -> Result<String, ReadError> {
     let mut text = String::new();
     let mut first_paragraph = true;
     let mut buf = Vec::with_capacity(256);
     loop {
         buf.clear();
-        match xml.read_event_into(&mut buf).map_err(parse_err)? {
+        match xml.read_event_into(&mut buf).map_err(OdsError::from)? {
             Event::Text(t) => text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) => {
                 if let Some(s) = quick_xml::escape::resolve_xml_entity(&r[..]) {
                     text.push_str(s);
-                } else if let Some(c) = r.resolve_char_ref().map_err(parse_err)? {
+                } else if let Some(c) = r.resolve_char_ref().map_err(OdsError::from)? {
                     text.push(c);
                 } else {
-                    return Err(ReadError::Parse(format!(
+                    return Err(content(format!(
                         "无法识别的实体 &{};",
                         r.chars().take(20).collect::<String>()
                     )));
@@ -289,7 +300,7 @@ fn read_cell(
             return Err(ReadError::TooMuchText);
         }
     }
-    Ok((CellValue::Text(text), formula))
+    Ok(text)
 }
 
 /// Reads past the end of the element `name` just started (nested ones of the same name included).
@@ -298,7 +309,7 @@ fn skip_to_end(xml: &mut Xml<'_>, name: &str) -> Result<(), ReadError> {
     let mut buf = Vec::with_capacity(256);
     loop {
         buf.clear();
-        match xml.read_event_into(&mut buf).map_err(parse_err)? {
+        match xml.read_event_into(&mut buf).map_err(OdsError::from)? {
             Event::Start(e) if e.name().as_ref() == name => depth += 1,
             Event::End(e) if e.name().as_ref() == name => {
                 if depth == 0 {

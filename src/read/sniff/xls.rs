@@ -10,7 +10,7 @@
 //! until the process dies.
 //!
 //! So the Workbook stream is taken out with our bounded reader and put in a fresh,
-//! minimal compound file ([`write_cfb`]). Its records are walked as calamine walks
+//! minimal compound file ([`write_cfb`](super::cfb::write_cfb)). Its records are walked as calamine walks
 //! them ([`scan`]): DIMENSIONS records are zeroed, the memory calamine will need is
 //! estimated (dense ranges, their clone, the strings it copies per cell, formula
 //! text), and when that is over budget the sheets are squeezed: each used row and
@@ -18,7 +18,8 @@
 //! the used columns. [`XlsRemap`] maps calamine's positions back. A stream still
 //! over budget is refused.
 
-use super::{Axes, SniffError, XlsRemap};
+use super::bytes::{rd_u16, rd_u32};
+use super::SniffError;
 
 /// Largest Workbook stream read (calamine holds about three copies of it).
 pub(super) const MAX_STREAM: usize = 64 << 20;
@@ -36,12 +37,39 @@ const SPARSE_CELL: u64 = 120;
 /// and compressed characters are widened to two bytes before decoding).
 const STRING_GROWTH: u64 = 6;
 
-fn rd_u16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+/// Where the cells of squeezed xls sheets really are. calamine holds every xls sheet
+/// as a dense range over the bounding box of its cells; a sheet whose cells lie far
+/// apart has its empty rows and columns squeezed out before calamine sees it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct XlsRemap {
+    /// Per BOUNDSHEET record, in order: the original row and column of each
+    /// squeezed row and column, or `None` where the sheet was left as it was.
+    sheets: Vec<Option<Axes>>,
 }
 
-fn rd_u32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Axes {
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+}
+
+impl XlsRemap {
+    /// The original position of `(row, col)` as calamine reports it for the sheet of
+    /// the `sheet`-th BOUNDSHEET record.
+    pub fn original(&self, sheet: usize, row: u32, col: u32) -> (u32, u32) {
+        match self.sheets.get(sheet).and_then(Option::as_ref) {
+            Some(a) => (
+                a.rows.get(row as usize).copied().unwrap_or(row),
+                a.cols.get(col as usize).copied().unwrap_or(col),
+            ),
+            None => (row, col),
+        }
+    }
+
+    /// Whether any sheet was squeezed.
+    pub fn is_identity(&self) -> bool {
+        self.sheets.iter().all(Option::is_none)
+    }
 }
 
 /// A BIFF record as calamine's `RecordIter` yields it: header offset, data range,
@@ -138,42 +166,70 @@ fn globals(s: &[u8]) -> Globals {
     g
 }
 
+/// An SST record and its CONTINUE records, read as one stream.
+struct SstParts<'a> {
+    parts: &'a [&'a [u8]],
+    next: usize,
+    data: &'a [u8],
+}
+
+impl SstParts<'_> {
+    /// Moves on to the next CONTINUE record.
+    fn cont(&mut self) -> bool {
+        match self.parts.get(self.next) {
+            Some(p) => {
+                self.data = p;
+                self.next += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn skip(&mut self, mut len: u64) -> bool {
+        while len > 0 {
+            if self.data.is_empty() && !self.cont() {
+                return false;
+            }
+            let l = len.min(self.data.len() as u64);
+            self.data = &self.data[l as usize..];
+            len -= l;
+        }
+        true
+    }
+
+    /// Skips `cch` characters, one or two bytes each as `high` and each CONTINUE say.
+    fn chars(&mut self, cch: u64, mut high: bool) -> bool {
+        let mut left = cch;
+        while left > 0 {
+            let avail = if high {
+                self.data.len() / 2
+            } else {
+                self.data.len()
+            } as u64;
+            let l = avail.min(left);
+            self.data = &self.data[(if high { 2 * l } else { l }) as usize..];
+            left -= l;
+            if left > 0 {
+                if !self.cont() || self.data.is_empty() {
+                    return false;
+                }
+                high = self.data[0] & 1 != 0;
+                self.data = &self.data[1..];
+            }
+        }
+        true
+    }
+}
+
 /// The character count of each string in an SST record, read as calamine's
 /// `parse_sst` reads it; `false` where calamine would stop with an error (or panic).
 fn sst_lengths(parts: &[&[u8]]) -> (Vec<u64>, bool) {
-    struct R<'a> {
-        parts: &'a [&'a [u8]],
-        next: usize,
-        data: &'a [u8],
-    }
-    impl<'a> R<'a> {
-        fn cont(&mut self) -> bool {
-            match self.parts.get(self.next) {
-                Some(p) => {
-                    self.data = p;
-                    self.next += 1;
-                    true
-                }
-                None => false,
-            }
-        }
-        fn skip(&mut self, mut len: u64) -> bool {
-            while len > 0 {
-                if self.data.is_empty() && !self.cont() {
-                    return false;
-                }
-                let l = len.min(self.data.len() as u64);
-                self.data = &self.data[l as usize..];
-                len -= l;
-            }
-            true
-        }
-    }
     let mut out = Vec::new();
     let Some(first) = parts.first().filter(|p| p.len() >= 8) else {
         return (out, false);
     };
-    let mut r = R {
+    let mut r = SstParts {
         parts,
         next: 1,
         data: &first[8..],
@@ -205,20 +261,8 @@ fn sst_lengths(parts: &[&[u8]]) -> (Vec<u64>, bool) {
             ext = n as i32 as i64 as u64; // calamine: `read_i32(..) as usize`
             r.data = &r.data[4..];
         }
-        let mut high = flags & 1 != 0;
-        let mut left = cch;
-        while left > 0 {
-            let avail = if high { r.data.len() / 2 } else { r.data.len() } as u64;
-            let l = avail.min(left);
-            r.data = &r.data[(if high { 2 * l } else { l }) as usize..];
-            left -= l;
-            if left > 0 {
-                if !r.cont() || r.data.is_empty() {
-                    return (out, false);
-                }
-                high = r.data[0] & 1 != 0;
-                r.data = &r.data[1..];
-            }
+        if !r.chars(cch, flags & 1 != 0) {
+            return (out, false);
         }
         out.push(cch);
         if !r.skip(runs.saturating_mul(4)) || !r.skip(ext) {
@@ -294,36 +338,22 @@ struct Collect {
 
 /// Walks the substream at `pos` as calamine's `parse_workbook` does; `None` where
 /// calamine would panic (`pos` past the end).
-fn scan(s: &[u8], pos: usize, g: &Globals, mut collect: Option<&mut Collect>) -> Option<Sheet> {
+fn scan(s: &[u8], pos: usize, g: &Globals, collect: Option<&mut Collect>) -> Option<Sheet> {
     if pos > s.len() {
         return None;
     }
-    let mut sh = Sheet::default();
-    let per_formula_byte = g.per_formula_byte();
-    let value = |sh: &mut Sheet, c: &mut Option<&mut Collect>, row: u32, col: u32| {
-        BBox::add(&mut sh.values, row, col);
-        sh.pushes += 1;
-        if let Some(c) = c {
-            c.rows[row as usize] = true;
-            if let Some(x) = c.cols.get_mut(col as usize) {
-                *x = true;
-            }
-        }
+    let mut walk = Walk {
+        sh: Sheet::default(),
+        collect,
+        fmla: (0, 0),
+        per_formula_byte: g.per_formula_byte(),
     };
-    let mut fmla = (0u32, 0u32);
     let mut seen_bof = false;
+    // Substreams nested in this one (charts), skipped whole.
     let mut depth = 0usize;
     for r in records(s, pos) {
         let Ok(r) = r else { break };
-        sh.records += 1;
-        let d = &s[r.data.clone()];
-        let at = r.data.start;
-        let pos16 = |d: &[u8]| {
-            (
-                rd_u16(d, 0).unwrap_or(0) as u32,
-                rd_u16(d, 2).unwrap_or(0) as u32,
-            )
-        };
+        walk.sh.records += 1;
         if depth > 0 {
             match r.typ {
                 0x0809 => depth += 1,
@@ -332,82 +362,130 @@ fn scan(s: &[u8], pos: usize, g: &Globals, mut collect: Option<&mut Collect>) ->
             }
             continue;
         }
-        let site = |c: &mut Option<&mut Collect>, site: Site| {
-            if let Some(c) = c {
-                c.sites.push(site);
+        if r.typ == 0x0809 {
+            if seen_bof {
+                depth += 1;
+            } else {
+                seen_bof = true;
             }
-        };
+            continue;
+        }
+        if !walk.record(&r, s, g) {
+            break;
+        }
+    }
+    Some(walk.sh)
+}
+
+/// A walk over one substream: what calamine will hold, and what a squeeze would renumber.
+struct Walk<'c> {
+    sh: Sheet,
+    collect: Option<&'c mut Collect>,
+    /// Where the last FORMULA record was: a STRING record's value goes there.
+    fmla: (u32, u32),
+    per_formula_byte: u64,
+}
+
+/// The row and column fields that start a cell record.
+fn pos16(d: &[u8]) -> (u32, u32) {
+    (
+        rd_u16(d, 0).unwrap_or(0) as u32,
+        rd_u16(d, 2).unwrap_or(0) as u32,
+    )
+}
+
+impl Walk<'_> {
+    fn value(&mut self, row: u32, col: u32) {
+        BBox::add(&mut self.sh.values, row, col);
+        self.sh.pushes += 1;
+        if let Some(c) = &mut self.collect {
+            c.rows[row as usize] = true;
+            if let Some(x) = c.cols.get_mut(col as usize) {
+                *x = true;
+            }
+        }
+    }
+
+    fn site(&mut self, site: Site) {
+        if let Some(c) = &mut self.collect {
+            c.sites.push(site);
+        }
+    }
+
+    /// One record of the sheet's own level; `false` where calamine stops reading.
+    fn record(&mut self, r: &Record, s: &[u8], g: &Globals) -> bool {
+        let d = &s[r.data.clone()];
+        let at = r.data.start;
         match r.typ {
-            0x0809 => {
-                if seen_bof {
-                    depth += 1;
-                } else {
-                    seen_bof = true;
-                }
-            }
-            0x0200 if matches!(d.len(), 10 | 14 | 16) => sh.dimensions.push(r.data.clone()),
+            0x0200 if matches!(d.len(), 10 | 14 | 16) => self.sh.dimensions.push(r.data.clone()),
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
-                let need = match r.typ {
-                    0x0203 => 14,
-                    0x0204 | 0x00D6 => 6,
-                    0x0205 => 8,
-                    _ => 10,
-                };
-                if d.len() < need {
-                    break;
-                }
-                let (row, col) = pos16(d);
-                match r.typ {
-                    0x00FD => {
-                        let i = rd_u32(d, 6).unwrap_or(u32::MAX) as usize;
-                        let chars = match g.sst.get(i) {
-                            Some(&n) => n,
-                            None if g.sst_unsure => 65_535,
-                            None => continue,
-                        };
-                        sh.strings += chars * STRING_GROWTH + 24;
-                    }
-                    0x0204 | 0x00D6 => sh.strings += d.len() as u64 * STRING_GROWTH + 24,
-                    _ => {}
-                }
-                value(&mut sh, &mut collect, row, col);
-                site(&mut collect, Site::Cell(at));
+                return self.cell(r.typ, d, at, g);
             }
             0x0207 => {
-                sh.strings += d.len() as u64 * STRING_GROWTH + 24;
-                value(&mut sh, &mut collect, fmla.0, fmla.1);
+                self.sh.strings += d.len() as u64 * STRING_GROWTH + 24;
+                self.value(self.fmla.0, self.fmla.1);
             }
             0x00BD => {
                 if d.len() < 6 {
-                    break;
+                    return false;
                 }
                 let (row, first) = pos16(d);
                 let last = rd_u16(d, d.len() - 2).unwrap_or(0);
                 let n = last.wrapping_sub(first as u16).wrapping_add(1) as usize;
                 if d.len() != 6 + 6 * n {
-                    break;
+                    return false;
                 }
                 for k in 0..(d.len() - 6).div_ceil(6) as u32 {
-                    value(&mut sh, &mut collect, row, first + k);
+                    self.value(row, first + k);
                 }
-                site(&mut collect, Site::MulRk(at, r.data.end - 2));
+                self.site(Site::MulRk(at, r.data.end - 2));
             }
             0x0006 => {
                 if d.len() < 20 {
-                    break;
+                    return false;
                 }
-                fmla = pos16(d);
-                value(&mut sh, &mut collect, fmla.0, fmla.1);
-                BBox::add(&mut sh.formulas, fmla.0, fmla.1);
-                sh.formula_pushes += 1;
-                sh.formula_text += (d.len() as u64 - 20) * per_formula_byte + 64;
-                site(&mut collect, Site::Cell(at));
+                self.fmla = pos16(d);
+                self.value(self.fmla.0, self.fmla.1);
+                BBox::add(&mut self.sh.formulas, self.fmla.0, self.fmla.1);
+                self.sh.formula_pushes += 1;
+                self.sh.formula_text += (d.len() as u64 - 20) * self.per_formula_byte + 64;
+                self.site(Site::Cell(at));
             }
-            0x000A => break,
+            0x000A => return false,
             _ => {}
         }
+        true
     }
-    Some(sh)
+
+    /// NUMBER, LABEL, RSTRING, BOOLERR, RK and LABELSST: one cell each.
+    fn cell(&mut self, typ: u16, d: &[u8], at: usize, g: &Globals) -> bool {
+        let need = match typ {
+            0x0203 => 14,
+            0x0204 | 0x00D6 => 6,
+            0x0205 => 8,
+            _ => 10,
+        };
+        if d.len() < need {
+            return false;
+        }
+        let (row, col) = pos16(d);
+        match typ {
+            0x00FD => {
+                let i = rd_u32(d, 6).unwrap_or(u32::MAX) as usize;
+                let chars = match g.sst.get(i) {
+                    Some(&n) => n,
+                    None if g.sst_unsure => 65_535,
+                    None => return true,
+                };
+                self.sh.strings += chars * STRING_GROWTH + 24;
+            }
+            0x0204 | 0x00D6 => self.sh.strings += d.len() as u64 * STRING_GROWTH + 24,
+            _ => {}
+        }
+        self.value(row, col);
+        self.site(Site::Cell(at));
+        true
+    }
 }
 
 /// The globals, and for each BOUNDSHEET the scan of its substream (scanned once per
@@ -438,6 +516,7 @@ fn analyse(s: &[u8]) -> Result<(Globals, Vec<std::rc::Rc<Sheet>>), SniffError> {
         if walked > MAX_WALK {
             return Err(SniffError::Corrupt {
                 detail: "工作表目录反复指向同一处数据",
+                source: None,
             });
         }
         out.push(sh);
@@ -585,110 +664,9 @@ fn squeeze(
 // ---------------------------------------------------------------------------
 // A minimal compound file: version 3, 512-byte sectors, one stream "Workbook".
 
-const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
-const FREESECT: u32 = 0xFFFF_FFFF;
-const FATSECT: u32 = 0xFFFF_FFFD;
-const DIFSECT: u32 = 0xFFFF_FFFC;
-
-/// `stream` as the only stream of a new compound file. Streams under 4096 bytes
-/// would belong in the mini stream; this one is padded with empty BIFF records
-/// (type 0, length 0), which calamine skips, instead.
-pub(super) fn write_cfb(stream: &[u8]) -> Vec<u8> {
-    let len = stream.len().max(4096);
-    let data_sectors = len.div_ceil(512);
-    // FAT and DIFAT sectors to map everything, themselves included.
-    let (mut fat, mut difat) = (1usize, 0usize);
-    loop {
-        let total = data_sectors + 1 + fat + difat;
-        let need_fat = total.div_ceil(128);
-        let need_difat = need_fat.saturating_sub(109).div_ceil(127);
-        if need_fat == fat && need_difat == difat {
-            break;
-        }
-        (fat, difat) = (need_fat, need_difat);
-    }
-    // Layout: FAT sectors, DIFAT sectors, the directory, the stream.
-    let dir = (fat + difat) as u32;
-    let first = dir + 1;
-    let total = first as usize + data_sectors;
-    let mut table = vec![FREESECT; fat * 128];
-    table[..fat].fill(FATSECT);
-    table[fat..fat + difat].fill(DIFSECT);
-    table[dir as usize] = ENDOFCHAIN;
-    for k in 0..data_sectors {
-        let id = first as usize + k;
-        table[id] = if k + 1 == data_sectors {
-            ENDOFCHAIN
-        } else {
-            id as u32 + 1
-        };
-    }
-
-    let mut out = Vec::with_capacity(512 * (total + 1));
-    let mut h = [0u8; 512];
-    h[..8].copy_from_slice(&super::OLE_MAGIC);
-    h[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes());
-    h[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
-    h[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
-    h[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
-    h[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
-    h[0x2C..0x30].copy_from_slice(&(fat as u32).to_le_bytes());
-    h[0x30..0x34].copy_from_slice(&dir.to_le_bytes());
-    h[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
-    h[0x3C..0x40].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
-    let difat_start = if difat > 0 { fat as u32 } else { ENDOFCHAIN };
-    h[0x44..0x48].copy_from_slice(&difat_start.to_le_bytes());
-    h[0x48..0x4C].copy_from_slice(&(difat as u32).to_le_bytes());
-    for k in 0..109 {
-        let v = if k < fat { k as u32 } else { FREESECT };
-        h[0x4C + 4 * k..0x50 + 4 * k].copy_from_slice(&v.to_le_bytes());
-    }
-    out.extend_from_slice(&h);
-    out.extend(table.iter().flat_map(|v| v.to_le_bytes()));
-    // DIFAT sectors: 127 FAT sector ids each, then the next DIFAT sector.
-    for d in 0..difat {
-        for k in 0..127 {
-            let i = 109 + d * 127 + k;
-            let v = if i < fat { i as u32 } else { FREESECT };
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        let next = if d + 1 < difat {
-            (fat + d + 1) as u32
-        } else {
-            ENDOFCHAIN
-        };
-        out.extend_from_slice(&next.to_le_bytes());
-    }
-    // Directory: root storage, the stream, two empty entries.
-    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
-        let mut e = [0u8; 128];
-        let units: Vec<u16> = name.encode_utf16().collect();
-        for (k, u) in units.iter().enumerate() {
-            e[2 * k..2 * k + 2].copy_from_slice(&u.to_le_bytes());
-        }
-        if !units.is_empty() {
-            e[64..66].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
-        }
-        e[66] = typ;
-        e[67] = 1; // black
-        e[68..72].copy_from_slice(&FREESECT.to_le_bytes());
-        e[72..76].copy_from_slice(&FREESECT.to_le_bytes());
-        e[76..80].copy_from_slice(&child.to_le_bytes());
-        e[116..120].copy_from_slice(&start.to_le_bytes());
-        e[120..124].copy_from_slice(&size.to_le_bytes());
-        e
-    };
-    out.extend_from_slice(&entry("Root Entry", 5, 1, ENDOFCHAIN, 0));
-    out.extend_from_slice(&entry("Workbook", 2, FREESECT, first, len as u32));
-    out.extend_from_slice(&entry("", 0, FREESECT, 0, 0));
-    out.extend_from_slice(&entry("", 0, FREESECT, 0, 0));
-    out.extend_from_slice(stream);
-    out.resize(512 * (total + 1), 0);
-    out
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::super::cfb::write_cfb;
     use super::*;
     use crate::read::sniff::{sniff_bytes, Container};
     use calamine::{Data, Reader, Xls};
@@ -804,7 +782,7 @@ pub(crate) mod tests {
             let stream = book(&[("表一", recs)]);
             assert_eq!(stream.len() > 8 << 20, n > 0);
             let file = write_cfb(&stream);
-            let cfb = crate::read::sniff::Cfb::parse(&file).unwrap();
+            let cfb = super::super::cfb::Cfb::parse(&file).unwrap();
             let entries = cfb.entries().unwrap();
             let back = cfb.read_stream(&entries, entries[1], u64::MAX).unwrap();
             assert_eq!(&back[..stream.len()], &stream[..]);
@@ -826,10 +804,10 @@ pub(crate) mod tests {
         )]);
         let (file, remap) = sniffed(&stream);
         assert!(remap.is_identity());
-        let cfb = crate::read::sniff::Cfb::parse(&file).unwrap();
+        let cfb = super::super::cfb::Cfb::parse(&file).unwrap();
         let entries = cfb.entries().unwrap();
         let back = cfb.read_stream(&entries, entries[1], u64::MAX).unwrap();
-        let at = crate::read::sniff::find(&back, &0x0200u16.to_le_bytes()).unwrap();
+        let at = super::super::bytes::find(&back, &0x0200u16.to_le_bytes()).unwrap();
         assert_eq!(&back[at + 4..at + 18], &[0u8; 14]);
         let mut xls: Xls<_> = Xls::new(Cursor::new(file)).unwrap();
         assert_eq!(
