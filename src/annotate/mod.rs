@@ -8,7 +8,7 @@
 //! Files are written to a temporary file beside the destination and renamed into place, and an
 //! existing file is only replaced when jixiao wrote it (or with `force`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ mod summary_sheet;
 
 use summary_sheet::SummarySheet;
 
-use crate::model::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
+use crate::model::{Cell, CellPos, CellRange, CellValue, FileKind, Sheet, Workbook};
 use crate::model::{FileReport, Finding, Replacement, Severity};
 use crate::read::geometry::text_width;
 
@@ -88,7 +88,7 @@ pub fn write_annotated(
     report: &FileReport,
     opts: &WriteOptions,
 ) -> Result<PathBuf, WriteError> {
-    write_output(wb, report, opts, Mode::Annotated)
+    write_copy(wb, report, opts, false).map(|w| w.path)
 }
 
 /// Writes `<name>.corrected.xlsx`: as the annotated copy, but every finding with a replacement
@@ -98,7 +98,26 @@ pub fn write_corrected(
     report: &FileReport,
     opts: &WriteOptions,
 ) -> Result<PathBuf, WriteError> {
-    write_output(wb, report, opts, Mode::Corrected)
+    write_copy(wb, report, opts, true).map(|w| w.path)
+}
+
+/// A copy written: where, and the notes for the report on how it was made (merged ranges left
+/// out, …).
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    pub notes: Vec<String>,
+}
+
+/// Writes the annotated copy (the corrected one with `corrected`), as [`write_annotated`] and
+/// [`write_corrected`] do, with the notes on how it was made.
+pub fn write_copy(
+    wb: &Workbook,
+    report: &FileReport,
+    opts: &WriteOptions,
+    corrected: bool,
+) -> Result<Written, WriteError> {
+    write_output(wb, report, opts, Mode::of(corrected))
 }
 
 /// The bytes of the annotated copy (the corrected one with `corrected`), written nowhere.
@@ -108,12 +127,7 @@ pub fn render(
     lang: Lang,
     corrected: bool,
 ) -> Result<Vec<u8>, WriteError> {
-    let mode = if corrected {
-        Mode::Corrected
-    } else {
-        Mode::Annotated
-    };
-    build(wb, report, lang, mode)
+    build(wb, report, lang, Mode::of(corrected)).map(|built| built.bytes)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +137,14 @@ enum Mode {
 }
 
 impl Mode {
+    fn of(corrected: bool) -> Mode {
+        if corrected {
+            Mode::Corrected
+        } else {
+            Mode::Annotated
+        }
+    }
+
     fn suffix(self) -> &'static str {
         match self {
             Mode::Annotated => "checked",
@@ -136,7 +158,7 @@ fn write_output(
     report: &FileReport,
     opts: &WriteOptions,
     mode: Mode,
-) -> Result<PathBuf, WriteError> {
+) -> Result<Written, WriteError> {
     let dest = output_path(&wb.path, opts.out_dir.as_deref(), mode.suffix());
     if let Some(dir) = &opts.out_dir {
         if !dir.is_dir() {
@@ -147,9 +169,12 @@ fn write_output(
         }
     }
     check_destination(&wb.path, &dest, opts.force)?;
-    let bytes = build(wb, report, opts.lang, mode)?;
-    write_atomically(&dest, &bytes)?;
-    Ok(dest)
+    let built = build(wb, report, opts.lang, mode)?;
+    write_atomically(&dest, &built.bytes)?;
+    Ok(Written {
+        path: dest,
+        notes: built.notes,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,12 +408,13 @@ fn in_limits(pos: CellPos) -> bool {
     pos.row < 1_048_576 && pos.col < 16_384
 }
 
-fn build(
-    wb: &Workbook,
-    report: &FileReport,
-    lang: Lang,
-    mode: Mode,
-) -> Result<Vec<u8>, WriteError> {
+/// A copy's bytes and what the report should say about how it was made.
+struct Built {
+    bytes: Vec<u8>,
+    notes: Vec<String>,
+}
+
+fn build(wb: &Workbook, report: &FileReport, lang: Lang, mode: Mode) -> Result<Built, WriteError> {
     let flags = plan(wb, report, mode);
     let values_only = wb
         .sheets
@@ -414,7 +440,10 @@ fn build(
         };
         // Patching keeps everything the file holds; what it cannot patch is rebuilt below.
         if let Ok(bytes) = patch::patch(package, &patch) {
-            return Ok(bytes);
+            return Ok(Built {
+                bytes,
+                notes: Vec::new(),
+            });
         }
     }
     let mut book = xw::Workbook::new();
@@ -433,12 +462,19 @@ fn build(
         formats: Formats::new(&wb.styles),
     };
     let empty = BTreeMap::new();
+    let mut notes = Vec::new();
     for (i, sheet) in wb.sheets.iter().enumerate() {
         let ws = book.add_worksheet();
         ws.set_name(&names.sheets[i])?;
-        copy_sheet(ws, sheet, flags.get(&i).unwrap_or(&empty), &mut cx)?;
+        let dropped = copy_sheet(ws, sheet, flags.get(&i).unwrap_or(&empty), &mut cx)?;
+        if dropped > 0 {
+            notes.push(dropped_merges_note(&sheet.name, dropped));
+        }
     }
-    Ok(book.save_to_buffer()?)
+    Ok(Built {
+        bytes: book.save_to_buffer()?,
+        notes,
+    })
 }
 
 fn properties(mode: Mode, lang: Lang) -> Result<xw::DocProperties, WriteError> {
@@ -496,7 +532,7 @@ fn sheet_names(wb: &Workbook, lang: Lang) -> Names {
 }
 
 fn is_valid_sheet_name(name: &str) -> bool {
-    let len = name.chars().count();
+    let len = name.encode_utf16().count();
     (1..=31).contains(&len)
         && !name.contains(['[', ']', ':', '*', '?', '/', '\\'])
         && !name.starts_with('\'')
@@ -515,11 +551,12 @@ fn sanitize_sheet_name(name: &str, index: usize) -> String {
             }
         })
         .collect();
-    let cleaned: String = cleaned.trim_matches('\'').chars().take(31).collect();
+    // Trimmed again after the cut, which may end on an apostrophe.
+    let cleaned = clip_to(cleaned.trim_matches('\''), 31).trim_end_matches('\'');
     if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") {
         format!("Sheet{}", index + 1)
     } else {
-        cleaned
+        cleaned.to_string()
     }
 }
 
@@ -529,8 +566,7 @@ fn unique_name(name: &str, taken: &[String]) -> String {
     }
     for n in 2.. {
         let suffix = format!("({n})");
-        let keep = 31usize.saturating_sub(suffix.chars().count());
-        let candidate: String = name.chars().take(keep).chain(suffix.chars()).collect();
+        let candidate = format!("{}{suffix}", clip_to(name, 31 - suffix.len()));
         if !taken.contains(&candidate.to_lowercase()) {
             return candidate;
         }
@@ -543,8 +579,10 @@ fn unique_name(name: &str, taken: &[String]) -> String {
 
 /// Merged ranges larger than this are not re-merged (rust_xlsxwriter writes every cell of one).
 const MAX_MERGE_AREA: u64 = 100_000;
-/// Excel's longest string.
+/// Excel's longest string, in UTF-16 units.
 const MAX_STRING: usize = 32_767;
+/// The longest note rust_xlsxwriter takes: room is kept for an author prefix.
+const MAX_NOTE: usize = MAX_STRING - 54;
 
 /// What copying a sheet needs besides the sheet: the input's kind, the report whose findings are
 /// marked, the language of the notes and the format cache.
@@ -557,44 +595,30 @@ struct Copier<'a> {
 
 /// Copies one input sheet cell by cell into `ws`: values, formulas with cached results, merged
 /// ranges, styles, widths and heights; marks the flagged cells and, in the corrected output,
-/// writes the replacements. Shared by both outputs.
+/// writes the replacements. Shared by both outputs. Returns how many merged ranges were left
+/// out for overlapping others.
 fn copy_sheet(
     ws: &mut xw::Worksheet,
     sheet: &Sheet,
     flags: &BTreeMap<CellPos, Flag>,
     cx: &mut Copier<'_>,
-) -> Result<(), WriteError> {
+) -> Result<usize, WriteError> {
     ws.set_formula_result_default("");
     write_geometry(ws, cx.kind, sheet)?;
 
-    for range in &sheet.merged {
+    let (merges, dropped) = merges_to_write(sheet);
+    for range in merges {
         let (first, last) = (range.first, range.last);
-        let area = (u64::from(last.row) - u64::from(first.row.min(last.row)) + 1)
-            * (u64::from(last.col) - u64::from(first.col.min(last.col)) + 1);
-        if first == last
-            || !in_limits(last)
-            || first.row > last.row
-            || first.col > last.col
-            || area > MAX_MERGE_AREA
-        {
-            continue;
-        }
         let style = sheet.cell(first).map(|c| c.style).unwrap_or(0);
         let format = cx.formats.get(style, Mark::Plain, None);
-        // Overlapping merges are broken input; keep the first and go on.
-        if ws
-            .merge_range(
-                first.row,
-                first.col as u16,
-                last.row,
-                last.col as u16,
-                "",
-                format,
-            )
-            .is_err()
-        {
-            continue;
-        }
+        ws.merge_range(
+            first.row,
+            first.col as u16,
+            last.row,
+            last.col as u16,
+            "",
+            format,
+        )?;
         // merge_range gave every cell the top-left's format; the ones the input left unstyled
         // go back to the default, since Excel draws a merged cell's edges from each cell.
         let default = cx.formats.get(0, Mark::Plain, None);
@@ -619,7 +643,45 @@ fn copy_sheet(
             write_cell(ws, pos, None, Some(flag), cx)?;
         }
     }
-    Ok(())
+    Ok(dropped)
+}
+
+/// The merged ranges the rebuild writes: well-formed ones within Excel's limits and not too
+/// large, less any that overlaps (or repeats) one kept before it, as Excel's repair keeps the
+/// first. rust_xlsxwriter refuses an overlapping range, and after that refusal it can panic on
+/// a later merge, so it is never given one. Returns them and how many overlapping ones were left
+/// out.
+fn merges_to_write(sheet: &Sheet) -> (Vec<CellRange>, usize) {
+    let mut taken: HashSet<(u32, u32)> = HashSet::new();
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    for range in &sheet.merged {
+        let (first, last) = (range.first, range.last);
+        if first == last || !in_limits(last) || first.row > last.row || first.col > last.col {
+            continue;
+        }
+        let area = u64::from(last.row - first.row + 1) * u64::from(last.col - first.col + 1);
+        if area > MAX_MERGE_AREA {
+            continue;
+        }
+        let cells = || {
+            (first.row..=last.row).flat_map(move |r| (first.col..=last.col).map(move |c| (r, c)))
+        };
+        if cells().any(|cell| taken.contains(&cell)) {
+            dropped += 1;
+            continue;
+        }
+        taken.extend(cells());
+        kept.push(*range);
+    }
+    (kept, dropped)
+}
+
+/// The copy's note on merged ranges left out of sheet `name`.
+fn dropped_merges_note(name: &str, dropped: usize) -> String {
+    format!(
+        "工作表「{name}」有 {dropped} 个合并区域与前面的合并区域重复或重叠，副本中未合并（与 Excel 打开时的修复相同）"
+    )
 }
 
 fn write_geometry(ws: &mut xw::Worksheet, kind: FileKind, sheet: &Sheet) -> Result<(), WriteError> {
@@ -734,7 +796,7 @@ fn write_cell(
     }
     if let Some(flag) = flag {
         let text = note_text(flag, cell, report, cx.lang);
-        ws.insert_note(row, col, &note(&text))?;
+        ws.insert_note(row, col, &note(clip_to(&text, MAX_NOTE)))?;
     }
     Ok(())
 }
@@ -904,15 +966,24 @@ fn cached_result(value: &CellValue) -> String {
 }
 
 fn clip(s: &str) -> &str {
-    if s.chars().count() <= MAX_STRING {
-        return s;
-    }
-    match s.char_indices().nth(MAX_STRING) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
+    clip_to(s, MAX_STRING)
 }
 
+/// `s` cut to at most `max` UTF-16 units, the measure of Excel's limits, between characters.
+fn clip_to(s: &str, max: usize) -> &str {
+    // No character takes more UTF-16 units than UTF-8 bytes.
+    if s.len() <= max {
+        return s;
+    }
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > max {
+            return &s[..i];
+        }
+    }
+    s
+}
 // ---------------------------------------------------------------------------------------------
 // Notes.
 
@@ -1346,6 +1417,36 @@ mod tests {
         ] {
             assert_eq!(portable_formula(FileKind::Ods, bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn merges_that_overlap_a_kept_one_are_left_out() {
+        let range = |a: &str, b: &str| CellRange {
+            first: CellPos::parse_a1(a).unwrap(),
+            last: CellPos::parse_a1(b).unwrap(),
+        };
+        let sheet = Sheet {
+            merged: vec![
+                range("K1", "K2"),
+                range("J1", "K1"),
+                range("K1", "K2"),
+                range("J1", "J2"),
+                range("A1", "A1"),
+            ],
+            ..Sheet::default()
+        };
+        let (kept, dropped) = merges_to_write(&sheet);
+        assert_eq!(kept, vec![range("K1", "K2"), range("J1", "J2")]);
+        assert_eq!(dropped, 2);
+    }
+
+    #[test]
+    fn strings_are_cut_by_utf16_units() {
+        assert_eq!(clip_to("𠀀𠀀", 3), "𠀀");
+        assert_eq!(clip_to("长长长", 2), "长长");
+        assert_eq!(clip_to("abc", 3), "abc");
+        assert!(!is_valid_sheet_name(&"𠀀".repeat(16)));
+        assert_eq!(sanitize_sheet_name(&"𠀀".repeat(16), 0), "𠀀".repeat(15));
     }
 
     #[test]
