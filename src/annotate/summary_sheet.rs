@@ -6,9 +6,11 @@ use std::path::Path;
 
 use rust_xlsxwriter as xw;
 
-use super::{
-    clip, in_limits, severity_color, solid, Flag, Lang, Mode, Names, WriteError, CORRECTED_COLOR,
-};
+use super::names::Names;
+use super::notes::clip;
+use super::plan::{in_limits, severity_color, Flag, CORRECTED_COLOR};
+use super::rebuild::style::solid;
+use super::{Lang, Mode, WriteError};
 use crate::model::{CellPos, Workbook};
 use crate::model::{FileReport, Severity};
 
