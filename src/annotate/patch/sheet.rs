@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use quick_xml::events::{BytesStart, Event};
 
@@ -80,189 +81,250 @@ pub(super) fn patch_sheet(
     styles: &mut Styles<'_>,
     vml_rid: &str,
 ) -> Result<(Vec<u8>, Option<String>)> {
-    let mut spans = Spans::new(xml);
-    let mut existing = None;
-    let mut splices = Splices::default();
     let shown: fn(&(&CellPos, &Flag)) -> bool = |(pos, _)| in_limits(**pos);
-    let mut pending: Pending<'_> = flags.iter().filter(shown).peekable();
-    let mut prefix = None;
-    let mut in_data = false;
-    let mut seen_data = false;
-    let mut row: Option<u32> = None;
-    let mut drawing_at = None;
-    // The last row and cell seen: insertions assume the file's order.
-    let mut last_row: Option<u32> = None;
-    let mut last_col: Option<u32> = None;
+    let mut walk = SheetWalk {
+        spans: Spans::new(xml),
+        splices: Splices::default(),
+        pending: flags.iter().filter(shown).peekable(),
+        sheet,
+        p,
+        styles,
+        vml_rid,
+        existing: None,
+        prefix: None,
+        in_data: false,
+        seen_data: false,
+        row: None,
+        drawing_at: None,
+        last_row: None,
+        last_col: None,
+    };
     loop {
-        let (event, range, depth) = spans.next()?;
+        let (event, range, depth) = walk.spans.next()?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
-                let empty = matches!(event, Event::Empty(_));
-                let name = e.local_name();
-                let name = name.as_ref();
-                match depth {
-                    0 => {
-                        if name != "worksheet" {
-                            return Err(Unsupported("not a worksheet"));
-                        }
-                        check_root(e, MAIN_NS)?;
-                        prefix = rel_prefix(e);
-                    }
-                    1 if name == "sheetData" => {
-                        seen_data = true;
-                        if empty {
-                            let rows = new_rows(&mut pending, None, sheet, p, styles)?;
-                            splices.put(range.clone(), format!("<sheetData>{rows}</sheetData>"));
-                        } else {
-                            in_data = true;
-                        }
-                    }
-                    1 if name == "legacyDrawing" => {
-                        existing =
-                            Some(attr(e, "id").ok_or(Unsupported("a drawing without its id"))?);
-                    }
-                    1 if drawing_at.is_none() && AFTER_LEGACY_DRAWING.contains(&name) => {
-                        drawing_at = Some(range.start);
-                    }
-                    2 if in_data && name == "row" => {
-                        let r = attr(e, "r")
-                            .and_then(|v| v.trim().parse::<u32>().ok())
-                            .filter(|r| *r >= 1)
-                            .ok_or(Unsupported("a row without its number"))?
-                            - 1;
-                        if last_row.is_some_and(|l| r <= l) {
-                            return Err(Unsupported("rows out of order"));
-                        }
-                        last_row = Some(r);
-                        last_col = None;
-                        // Flagged cells in rows before this one get rows of their own.
-                        let before = new_rows(&mut pending, Some(r), sheet, p, styles)?;
-                        if !before.is_empty() {
-                            splices.put(range.start..range.start, before);
-                        }
-                        if !empty && pending.peek().is_none_or(|(q, _)| q.row != r) {
-                            // Nothing flagged in this row: pass over it unparsed.
-                            spans.skip(e)?;
-                            continue;
-                        }
-                        row = Some(r);
-                        if empty {
-                            let cells = new_cells(&mut pending, |q| q.row == r, sheet, p, styles)?;
-                            if !cells.is_empty() {
-                                splices.put(
-                                    range.clone(),
-                                    format!("{}{cells}</row>", rewrite_tag(e, false, &[])),
-                                );
-                            }
-                            row = None;
-                        }
-                    }
-                    3 if in_data && name == "c" => {
-                        let r = row.ok_or(Unsupported("a cell outside a row"))?;
-                        let pos = attr(e, "r")
-                            .and_then(|v| CellPos::parse_a1(v.trim()))
-                            .filter(|pos| pos.row == r)
-                            .ok_or(Unsupported("a cell without its address"))?;
-                        if last_col.is_some_and(|l| pos.col <= l) {
-                            return Err(Unsupported("cells out of order"));
-                        }
-                        last_col = Some(pos.col);
-                        let before = new_cells(
-                            &mut pending,
-                            |q| q.row == r && q.col < pos.col,
-                            sheet,
-                            p,
-                            styles,
-                        )?;
-                        if !before.is_empty() {
-                            splices.put(range.start..range.start, before);
-                        }
-                        if let Some((_, flag)) = pending.next_if(|(q, _)| **q == pos) {
-                            // The whole cell element, to replace.
-                            let mut whole = range.clone();
-                            let mut inner_formula_master = false;
-                            if !empty {
-                                let mut d = 1usize;
-                                while d > 0 {
-                                    let (ev, r2, _) = spans.next()?;
-                                    match ev {
-                                        Event::Start(ref f) | Event::Empty(ref f) => {
-                                            if f.local_name().as_ref() == "f"
-                                                && (attr(f, "ref").is_some()
-                                                    || matches!(
-                                                        attr(f, "t").as_deref(),
-                                                        Some("array" | "dataTable")
-                                                    ))
-                                            {
-                                                inner_formula_master = true;
-                                            }
-                                            if matches!(ev, Event::Start(_)) {
-                                                d += 1;
-                                            }
-                                        }
-                                        Event::End(_) => d -= 1,
-                                        Event::Eof => return Err(Unsupported("malformed XML")),
-                                        _ => {}
-                                    }
-                                    whole.end = r2.end;
-                                }
-                            }
-                            let fixes = flag.fix.is_some();
-                            if fixes && inner_formula_master {
-                                return Err(Unsupported("a fix over a shared formula"));
-                            }
-                            if fixes {
-                                splices.put(whole, cell_xml(pos, Some(e), flag, sheet, p, styles)?);
-                            } else {
-                                let s = attr(e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
-                                let new = styles.marked(s, flag.mark(p.report), false).to_string();
-                                splices.put(
-                                    range.clone(),
-                                    rewrite_tag(e, empty, &[("s", Some(&new))]),
-                                );
-                            }
-                            continue;
-                        }
-                    }
-                    _ => {}
-                }
+                walk.start(e, matches!(event, Event::Empty(_)), range, depth)?
             }
-            Event::End(ref e) => {
-                let name = e.local_name();
-                match (depth, name.as_ref()) {
-                    (2, "row") if in_data => {
-                        if let Some(r) = row.take() {
-                            let cells = new_cells(&mut pending, |q| q.row == r, sheet, p, styles)?;
-                            if !cells.is_empty() {
-                                splices.put(range.start..range.start, cells);
-                            }
-                        }
-                    }
-                    (1, "sheetData") => {
-                        in_data = false;
-                        let rest = new_rows(&mut pending, None, sheet, p, styles)?;
-                        if !rest.is_empty() {
-                            splices.put(range.start..range.start, rest);
-                        }
-                    }
-                    (0, "worksheet") if existing.is_none() => {
-                        let at = drawing_at.unwrap_or(range.start);
-                        splices.put(
-                            at..at,
-                            format!("<legacyDrawing {}/>", rid_attr(prefix.as_deref(), vml_rid)),
-                        );
-                    }
-                    _ => {}
-                }
-            }
+            Event::End(ref e) => walk.end(e.local_name().as_ref(), range, depth)?,
             Event::Eof => break,
             _ => {}
         }
     }
-    if !seen_data || pending.next().is_some() {
+    if !walk.seen_data || walk.pending.next().is_some() {
         return Err(Unsupported("a sheet without its cells"));
     }
-    Ok((splices.apply(xml), existing))
+    Ok((walk.splices.apply(xml), walk.existing))
+}
+
+/// One pass over a flagged sheet's XML: the splices made so far, the flagged cells not reached
+/// yet, and where the walk is.
+struct SheetWalk<'x, 'a, 'y> {
+    spans: Spans<'x>,
+    splices: Splices,
+    pending: Pending<'a>,
+    sheet: &'a Sheet,
+    p: &'a CopyPlan<'a>,
+    styles: &'a mut Styles<'y>,
+    vml_rid: &'a str,
+    /// The relationship id of the sheet's own `<legacyDrawing>`.
+    existing: Option<String>,
+    /// The prefix the root declares for the relationships namespace.
+    prefix: Option<String>,
+    in_data: bool,
+    seen_data: bool,
+    /// The row being walked through, when it has flagged cells.
+    row: Option<u32>,
+    /// Where `<legacyDrawing>` goes: before the first element that must follow it.
+    drawing_at: Option<usize>,
+    // The last row and cell seen: insertions assume the file's order.
+    last_row: Option<u32>,
+    last_col: Option<u32>,
+}
+
+impl<'x> SheetWalk<'x, '_, '_> {
+    fn start(
+        &mut self,
+        e: &BytesStart<'x>,
+        empty: bool,
+        range: Range<usize>,
+        depth: usize,
+    ) -> Result<()> {
+        let name = e.local_name();
+        let name = name.as_ref();
+        match depth {
+            0 => {
+                if name != "worksheet" {
+                    return Err(Unsupported("not a worksheet"));
+                }
+                check_root(e, MAIN_NS)?;
+                self.prefix = rel_prefix(e);
+            }
+            1 if name == "sheetData" => {
+                self.seen_data = true;
+                if empty {
+                    let rows = self.new_rows(None)?;
+                    self.splices
+                        .put(range, format!("<sheetData>{rows}</sheetData>"));
+                } else {
+                    self.in_data = true;
+                }
+            }
+            1 if name == "legacyDrawing" => {
+                self.existing = Some(attr(e, "id").ok_or(Unsupported("a drawing without its id"))?);
+            }
+            1 if self.drawing_at.is_none() && AFTER_LEGACY_DRAWING.contains(&name) => {
+                self.drawing_at = Some(range.start);
+            }
+            2 if self.in_data && name == "row" => self.row_start(e, empty, range)?,
+            3 if self.in_data && name == "c" => self.cell(e, empty, range)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn row_start(&mut self, e: &BytesStart<'x>, empty: bool, range: Range<usize>) -> Result<()> {
+        let r = attr(e, "r")
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|r| *r >= 1)
+            .ok_or(Unsupported("a row without its number"))?
+            - 1;
+        if self.last_row.is_some_and(|l| r <= l) {
+            return Err(Unsupported("rows out of order"));
+        }
+        self.last_row = Some(r);
+        self.last_col = None;
+        // Flagged cells in rows before this one get rows of their own.
+        let before = self.new_rows(Some(r))?;
+        if !before.is_empty() {
+            self.splices.put(range.start..range.start, before);
+        }
+        if !empty && self.pending.peek().is_none_or(|(q, _)| q.row != r) {
+            // Nothing flagged in this row: pass over it unparsed.
+            return self.spans.skip(e);
+        }
+        self.row = Some(r);
+        if empty {
+            let cells = self.new_cells(|q| q.row == r)?;
+            if !cells.is_empty() {
+                self.splices.put(
+                    range,
+                    format!("{}{cells}</row>", rewrite_tag(e, false, &[])),
+                );
+            }
+            self.row = None;
+        }
+        Ok(())
+    }
+
+    fn cell(&mut self, e: &BytesStart<'x>, empty: bool, range: Range<usize>) -> Result<()> {
+        let r = self.row.ok_or(Unsupported("a cell outside a row"))?;
+        let pos = attr(e, "r")
+            .and_then(|v| CellPos::parse_a1(v.trim()))
+            .filter(|pos| pos.row == r)
+            .ok_or(Unsupported("a cell without its address"))?;
+        if self.last_col.is_some_and(|l| pos.col <= l) {
+            return Err(Unsupported("cells out of order"));
+        }
+        self.last_col = Some(pos.col);
+        let before = self.new_cells(|q| q.row == r && q.col < pos.col)?;
+        if !before.is_empty() {
+            self.splices.put(range.start..range.start, before);
+        }
+        let Some((_, flag)) = self.pending.next_if(|(q, _)| **q == pos) else {
+            return Ok(());
+        };
+        let (whole, formula_master) = if empty {
+            (range.clone(), false)
+        } else {
+            self.rest_of_cell(range.clone())?
+        };
+        let fixes = flag.fix.is_some();
+        if fixes && formula_master {
+            return Err(Unsupported("a fix over a shared formula"));
+        }
+        if fixes {
+            let new = cell_xml(pos, Some(e), flag, self.sheet, self.p, self.styles)?;
+            self.splices.put(whole, new);
+        } else {
+            let s = attr(e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let new = self
+                .styles
+                .marked(s, flag.mark(self.p.report), false)
+                .to_string();
+            self.splices
+                .put(range, rewrite_tag(e, empty, &[("s", Some(&new))]));
+        }
+        Ok(())
+    }
+
+    /// Walks to the end of the cell element that `start` opened: its whole range, and whether it
+    /// holds a shared, array or data-table formula's master.
+    fn rest_of_cell(&mut self, start: Range<usize>) -> Result<(Range<usize>, bool)> {
+        let mut whole = start;
+        let mut formula_master = false;
+        let mut depth = 1usize;
+        while depth > 0 {
+            let (ev, r2, _) = self.spans.next()?;
+            match ev {
+                Event::Start(ref f) | Event::Empty(ref f) => {
+                    if f.local_name().as_ref() == "f"
+                        && (attr(f, "ref").is_some()
+                            || matches!(attr(f, "t").as_deref(), Some("array" | "dataTable")))
+                    {
+                        formula_master = true;
+                    }
+                    if matches!(ev, Event::Start(_)) {
+                        depth += 1;
+                    }
+                }
+                Event::End(_) => depth -= 1,
+                Event::Eof => return Err(Unsupported("malformed XML")),
+                _ => {}
+            }
+            whole.end = r2.end;
+        }
+        Ok((whole, formula_master))
+    }
+
+    fn end(&mut self, name: &str, range: Range<usize>, depth: usize) -> Result<()> {
+        match (depth, name) {
+            (2, "row") if self.in_data => {
+                if let Some(r) = self.row.take() {
+                    let cells = self.new_cells(|q| q.row == r)?;
+                    if !cells.is_empty() {
+                        self.splices.put(range.start..range.start, cells);
+                    }
+                }
+            }
+            (1, "sheetData") => {
+                self.in_data = false;
+                let rest = self.new_rows(None)?;
+                if !rest.is_empty() {
+                    self.splices.put(range.start..range.start, rest);
+                }
+            }
+            (0, "worksheet") if self.existing.is_none() => {
+                let at = self.drawing_at.unwrap_or(range.start);
+                self.splices.put(
+                    at..at,
+                    format!(
+                        "<legacyDrawing {}/>",
+                        rid_attr(self.prefix.as_deref(), self.vml_rid)
+                    ),
+                );
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn new_rows(&mut self, limit: Option<u32>) -> Result<String> {
+        new_rows(&mut self.pending, limit, self.sheet, self.p, self.styles)
+    }
+
+    fn new_cells(&mut self, which: impl Fn(&CellPos) -> bool) -> Result<String> {
+        new_cells(&mut self.pending, which, self.sheet, self.p, self.styles)
+    }
 }
 
 type Pending<'f> = std::iter::Peekable<
