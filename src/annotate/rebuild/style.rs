@@ -78,154 +78,179 @@ fn format_of_style(style: &calamine::Style) -> xw::Format {
         }
     }
     if let Some(font) = &style.font {
-        if let Some(name) = &font.name {
-            f = f.set_font_name(name.as_str());
-        }
-        if let Some(size) = font.size.filter(|s| s.is_finite() && *s > 0.0) {
-            f = f.set_font_size(size);
-        }
-        if font.is_bold() {
-            f = f.set_bold();
-        }
-        if font.is_italic() {
-            f = f.set_italic();
-        }
-        if font.has_strikethrough() {
-            f = f.set_font_strikethrough();
-        }
-        f = match font.underline {
-            calamine::UnderlineStyle::Single => f.set_underline(xw::FormatUnderline::Single),
-            calamine::UnderlineStyle::Double => f.set_underline(xw::FormatUnderline::Double),
-            calamine::UnderlineStyle::SingleAccounting => {
-                f.set_underline(xw::FormatUnderline::SingleAccounting)
-            }
-            calamine::UnderlineStyle::DoubleAccounting => {
-                f.set_underline(xw::FormatUnderline::DoubleAccounting)
-            }
-            _ => f,
-        };
-        if let Some(color) = &font.color {
-            f = f.set_font_color(rgb(color));
-        }
-        if let Some(family) = font.family {
-            f = f.set_font_family(family);
-        }
+        f = with_font(f, font);
     }
     if let Some(fill) = &style.fill {
-        f = match fill.pattern {
-            calamine::FillPattern::None => f,
-            calamine::FillPattern::Solid => match fill.get_color() {
-                Some(c) => f
-                    .set_pattern(xw::FormatPattern::Solid)
-                    .set_background_color(rgb(&c)),
-                None => f,
-            },
-            pattern => {
-                let mut g = f.set_pattern(fill_pattern(pattern));
-                if let Some(c) = &fill.foreground_color {
-                    g = g.set_foreground_color(rgb(c));
-                }
-                if let Some(c) = &fill.background_color {
-                    g = g.set_background_color(rgb(c));
-                }
-                g
-            }
-        };
+        f = with_fill(f, fill);
     }
     if let Some(b) = &style.borders {
-        type SetStyle = fn(xw::Format, xw::FormatBorder) -> xw::Format;
-        type SetColor = fn(xw::Format, xw::Color) -> xw::Format;
-        let sides: [(&calamine::Border, SetStyle, SetColor); 4] = [
-            (
-                &b.top,
-                |f, s| f.set_border_top(s),
-                |f, c| f.set_border_top_color(c),
-            ),
-            (
-                &b.bottom,
-                |f, s| f.set_border_bottom(s),
-                |f, c| f.set_border_bottom_color(c),
-            ),
-            (
-                &b.left,
-                |f, s| f.set_border_left(s),
-                |f, c| f.set_border_left_color(c),
-            ),
-            (
-                &b.right,
-                |f, s| f.set_border_right(s),
-                |f, c| f.set_border_right_color(c),
-            ),
-        ];
-        for (border, set_style, set_color) in sides {
-            if border.is_visible() {
-                f = set_style(f, border_style(border.style));
-                if let Some(c) = &border.color {
-                    f = set_color(f, rgb(c));
-                }
-            }
-        }
-        let (up, down) = (b.diagonal_up.is_visible(), b.diagonal_down.is_visible());
-        if up || down {
-            let border = if up { &b.diagonal_up } else { &b.diagonal_down };
-            let kind = match (up, down) {
-                (true, true) => xw::FormatDiagonalBorder::BorderUpDown,
-                (true, false) => xw::FormatDiagonalBorder::BorderUp,
-                _ => xw::FormatDiagonalBorder::BorderDown,
-            };
-            f = f
-                .set_border_diagonal(border_style(border.style))
-                .set_border_diagonal_type(kind);
-            if let Some(c) = &border.color {
-                f = f.set_border_diagonal_color(rgb(c));
-            }
-        }
+        f = with_borders(f, b);
     }
     if let Some(a) = &style.alignment {
-        f = match a.horizontal {
-            calamine::HorizontalAlignment::Left => f.set_align(xw::FormatAlign::Left),
-            calamine::HorizontalAlignment::Center => f.set_align(xw::FormatAlign::Center),
-            calamine::HorizontalAlignment::CenterContinuous => {
-                f.set_align(xw::FormatAlign::CenterAcross)
-            }
-            calamine::HorizontalAlignment::Right => f.set_align(xw::FormatAlign::Right),
-            calamine::HorizontalAlignment::Justify => f.set_align(xw::FormatAlign::Justify),
-            calamine::HorizontalAlignment::Distributed => f.set_align(xw::FormatAlign::Distributed),
-            calamine::HorizontalAlignment::Fill => f.set_align(xw::FormatAlign::Fill),
-            _ => f,
-        };
-        f = match a.vertical {
-            calamine::VerticalAlignment::Top => f.set_align(xw::FormatAlign::Top),
-            calamine::VerticalAlignment::Center => f.set_align(xw::FormatAlign::VerticalCenter),
-            calamine::VerticalAlignment::Justify => f.set_align(xw::FormatAlign::VerticalJustify),
-            calamine::VerticalAlignment::Distributed => {
-                f.set_align(xw::FormatAlign::VerticalDistributed)
-            }
-            _ => f,
-        };
-        if a.wrap_text {
-            f = f.set_text_wrap();
-        }
-        if a.shrink_to_fit {
-            f = f.set_shrink();
-        }
-        if let Some(indent) = a.indent.filter(|i| *i > 0) {
-            f = f.set_indent(indent);
-        }
-        f = match a.text_rotation {
-            calamine::TextRotation::Degrees(d @ 1..=90) => f.set_rotation(d as i16),
-            calamine::TextRotation::Degrees(d @ 91..=180) => f.set_rotation(90 - d as i16),
-            calamine::TextRotation::Stacked => f.set_rotation(270),
-            _ => f,
-        };
+        f = with_alignment(f, a);
     }
     if let Some(p) = &style.protection {
-        if !p.locked {
-            f = f.set_unlocked();
+        f = with_protection(f, p);
+    }
+    f
+}
+
+fn with_font(mut f: xw::Format, font: &calamine::Font) -> xw::Format {
+    if let Some(name) = &font.name {
+        f = f.set_font_name(name.as_str());
+    }
+    if let Some(size) = font.size.filter(|s| s.is_finite() && *s > 0.0) {
+        f = f.set_font_size(size);
+    }
+    if font.is_bold() {
+        f = f.set_bold();
+    }
+    if font.is_italic() {
+        f = f.set_italic();
+    }
+    if font.has_strikethrough() {
+        f = f.set_font_strikethrough();
+    }
+    f = match font.underline {
+        calamine::UnderlineStyle::Single => f.set_underline(xw::FormatUnderline::Single),
+        calamine::UnderlineStyle::Double => f.set_underline(xw::FormatUnderline::Double),
+        calamine::UnderlineStyle::SingleAccounting => {
+            f.set_underline(xw::FormatUnderline::SingleAccounting)
         }
-        if p.hidden {
-            f = f.set_hidden();
+        calamine::UnderlineStyle::DoubleAccounting => {
+            f.set_underline(xw::FormatUnderline::DoubleAccounting)
         }
+        _ => f,
+    };
+    if let Some(color) = &font.color {
+        f = f.set_font_color(rgb(color));
+    }
+    if let Some(family) = font.family {
+        f = f.set_font_family(family);
+    }
+    f
+}
+
+fn with_fill(mut f: xw::Format, fill: &calamine::Fill) -> xw::Format {
+    f = match fill.pattern {
+        calamine::FillPattern::None => f,
+        calamine::FillPattern::Solid => match fill.get_color() {
+            Some(c) => f
+                .set_pattern(xw::FormatPattern::Solid)
+                .set_background_color(rgb(&c)),
+            None => f,
+        },
+        pattern => {
+            let mut g = f.set_pattern(fill_pattern(pattern));
+            if let Some(c) = &fill.foreground_color {
+                g = g.set_foreground_color(rgb(c));
+            }
+            if let Some(c) = &fill.background_color {
+                g = g.set_background_color(rgb(c));
+            }
+            g
+        }
+    };
+    f
+}
+
+fn with_borders(mut f: xw::Format, b: &calamine::Borders) -> xw::Format {
+    type SetStyle = fn(xw::Format, xw::FormatBorder) -> xw::Format;
+    type SetColor = fn(xw::Format, xw::Color) -> xw::Format;
+    let sides: [(&calamine::Border, SetStyle, SetColor); 4] = [
+        (
+            &b.top,
+            |f, s| f.set_border_top(s),
+            |f, c| f.set_border_top_color(c),
+        ),
+        (
+            &b.bottom,
+            |f, s| f.set_border_bottom(s),
+            |f, c| f.set_border_bottom_color(c),
+        ),
+        (
+            &b.left,
+            |f, s| f.set_border_left(s),
+            |f, c| f.set_border_left_color(c),
+        ),
+        (
+            &b.right,
+            |f, s| f.set_border_right(s),
+            |f, c| f.set_border_right_color(c),
+        ),
+    ];
+    for (border, set_style, set_color) in sides {
+        if border.is_visible() {
+            f = set_style(f, border_style(border.style));
+            if let Some(c) = &border.color {
+                f = set_color(f, rgb(c));
+            }
+        }
+    }
+    let (up, down) = (b.diagonal_up.is_visible(), b.diagonal_down.is_visible());
+    if up || down {
+        let border = if up { &b.diagonal_up } else { &b.diagonal_down };
+        let kind = match (up, down) {
+            (true, true) => xw::FormatDiagonalBorder::BorderUpDown,
+            (true, false) => xw::FormatDiagonalBorder::BorderUp,
+            _ => xw::FormatDiagonalBorder::BorderDown,
+        };
+        f = f
+            .set_border_diagonal(border_style(border.style))
+            .set_border_diagonal_type(kind);
+        if let Some(c) = &border.color {
+            f = f.set_border_diagonal_color(rgb(c));
+        }
+    }
+    f
+}
+
+fn with_alignment(mut f: xw::Format, a: &calamine::Alignment) -> xw::Format {
+    f = match a.horizontal {
+        calamine::HorizontalAlignment::Left => f.set_align(xw::FormatAlign::Left),
+        calamine::HorizontalAlignment::Center => f.set_align(xw::FormatAlign::Center),
+        calamine::HorizontalAlignment::CenterContinuous => {
+            f.set_align(xw::FormatAlign::CenterAcross)
+        }
+        calamine::HorizontalAlignment::Right => f.set_align(xw::FormatAlign::Right),
+        calamine::HorizontalAlignment::Justify => f.set_align(xw::FormatAlign::Justify),
+        calamine::HorizontalAlignment::Distributed => f.set_align(xw::FormatAlign::Distributed),
+        calamine::HorizontalAlignment::Fill => f.set_align(xw::FormatAlign::Fill),
+        _ => f,
+    };
+    f = match a.vertical {
+        calamine::VerticalAlignment::Top => f.set_align(xw::FormatAlign::Top),
+        calamine::VerticalAlignment::Center => f.set_align(xw::FormatAlign::VerticalCenter),
+        calamine::VerticalAlignment::Justify => f.set_align(xw::FormatAlign::VerticalJustify),
+        calamine::VerticalAlignment::Distributed => {
+            f.set_align(xw::FormatAlign::VerticalDistributed)
+        }
+        _ => f,
+    };
+    if a.wrap_text {
+        f = f.set_text_wrap();
+    }
+    if a.shrink_to_fit {
+        f = f.set_shrink();
+    }
+    if let Some(indent) = a.indent.filter(|i| *i > 0) {
+        f = f.set_indent(indent);
+    }
+    f = match a.text_rotation {
+        calamine::TextRotation::Degrees(d @ 1..=90) => f.set_rotation(d as i16),
+        calamine::TextRotation::Degrees(d @ 91..=180) => f.set_rotation(90 - d as i16),
+        calamine::TextRotation::Stacked => f.set_rotation(270),
+        _ => f,
+    };
+    f
+}
+
+fn with_protection(mut f: xw::Format, p: &calamine::Protection) -> xw::Format {
+    if !p.locked {
+        f = f.set_unlocked();
+    }
+    if p.hidden {
+        f = f.set_hidden();
     }
     f
 }
