@@ -79,6 +79,11 @@ fn overlapping_merges_in_a_rebuilt_copy() {
         json.contains("工作表「基础数据表」有 1 个合并区域与前面的合并区域重复或重叠"),
         "{json}"
     );
+    // The seed's first row has no number: the patch gives way to the rebuild, and says so.
+    assert!(
+        json.contains("副本未能在原文件上修补（有行没有行号），已按单元格重建"),
+        "{json}"
+    );
     let scratch = tempfile::tempdir().unwrap();
     let seed = findings(&run_check(
         &fixture("seed-leiyang-2024.xlsx"),
@@ -111,4 +116,29 @@ fn the_parts_fuzzers_crash() {
         .collect();
     assert_eq!(got, want);
     assert!(!got.is_empty());
+}
+
+#[test]
+fn only_an_xlsx_copy_says_why_it_was_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = jixiao::annotate::WriteOptions {
+        out_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    // The seed xlsx is patched; xls and ods copies are always rebuilt, which needs no word.
+    for name in [
+        "seed-leiyang-2024.xlsx",
+        "seed-leiyang-2024.xls",
+        "seed-leiyang-2024.ods",
+    ] {
+        let wb = jixiao::read::read_path(&fixture(name)).unwrap();
+        let report = jixiao::check_workbook(&wb, &Template::built_in()).unwrap();
+        let written = jixiao::annotate::write_copy(&wb, &report, &opts, false).unwrap();
+        assert!(written.notes.is_empty(), "{name}: {:?}", written.notes);
+    }
+    let wb = jixiao::read::read_path(&regression("overlap-merges-rebuild.xlsx")).unwrap();
+    let report = jixiao::check_workbook(&wb, &Template::built_in()).unwrap();
+    let written = jixiao::annotate::write_copy(&wb, &report, &opts, false).unwrap();
+    assert_eq!(written.notes.len(), 2, "{:?}", written.notes);
+    assert!(written.notes[0].starts_with("副本未能在原文件上修补"));
 }

@@ -195,15 +195,15 @@ fn build(wb: &Workbook, report: &FileReport, lang: Lang, mode: Mode) -> Result<B
         mode,
         lang,
     };
+    let mut notes = Vec::new();
     if let Some(package) = &wb.package {
         // Patching keeps everything the file holds; what it cannot patch is rebuilt below.
-        if let Ok(bytes) = patch::patch(package, &plan) {
-            return Ok(Built {
-                bytes,
-                notes: Vec::new(),
-            });
+        match patch::patch(package, &plan) {
+            Ok(bytes) => return Ok(Built { bytes, notes }),
+            Err(why) => notes.push(why.note()),
         }
     }
-    let (bytes, notes) = rebuild::rebuild(&plan)?;
+    let (bytes, left_out) = rebuild::rebuild(&plan)?;
+    notes.extend(left_out);
     Ok(Built { bytes, notes })
 }

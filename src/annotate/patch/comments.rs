@@ -48,7 +48,7 @@ pub(super) fn merge_comments(
                 let name = e.local_name();
                 match (depth, name.as_ref()) {
                     (0, "comments") => check_root(e, MAIN_NS)?,
-                    (0, _) => return Err(Unsupported("not a comments part")),
+                    (0, _) => return Err(Unsupported::UnexpectedPart),
                     (1, "authors") if empty => {
                         authors_at = Some(range.clone());
                     }
@@ -65,7 +65,7 @@ pub(super) fn merge_comments(
                             });
                     }
                     (4, "rPh" | "phoneticPr") if current.is_some() => {
-                        return Err(Unsupported("a comment with phonetic text"));
+                        return Err(Unsupported::Comments);
                     }
                     // Plain text becomes a run, so that the note's run joins runs only.
                     (4, "t") if current.is_some() => {
@@ -95,7 +95,7 @@ pub(super) fn merge_comments(
         }
     }
     let (Some(authors_at), Some(list_at)) = (authors_at, list_at) else {
-        return Err(Unsupported("a comments part without authors or list"));
+        return Err(Unsupported::Comments);
     };
     let author = "<author>jixiao</author>".to_string();
     splices.put(
@@ -141,22 +141,21 @@ pub(super) fn add_shapes(
         b"xmlns:x=\"urn:schemas-microsoft-com:office:excel\"",
     ] {
         if memchr::memmem::find(vml, ns).is_none() {
-            return Err(Unsupported("a drawing with other VML prefixes"));
+            return Err(Unsupported::Drawing);
         }
     }
-    let idmap =
-        memchr::memmem::find(vml, b"<o:idmap").ok_or(Unsupported("a drawing without an idmap"))?;
+    let idmap = memchr::memmem::find(vml, b"<o:idmap").ok_or(Unsupported::Drawing)?;
     let data = memchr::memmem::find(&vml[idmap..], b"data=\"")
         .map(|at| idmap + at + 6)
-        .ok_or(Unsupported("a drawing without an idmap"))?;
+        .ok_or(Unsupported::Drawing)?;
     let data_end = vml[data..]
         .iter()
         .position(|&b| b == b'"')
         .map(|at| data + at)
-        .ok_or(Unsupported("malformed VML"))?;
-    let close = memchr::memmem::rfind(vml, b"</xml>").ok_or(Unsupported("malformed VML"))?;
+        .ok_or(Unsupported::Drawing)?;
+    let close = memchr::memmem::rfind(vml, b"</xml>").ok_or(Unsupported::Drawing)?;
     if close < data_end {
-        return Err(Unsupported("malformed VML"));
+        return Err(Unsupported::Drawing);
     }
     let mut splices = Splices::default();
     splices.put(

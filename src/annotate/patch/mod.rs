@@ -23,6 +23,7 @@ mod package;
 mod sheet;
 mod styles;
 mod summary;
+mod unsupported;
 mod workbook;
 mod xml;
 
@@ -60,9 +61,7 @@ const MAX_VML_BLOCK: u32 = 1 << 20;
 /// Largest part this reads whole (sniff has already refused bigger ones).
 const MAX_PART: u64 = 256 << 20;
 
-/// Why a package is rebuilt rather than patched.
-#[derive(Debug)]
-pub(super) struct Unsupported(#[allow(dead_code)] pub &'static str);
+pub(in crate::annotate) use unsupported::Unsupported;
 
 type Result<T> = std::result::Result<T, Unsupported>;
 
@@ -74,7 +73,7 @@ pub(super) fn patch(package: &crate::model::Package, p: &CopyPlan<'_>) -> Result
         .zip(&p.wb.sheets)
         .any(|(n, s)| *n != s.name)
     {
-        return Err(Unsupported("sheet names that Excel does not take"));
+        return Err(Unsupported::SheetNames);
     }
     let mut pkg = Parts::open(package)?;
     let book = Book::find(&mut pkg)?;
@@ -144,7 +143,7 @@ impl Book {
             .iter()
             .find(|(_, t, _)| t.ends_with("/officeDocument"))
             .map(|(_, _, target)| resolve("", target))
-            .ok_or(Unsupported("no workbook relationship"))?;
+            .ok_or(Unsupported::MissingPart)?;
         let (dir, file) = split_part(&workbook_part);
         let index = pkg.index(&workbook_part)?;
         let xml = pkg.read(index)?;
@@ -164,7 +163,7 @@ impl Book {
             .iter()
             .find(|(_, t, _)| t.ends_with("/styles"))
             .map(|(_, _, t)| resolve(dir, t))
-            .ok_or(Unsupported("no styles part"))?;
+            .ok_or(Unsupported::MissingPart)?;
         Ok(Book {
             root_rels_index,
             root_rels_xml,
@@ -222,7 +221,7 @@ fn mark_sheets(
         mark_sheet(w, book, p, styles, &flagged)?;
     }
     if notes_made < flagged_sheets {
-        return Err(Unsupported("a flagged sheet not found in the package"));
+        return Err(Unsupported::MissingPart);
     }
     Ok(())
 }
@@ -317,13 +316,13 @@ fn extend_own_notes(
     notes: &[(CellPos, String)],
 ) -> Result<bool> {
     if rels.iter().any(|(_, t, _)| t.ends_with("/threadedComment")) {
-        return Err(Unsupported("threaded comments"));
+        return Err(Unsupported::ThreadedComments);
     }
     let drawing = rels
         .iter()
         .find(|(id, t, _)| *id == rid && t.ends_with("/vmlDrawing"))
         .map(|(_, _, target)| resolve(sheet_dir, target))
-        .ok_or(Unsupported("a drawing that is not a VML one"))?;
+        .ok_or(Unsupported::Drawing)?;
     let own = rels
         .iter()
         .find(|(_, t, _)| t.ends_with("/comments"))
@@ -396,7 +395,7 @@ fn add_custom_mark(w: &mut Work<'_>, book: &Book, p: &CopyPlan<'_>) -> Result<()
         .map(|(_, _, t)| resolve("", t));
     if let Some(part) = custom {
         if !part.eq_ignore_ascii_case("docProps/custom.xml") {
-            return Err(Unsupported("custom properties elsewhere"));
+            return Err(Unsupported::CustomProperties);
         }
         let i = w.pkg.index(&part)?;
         let xml = w.pkg.read(i)?;
@@ -404,7 +403,7 @@ fn add_custom_mark(w: &mut Work<'_>, book: &Book, p: &CopyPlan<'_>) -> Result<()
         return Ok(());
     }
     if w.pkg.find("docProps/custom.xml").is_some() {
-        return Err(Unsupported("unlinked custom properties"));
+        return Err(Unsupported::CustomProperties);
     }
     let id = fresh_id(&book.root_rels, "rIdJixiaoCustom");
     let rel = format!(

@@ -43,18 +43,12 @@ impl Edits {
 impl<'a> Parts<'a> {
     pub(super) fn open(package: &'a crate::model::Package) -> Result<Self> {
         let bytes = package.bytes();
-        let mut zip =
-            ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unsupported("unreadable zip"))?;
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| Unsupported::Unreadable)?;
         let mut names = Vec::with_capacity(zip.len());
         let mut by_lower = HashMap::with_capacity(zip.len());
         for i in 0..zip.len() {
-            let f = zip
-                .by_index_raw(i)
-                .map_err(|_| Unsupported("unreadable zip"))?;
-            let name = f
-                .name()
-                .map_err(|_| Unsupported("zip entry name"))?
-                .into_owned();
+            let f = zip.by_index_raw(i).map_err(|_| Unsupported::Unreadable)?;
+            let name = f.name().map_err(|_| Unsupported::Unreadable)?.into_owned();
             by_lower.insert(name.trim_start_matches('/').to_ascii_lowercase(), i);
             names.push(name);
         }
@@ -78,7 +72,7 @@ impl<'a> Parts<'a> {
     }
 
     pub(super) fn index(&self, part: &str) -> Result<usize> {
-        self.find(part).ok_or(Unsupported("a part is missing"))
+        self.find(part).ok_or(Unsupported::MissingPart)
     }
 
     pub(super) fn read(&mut self, index: usize) -> Result<Vec<u8>> {
@@ -104,16 +98,16 @@ impl<'a> Parts<'a> {
             Some((plain, i)) => plain.by_index(i),
             None => self.zip.by_index(index),
         }
-        .map_err(|_| Unsupported("unreadable part"))?;
+        .map_err(|_| Unsupported::Unreadable)?;
         let mut out = Vec::with_capacity(f.size().min(cap) as usize);
         f.take(if whole { cap + 1 } else { cap })
             .read_to_end(&mut out)
-            .map_err(|_| Unsupported("unreadable part"))?;
+            .map_err(|_| Unsupported::Unreadable)?;
         if whole && out.len() as u64 > cap {
-            return Err(Unsupported("part too large"));
+            return Err(Unsupported::TooLarge);
         }
         if out.starts_with(&[0xFF, 0xFE]) || out.starts_with(&[0xFE, 0xFF]) {
-            return Err(Unsupported("UTF-16 XML"));
+            return Err(Unsupported::Utf16);
         }
         // quick-xml skips a UTF-8 byte-order mark without counting it in its positions, which
         // the splices are made of; the part is written back without it.
@@ -127,7 +121,7 @@ impl<'a> Parts<'a> {
     pub(super) fn free(&self, part: String) -> Result<String> {
         match self.find(&part) {
             None => Ok(part.trim_start_matches('/').to_string()),
-            Some(_) => Err(Unsupported("a part name jixiao uses is taken")),
+            Some(_) => Err(Unsupported::NameTaken),
         }
     }
 
@@ -151,14 +145,14 @@ impl<'a> Parts<'a> {
             }
         }
         if next > MAX_VML_BLOCK {
-            return Err(Unsupported("a drawing id out of range"));
+            return Err(Unsupported::Drawing);
         }
         Ok(next)
     }
 
     /// The package with `edits` applied: untouched entries copied raw, in their order.
     pub(super) fn write(mut self, mut edits: Edits) -> Result<Vec<u8>> {
-        let failed = |_| Unsupported("zip write");
+        let failed = |_| Unsupported::ZipWrite;
         let capacity = self.len + (64 << 10);
         let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
         let stored = SimpleFileOptions::default()
@@ -176,7 +170,7 @@ impl<'a> Parts<'a> {
                 return Ok(());
             }
             out.start_file(name, stored).map_err(failed)?;
-            out.write_all(&bytes).map_err(|_| Unsupported("zip write"))
+            out.write_all(&bytes).map_err(|_| Unsupported::ZipWrite)
         };
         for i in 0..self.names.len() {
             if edits.removed.contains(&i) {
@@ -195,8 +189,7 @@ impl<'a> Parts<'a> {
         }
         for (name, bytes) in large {
             out.start_file(name, deflated).map_err(failed)?;
-            out.write_all(&bytes)
-                .map_err(|_| Unsupported("zip write"))?;
+            out.write_all(&bytes).map_err(|_| Unsupported::ZipWrite)?;
         }
         Ok(out.finish().map_err(failed)?.into_inner())
     }

@@ -111,7 +111,7 @@ pub(super) fn patch_sheet(
         }
     }
     if !walk.seen_data || walk.pending.next().is_some() {
-        return Err(Unsupported("a sheet without its cells"));
+        return Err(Unsupported::NoCells);
     }
     Ok((walk.splices.apply(xml), walk.existing))
 }
@@ -154,7 +154,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
         match depth {
             0 => {
                 if name != "worksheet" {
-                    return Err(Unsupported("not a worksheet"));
+                    return Err(Unsupported::UnexpectedPart);
                 }
                 check_root(e, MAIN_NS)?;
                 self.prefix = rel_prefix(e);
@@ -170,7 +170,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
                 }
             }
             1 if name == "legacyDrawing" => {
-                self.existing = Some(attr(e, "id").ok_or(Unsupported("a drawing without its id"))?);
+                self.existing = Some(attr(e, "id").ok_or(Unsupported::Drawing)?);
             }
             1 if self.drawing_at.is_none() && AFTER_LEGACY_DRAWING.contains(&name) => {
                 self.drawing_at = Some(range.start);
@@ -186,10 +186,10 @@ impl<'x> SheetWalk<'x, '_, '_> {
         let r = attr(e, "r")
             .and_then(|v| v.trim().parse::<u32>().ok())
             .filter(|r| *r >= 1)
-            .ok_or(Unsupported("a row without its number"))?
+            .ok_or(Unsupported::RowWithoutNumber)?
             - 1;
         if self.last_row.is_some_and(|l| r <= l) {
-            return Err(Unsupported("rows out of order"));
+            return Err(Unsupported::OutOfOrder);
         }
         self.last_row = Some(r);
         self.last_col = None;
@@ -217,13 +217,13 @@ impl<'x> SheetWalk<'x, '_, '_> {
     }
 
     fn cell(&mut self, e: &BytesStart<'x>, empty: bool, range: Range<usize>) -> Result<()> {
-        let r = self.row.ok_or(Unsupported("a cell outside a row"))?;
+        let r = self.row.ok_or(Unsupported::CellWithoutAddress)?;
         let pos = attr(e, "r")
             .and_then(|v| CellPos::parse_a1(v.trim()))
             .filter(|pos| pos.row == r)
-            .ok_or(Unsupported("a cell without its address"))?;
+            .ok_or(Unsupported::CellWithoutAddress)?;
         if self.last_col.is_some_and(|l| pos.col <= l) {
-            return Err(Unsupported("cells out of order"));
+            return Err(Unsupported::OutOfOrder);
         }
         self.last_col = Some(pos.col);
         let before = self.new_cells(|q| q.row == r && q.col < pos.col)?;
@@ -240,7 +240,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
         };
         let fixes = flag.fix.is_some();
         if fixes && formula_master {
-            return Err(Unsupported("a fix over a shared formula"));
+            return Err(Unsupported::FixOverSharedFormula);
         }
         if fixes {
             let new = cell_xml(pos, Some(e), flag, self.sheet, self.p, self.styles)?;
@@ -278,7 +278,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
                     }
                 }
                 Event::End(_) => depth -= 1,
-                Event::Eof => return Err(Unsupported("malformed XML")),
+                Event::Eof => return Err(Unsupported::MalformedXml),
                 _ => {}
             }
             whole.end = r2.end;

@@ -84,7 +84,7 @@ impl<'x> Styles<'x> {
                     let name = name.as_ref();
                     if depth == 0 {
                         if name != "styleSheet" {
-                            return Err(Unsupported("not a styles part"));
+                            return Err(Unsupported::UnexpectedPart);
                         }
                         check_root(e, MAIN_NS)?;
                     } else if depth == 1 {
@@ -114,7 +114,7 @@ impl<'x> Styles<'x> {
                                     attr(e, "numFmtId").and_then(|v| v.parse::<u32>().ok())
                                 {
                                     if id > u32::MAX - 1024 {
-                                        return Err(Unsupported("a number format id out of range"));
+                                        return Err(Unsupported::IdOutOfRange);
                                     }
                                     s.next_num_fmt = s.next_num_fmt.max(id + 1);
                                 }
@@ -127,7 +127,7 @@ impl<'x> Styles<'x> {
                         if empty {
                             s.font0_children.push((name.to_string(), range.clone()));
                         } else {
-                            return Err(Unsupported("font with nested elements"));
+                            return Err(Unsupported::Styles);
                         }
                     }
                 }
@@ -145,14 +145,14 @@ impl<'x> Styles<'x> {
             }
         }
         if s.fonts.open.is_none() || s.fills.open.is_none() || s.borders.open.is_none() {
-            return Err(Unsupported("styles without fonts, fills or borders"));
+            return Err(Unsupported::Styles);
         }
         if s.cell_xfs.open.is_none() || s.xfs.is_empty() || s.fonts.count == 0 {
-            return Err(Unsupported("styles without cell formats"));
+            return Err(Unsupported::Styles);
         }
         // New formats name cell style format 0.
         if s.cell_style_xfs.count == 0 {
-            return Err(Unsupported("styles without cell style formats"));
+            return Err(Unsupported::Styles);
         }
         Ok(s)
     }
@@ -446,15 +446,15 @@ mod tests {
     fn what_is_not_patched_says_why() {
         let prefixed = format!(r#"<x:styleSheet xmlns:x="{MAIN_NS}"><x:fonts/></x:styleSheet>"#);
         let err = Styles::parse(prefixed.as_bytes()).err().unwrap();
-        assert_eq!(err.0, "prefixed XML");
+        assert_eq!(err, Unsupported::PrefixedXml);
         let strict = r#"<styleSheet xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main"/>"#;
         assert_eq!(
-            Styles::parse(strict.as_bytes()).err().unwrap().0,
-            "unexpected namespace"
+            Styles::parse(strict.as_bytes()).err().unwrap(),
+            Unsupported::Namespace
         );
         assert_eq!(
-            Styles::parse(b"<styleSheet").err().unwrap().0,
-            "malformed XML"
+            Styles::parse(b"<styleSheet").err().unwrap(),
+            Unsupported::MalformedXml
         );
     }
 }

@@ -61,9 +61,9 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
                         check_root(e, MAIN_NS)?;
                         prefix = rel_prefix(e);
                     }
-                    (0, _) => return Err(Unsupported("not a workbook")),
+                    (0, _) => return Err(Unsupported::UnexpectedPart),
                     (1, "sheets") if !empty => sheets_open = Some(range.end),
-                    (1, "sheets") => return Err(Unsupported("a workbook without sheets")),
+                    (1, "sheets") => return Err(Unsupported::UnexpectedPart),
                     (2, "sheet") => {
                         if let Some(id) = attr(e, "sheetId").and_then(|v| v.parse::<u32>().ok()) {
                             max_id = max_id.max(id);
@@ -72,7 +72,7 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
                         if attr(e, "name")
                             .is_some_and(|n| n.to_lowercase() == summary_name.to_lowercase())
                         {
-                            return Err(Unsupported("a sheet has the summary's name"));
+                            return Err(Unsupported::NameTaken);
                         }
                     }
                     (2, "workbookView") => {
@@ -127,19 +127,17 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
             _ => {}
         }
     }
-    let at = sheets_open.ok_or(Unsupported("a workbook without sheets"))?;
+    let at = sheets_open.ok_or(Unsupported::UnexpectedPart)?;
     splices.put(
         at..at,
         format!(
             "<sheet name=\"{}\" sheetId=\"{}\" {}/>",
             esc(summary_name),
-            max_id
-                .checked_add(1)
-                .ok_or(Unsupported("a sheet id out of range"))?,
+            max_id.checked_add(1).ok_or(Unsupported::IdOutOfRange)?,
             rid_attr(prefix.as_deref(), rid)
         ),
     );
-    let at = names_at.ok_or(Unsupported("malformed workbook"))?;
+    let at = names_at.ok_or(Unsupported::MalformedXml)?;
     if !names_done {
         splices.put(at..at, format!("<definedNames>{filter}</definedNames>"));
     }
@@ -166,7 +164,7 @@ pub(super) fn patch_content_types(
                 let named = attr(&e, "PartName").unwrap_or_default();
                 let named = named.trim_start_matches('/');
                 if parts.iter().any(|(p, _)| p.eq_ignore_ascii_case(named)) {
-                    return Err(Unsupported("a content type for a part jixiao adds"));
+                    return Err(Unsupported::NameTaken);
                 }
             }
             (Event::Eof, _, _) => break,
@@ -192,7 +190,7 @@ pub(super) fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
         match spans.next()? {
             (Event::Start(e) | Event::Empty(e), _, _) if e.local_name().as_ref() == "property" => {
                 if attr(&e, "name").is_some_and(|n| n == MARK_PROPERTY || n == "jixiao-version") {
-                    return Err(Unsupported("the file already carries jixiao's mark"));
+                    return Err(Unsupported::AlreadyMarked);
                 }
                 if let Some(pid) = attr(&e, "pid").and_then(|v| v.parse::<u32>().ok()) {
                     max_pid = max_pid.max(pid);
@@ -210,7 +208,7 @@ pub(super) fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
     };
     // Property ids are xsd:int.
     if max_pid > i32::MAX as u32 - 2 {
-        return Err(Unsupported("a property id out of range"));
+        return Err(Unsupported::IdOutOfRange);
     }
     let added = property(max_pid + 1, MARK_PROPERTY, mode.suffix())
         + &property(max_pid + 2, "jixiao-version", env!("CARGO_PKG_VERSION"));

@@ -33,7 +33,7 @@ impl<'x> Spans<'x> {
         self.reader
             .read_to_end(start.name())
             .map(|_| ())
-            .map_err(|_| Unsupported("malformed XML"))
+            .map_err(|_| Unsupported::MalformedXml)
     }
 
     pub(super) fn next(&mut self) -> Result<(Event<'x>, Range<usize>, usize)> {
@@ -41,7 +41,7 @@ impl<'x> Spans<'x> {
         let event = self
             .reader
             .read_event()
-            .map_err(|_| Unsupported("malformed XML"))?;
+            .map_err(|_| Unsupported::MalformedXml)?;
         let depth = match event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -125,11 +125,11 @@ pub(super) fn rewrite_tag(
 /// Checks that an element is unprefixed and in `ns` (its default namespace).
 pub(super) fn check_root(tag: &BytesStart<'_>, ns: &str) -> Result<()> {
     if tag.name().prefix().is_some() {
-        return Err(Unsupported("prefixed XML"));
+        return Err(Unsupported::PrefixedXml);
     }
     match attr(tag, "xmlns") {
         Some(v) if v == ns => Ok(()),
-        _ => Err(Unsupported("unexpected namespace")),
+        _ => Err(Unsupported::Namespace),
     }
 }
 
@@ -153,8 +153,7 @@ pub(super) fn rid_attr(prefix: Option<&str>, rid: &str) -> String {
 }
 
 pub(super) fn insert_before_close(xml: &[u8], close: &str, text: &str) -> Result<Vec<u8>> {
-    let at = memchr::memmem::rfind(xml, close.as_bytes())
-        .ok_or(Unsupported("an element to add to is empty"))?;
+    let at = memchr::memmem::rfind(xml, close.as_bytes()).ok_or(Unsupported::MalformedXml)?;
     let mut s = Splices::default();
     s.put(at..at, text.to_string());
     Ok(s.apply(xml))
