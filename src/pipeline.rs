@@ -7,7 +7,7 @@ use std::sync::Once;
 
 use rust_decimal::Decimal;
 
-use crate::annotate::{self, Lang, WriteOptions};
+use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
 use crate::check::rules::indicators;
 use crate::check::{self, Values};
@@ -15,7 +15,7 @@ use crate::extract;
 use crate::extract::value::format_number;
 use crate::locate::{Layout, NotFound};
 use crate::model::Workbook;
-use crate::model::{FileReport, Finding, Replacement, Severity, Status};
+use crate::model::{ErrorKind, FileReport, Finding, Replacement, Severity, Status};
 use crate::read;
 use crate::template::Template;
 
@@ -34,24 +34,54 @@ pub struct Options {
     pub template: Option<Template>,
 }
 
+/// Why a file could not be checked, or a copy of it not written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Read(#[from] read::ReadError),
+    #[error(transparent)]
+    NotFound(#[from] NotFound),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A panic, caught: the one line said about it.
+    #[error("{0}")]
+    Panic(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Read(_) => ErrorKind::Read,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Write(_) => ErrorKind::Write,
+            Error::Panic(_) => ErrorKind::Panic,
+        }
+    }
+}
+
 /// Reads, checks and (as asked) writes the outputs for one file. Never panics on bad input:
-/// a file that cannot be checked gets `status: failed` and a one-line error. When only a copy
-/// cannot be written, the findings stand and a note says why the copy is missing.
+/// a file that cannot be checked gets `status: failed`, a one-line error and its kind. When
+/// only a copy cannot be written, the findings stand, a note says why the copy is missing and
+/// `error_kind` says what kind of error it was.
 pub fn check_file(path: &Path, opts: &Options) -> FileReport {
     let display = path.display().to_string();
-    let checked = quietly(|| {
-        let wb = read::read_path(path).map_err(|e| e.to_string())?;
+    let checked = quietly(|| -> Result<_, Error> {
+        let wb = read::read_path(path)?;
         let templates = match &opts.template {
             Some(t) => std::slice::from_ref(t),
             None => Template::built_in_ref(),
         };
-        let report = check_workbook(&wb, templates).map_err(|e| e.to_string())?;
+        let report = check_workbook(&wb, templates)?;
         Ok((wb, report))
-    });
+    })
+    .unwrap_or_else(|Panicked| Err(Error::Panic(internal_error("检查", path))));
     let (wb, mut report) = match checked {
-        Ok(Ok(checked)) => checked,
-        Ok(Err(e)) => return FileReport::failed(display, e),
-        Err(Panicked) => return FileReport::failed(display, internal_error("检查", path)),
+        Ok(checked) => checked,
+        Err(e) => {
+            let mut failed = FileReport::failed(display, e.to_string());
+            failed.error_kind = Some(e.kind());
+            return failed;
+        }
     };
     report.path = display;
     if opts.annotate || opts.fix {
@@ -88,6 +118,7 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
                         "批注副本"
                     };
                     report.notes.push(format!("未写出{what}：{why}"));
+                    report.error_kind = report.error_kind.or(Some(why.kind()));
                 }
             }
         }
@@ -102,10 +133,10 @@ fn write_copy(
     opts: &WriteOptions,
     corrected: bool,
     path: &Path,
-) -> Result<annotate::Written, String> {
+) -> Result<annotate::Written, Error> {
     match quietly(|| annotate::write_copy(wb, report, opts, corrected)) {
-        Ok(result) => result.map_err(|e| e.to_string()),
-        Err(Panicked) => Err(internal_error("生成副本", path)),
+        Ok(written) => Ok(written?),
+        Err(Panicked) => Err(Error::Panic(internal_error("生成副本", path))),
     }
 }
 
@@ -180,6 +211,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         path: wb.path.display().to_string(),
         status: Status::Checked,
         error: None,
+        error_kind: None,
         output: None,
         corrected: None,
         department: layout.department.clone(),

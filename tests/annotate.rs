@@ -44,6 +44,7 @@ fn report(path: &Path, findings: Vec<Finding>) -> FileReport {
         path: path.display().to_string(),
         status: Status::Checked,
         error: None,
+        error_kind: None,
         output: None,
         corrected: None,
         department: Some("衡阳市生态环境局耒阳分局".to_string()),

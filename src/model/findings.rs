@@ -91,6 +91,20 @@ pub enum Status {
     Failed,
 }
 
+/// The kind of a file's error, so that a batch can tell an unreadable file from a full disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The file could not be read as a workbook.
+    Read,
+    /// A workbook, but not the two tables jixiao checks.
+    NotFound,
+    /// A copy could not be written.
+    Write,
+    /// jixiao itself failed on the file.
+    Panic,
+}
+
 /// Everything jixiao knows about one input file after checking it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
@@ -98,6 +112,10 @@ pub struct FileReport {
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What went wrong: for a failed file, why it could not be checked; for a checked one,
+    /// why a copy was not written (its notes say more).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
     /// The annotated copy, once written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
@@ -129,6 +147,7 @@ impl FileReport {
             path,
             status: Status::Failed,
             error: Some(error),
+            error_kind: None,
             output: None,
             corrected: None,
             department: None,
