@@ -1,8 +1,11 @@
 //! Runs the stages for one workbook: read → locate → extract → check → blame → write.
 
+use std::cell::Cell as StdCell;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
-use crate::annotate::{self, Lang, WriteOptions};
+use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
 use crate::check::rules::{indicators, plausibility, total, unreadable};
 use crate::check::{self, Values};
@@ -10,7 +13,7 @@ use crate::extract;
 use crate::extract::value::format_number;
 use crate::locate::NotFound;
 use crate::model::Workbook;
-use crate::model::{FileReport, Finding, Status};
+use crate::model::{ErrorKind, FileReport, Finding, Status};
 use crate::read;
 use crate::template::Template;
 
@@ -29,21 +32,54 @@ pub struct Options {
     pub template: Option<Template>,
 }
 
+/// Why a file could not be checked, or a copy of it not written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Read(#[from] read::ReadError),
+    #[error(transparent)]
+    NotFound(#[from] NotFound),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A panic, caught: the one line said about it.
+    #[error("{0}")]
+    Panic(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Read(e) => e.kind(),
+            Error::NotFound(_) => ErrorKind::NoTables,
+            Error::Write(_) => ErrorKind::Write,
+            Error::Panic(_) => ErrorKind::Panic,
+        }
+    }
+}
+
 /// Reads, checks and (as asked) writes the outputs for one file. Never panics on bad input:
-/// a file that cannot be checked gets `status: failed` and a one-line error.
+/// a file that cannot be checked gets `status: failed`, a one-line error and its kind. When
+/// only a copy cannot be written, the findings stand, a note says why the copy is missing and
+/// `error_kind` says what kind of error it was.
 pub fn check_file(path: &Path, opts: &Options) -> FileReport {
     let display = path.display().to_string();
-    let wb = match read::read_path(path) {
-        Ok(wb) => wb,
-        Err(e) => return FileReport::failed(display, e.to_string()),
-    };
-    let templates = match &opts.template {
-        Some(t) => std::slice::from_ref(t),
-        None => Template::built_in_ref(),
-    };
-    let mut report = match check_workbook(&wb, templates) {
-        Ok(r) => r,
-        Err(e) => return FileReport::failed(display, e.to_string()),
+    let checked = quietly(|| -> Result<_, Error> {
+        let wb = read::read_path(path)?;
+        let templates = match &opts.template {
+            Some(t) => std::slice::from_ref(t),
+            None => Template::built_in_ref(),
+        };
+        let report = check_workbook(&wb, templates)?;
+        Ok((wb, report))
+    })
+    .unwrap_or_else(|Panicked| Err(Error::Panic(internal_error("检查", path))));
+    let (wb, mut report) = match checked {
+        Ok(checked) => checked,
+        Err(e) => {
+            let mut failed = FileReport::failed(display, e.to_string());
+            failed.error_kind = Some(e.kind());
+            return failed;
+        }
     };
     report.path = display;
     if opts.annotate || opts.fix {
@@ -52,18 +88,89 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
             force: opts.force,
             lang: opts.lang,
         };
-        match annotate::write_annotated(&wb, &report, &wopts) {
-            Ok(p) => report.output = Some(p.display().to_string()),
-            Err(e) => return FileReport::failed(report.path, e.to_string()),
-        }
-        if opts.fix {
-            match annotate::write_corrected(&wb, &report, &wopts) {
-                Ok(p) => report.corrected = Some(p.display().to_string()),
-                Err(e) => return FileReport::failed(report.path, e.to_string()),
+        // Both copies show the report as checked, before any note on writing them.
+        let written = [false, true]
+            .into_iter()
+            .filter(|&corrected| !corrected || opts.fix)
+            .map(|corrected| (corrected, write_copy(&wb, &report, &wopts, corrected, path)))
+            .collect::<Vec<_>>();
+        for (corrected, result) in written {
+            match result {
+                Ok(w) => {
+                    let shown = Some(w.path.display().to_string());
+                    if corrected {
+                        report.corrected = shown;
+                    } else {
+                        report.output = shown;
+                    }
+                    for note in w.notes {
+                        if !report.notes.contains(&note) {
+                            report.notes.push(note);
+                        }
+                    }
+                }
+                Err(why) => {
+                    let what = if corrected {
+                        "更正稿"
+                    } else {
+                        "批注副本"
+                    };
+                    report.notes.push(format!("未写出{what}：{why}"));
+                    report.error_kind = report.error_kind.or(Some(why.kind()));
+                }
             }
         }
     }
     report
+}
+
+/// One copy written, a panic in writing it turned into the reason it is missing.
+fn write_copy(
+    wb: &Workbook,
+    report: &FileReport,
+    opts: &WriteOptions,
+    corrected: bool,
+    path: &Path,
+) -> Result<annotate::Written, Error> {
+    match quietly(|| annotate::write_copy(wb, report, opts, corrected)) {
+        Ok(written) => Ok(written?),
+        Err(Panicked) => Err(Error::Panic(internal_error("生成副本", path))),
+    }
+}
+
+/// The one line a panic leaves in the report: what was being done and to which file.
+fn internal_error(doing: &str, path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    format!("{doing} {name} 时出现内部错误；请把该文件发给 jixiao 的维护者")
+}
+
+thread_local! {
+    /// Set while [`quietly`] runs on this thread: its panics are caught and reported.
+    static CATCHING: StdCell<bool> = const { StdCell::new(false) };
+}
+
+/// A panic caught by [`quietly`].
+struct Panicked;
+
+/// Runs `f`, catching a panic in it without a message or backtrace on stderr: the caller
+/// reports it for the file. The hook is installed once and passes on every other panic.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(StdCell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = CATCHING.with(|c| c.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(was));
+    result.map_err(|_| Panicked)
 }
 
 /// Checks a workbook already read, with the template whose labels fit it best.
@@ -105,6 +212,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         path: wb.path.display().to_string(),
         status: Status::Checked,
         error: None,
+        error_kind: None,
         output: None,
         corrected: None,
         department: layout.department.clone(),

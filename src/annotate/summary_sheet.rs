@@ -6,9 +6,11 @@ use std::path::Path;
 
 use rust_xlsxwriter as xw;
 
-use super::{
-    clip, in_limits, severity_color, solid, Flag, Lang, Mode, Names, WriteError, CORRECTED_COLOR,
-};
+use super::names::Names;
+use super::notes::clip;
+use super::plan::{in_limits, severity_color, Flag, CORRECTED_COLOR};
+use super::rebuild::style::solid;
+use super::{Lang, Mode, WriteError};
 use crate::model::{CellPos, Workbook};
 use crate::model::{FileReport, Severity};
 
@@ -113,6 +115,38 @@ pub(super) struct SummarySheet {
     pub last_col: u16,
 }
 
+/// The summary's cells as they are laid out, in any order.
+#[derive(Default)]
+struct Cells(Vec<Entry>);
+
+impl Cells {
+    fn put(&mut self, row: u32, col: u16, value: Value, look: Look) {
+        self.0.push(Entry {
+            row,
+            col,
+            value,
+            look,
+        });
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(clip(s).to_string())
+}
+
+/// What the summary tells, besides the workbook's sheets: the report, which findings were put
+/// right, the copy's names, its kind and language.
+struct Facts<'a> {
+    wb: &'a Workbook,
+    report: &'a FileReport,
+    /// By finding: whether the corrected copy put it right.
+    applied: Vec<bool>,
+    names: &'a Names,
+    mode: Mode,
+    lang: Lang,
+    l: &'static Labels,
+}
+
 impl SummarySheet {
     /// The summary of `report`: the file's facts and counts, then one row per finding.
     #[allow(clippy::too_many_arguments)]
@@ -125,67 +159,6 @@ impl SummarySheet {
         lang: Lang,
         values_only: usize,
     ) -> SummarySheet {
-        let l = match lang {
-            Lang::Zh => &ZH,
-            Lang::En => &EN,
-        };
-        let mut cells = Vec::new();
-        let mut put = |row: u32, col: u16, value: Value, look: Look| {
-            cells.push(Entry {
-                row,
-                col,
-                value,
-                look,
-            })
-        };
-        let text = |s: &str| Value::Text(clip(s).to_string());
-
-        let file_name = Path::new(&report.path)
-            .file_name()
-            .or_else(|| wb.path.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let unknown = || l.unknown.to_string();
-        let facts: [(&str, String); 6] = [
-            (
-                l.department,
-                report.department.clone().unwrap_or_else(unknown),
-            ),
-            (
-                l.year,
-                report.year.map(|y| y.to_string()).unwrap_or_else(unknown),
-            ),
-            (l.file, file_name),
-            (
-                l.total_filed,
-                report.total_score.clone().unwrap_or_else(unknown),
-            ),
-            (
-                l.total_recalculated,
-                report
-                    .recalculated_total_score
-                    .clone()
-                    .unwrap_or_else(unknown),
-            ),
-            (l.grade, report.grade.clone().unwrap_or_else(unknown)),
-        ];
-        for (r, (name, value)) in facts.iter().enumerate() {
-            let r = r as u32;
-            put(r, 0, text(name), Look::Label);
-            // Scores are written as numbers, showing the decimals they were given with.
-            match value.trim().parse::<f64>() {
-                Ok(n) if r != 2 && n.is_finite() => {
-                    let decimals = value
-                        .trim()
-                        .split_once('.')
-                        .map(|(_, d)| d.len().min(10))
-                        .unwrap_or(0);
-                    put(r, 1, Value::Number(n), Look::Score(decimals as u8));
-                }
-                _ => put(r, 1, text(value), Look::Plain),
-            }
-        }
-
         // Which findings were put right in the corrected copy.
         let mut applied = vec![false; report.findings.len()];
         for flag in flags.values().flat_map(|cells| cells.values()) {
@@ -193,132 +166,36 @@ impl SummarySheet {
                 applied[i] = true;
             }
         }
-        let counts_row = 6;
-        put(counts_row, 0, text(l.counts), Look::Label);
-        let severities = [
-            Severity::Error,
-            Severity::Rounding,
-            Severity::Missing,
-            Severity::Warning,
-        ];
-        for (i, s) in severities.iter().enumerate() {
-            let name = match lang {
-                Lang::Zh => s.label_zh(),
-                Lang::En => s.label_en(),
-            };
-            let col = 1 + i as u16;
-            put(counts_row, col, text(name), Look::Severity(*s));
-            put(
-                counts_row + 1,
-                col,
-                Value::Number(report.count(*s) as f64),
-                Look::Body,
-            );
-        }
-        if mode == Mode::Corrected {
-            let done = applied.iter().filter(|a| **a).count();
-            put(counts_row, 5, text(l.corrected), Look::Fixed);
-            put(counts_row + 1, 5, Value::Number(done as f64), Look::Body);
-            put(counts_row, 6, text(l.pending), Look::Body);
-            put(
-                counts_row + 1,
-                6,
-                Value::Number((report.findings.len() - done) as f64),
-                Look::Body,
-            );
-        }
-
-        let mut columns: Vec<&str> = l.columns.to_vec();
-        if mode == Mode::Corrected {
-            columns.insert(6, l.action);
-        }
-        let last_col = (columns.len() - 1) as u16;
-        for (c, name) in columns.iter().enumerate() {
-            put(TABLE_HEADER_ROW, c as u16, text(name), Look::Header);
-        }
-        let mut row_heights = Vec::new();
-        let mut row = TABLE_HEADER_ROW + 1;
-        for (i, f) in report.findings.iter().enumerate() {
-            let sheet_index = wb.sheets.iter().position(|s| s.name == f.sheet);
-            let sheet_name = sheet_index
-                .map(|s| names.sheets[s].as_str())
-                .unwrap_or(f.sheet.as_str());
-            put(row, 0, text(sheet_name), Look::Body);
-            let cell = f.cell.to_string();
-            if sheet_index.is_some() && in_limits(f.cell) {
-                let location = format!("'{}'!{}", sheet_name.replace('\'', "''"), cell);
-                put(
-                    row,
-                    1,
-                    Value::Link {
-                        text: cell,
-                        location,
-                    },
-                    Look::Link,
-                );
-            } else {
-                put(row, 1, Value::Text(cell), Look::Body);
-            }
-            let severity = match lang {
-                Lang::Zh => f.severity.label_zh(),
-                Lang::En => f.severity.label_en(),
-            };
-            put(row, 2, text(severity), Look::Severity(f.severity));
-            put(row, 3, text(&f.check), Look::Body);
-            put(row, 4, text(&f.found), Look::Body);
-            put(
-                row,
-                5,
-                text(f.expected.as_deref().unwrap_or("")),
-                Look::Body,
-            );
-            let mut c = 6;
-            if mode == Mode::Corrected {
-                if applied[i] {
-                    put(row, c, text(l.corrected), Look::Fixed);
-                } else {
-                    put(row, c, text(l.pending), Look::Body);
-                }
-                c += 1;
-            }
-            put(row, c, text(&f.message), Look::Wrap);
-            // Wrapped text needs its row tall enough; not every reader sizes rows itself.
-            let lines = (crate::read::geometry::text_width(&f.message) / MESSAGE_WIDTH)
-                .ceil()
-                .max(1.0);
-            row_heights.push((row, (lines * 15.0).min(409.0)));
-            row += 1;
-        }
+        let facts = Facts {
+            wb,
+            report,
+            applied,
+            names,
+            mode,
+            lang,
+            l: match lang {
+                Lang::Zh => &ZH,
+                Lang::En => &EN,
+            },
+        };
+        let mut cells = Cells::default();
+        facts.put_facts(&mut cells);
+        facts.put_counts(&mut cells);
+        let last_col = facts.put_table_header(&mut cells);
+        let (mut row, row_heights) = facts.put_findings(&mut cells);
         let last_row = row.saturating_sub(1).max(TABLE_HEADER_ROW);
         if report.findings.is_empty() {
-            put(row, 0, text(l.no_findings), Look::Plain);
+            cells.put(row, 0, text(facts.l.no_findings), Look::Plain);
             row += 1;
         }
-        let mut notes: Vec<String> = report.notes.clone();
-        if values_only > 0 {
-            notes.push(match lang {
-                Lang::Zh => format!(
-                    "原文件中有 {values_only} 个公式无法原样转为 .xlsx 公式，已按计算结果保存为数值"
-                ),
-                Lang::En => format!(
-                    "{values_only} formulas could not be carried over to .xlsx and were saved as their values"
-                ),
-            });
-        }
-        if !notes.is_empty() {
-            row += 1;
-            put(row, 0, text(l.notes), Look::Label);
-            for note in &notes {
-                put(row, 1, text(note), Look::Plain);
-                row += 1;
-            }
-        }
+        facts.put_notes(&mut cells, row, values_only);
 
         let mut col_widths: Vec<f64> = vec![20.0, 10.0, 8.0, 8.0, 16.0, 16.0];
         if mode == Mode::Corrected {
             col_widths.push(12.0);
         }
         col_widths.push(MESSAGE_WIDTH);
+        let mut cells = cells.0;
         cells.sort_by_key(|e| (e.row, e.col));
         SummarySheet {
             cells,
@@ -357,6 +234,183 @@ impl SummarySheet {
             ws.set_column_width(c as u16, w)?;
         }
         Ok(())
+    }
+}
+
+impl Facts<'_> {
+    /// Rows 0–5: department, year, file, both totals, grade.
+    fn put_facts(&self, cells: &mut Cells) {
+        let (l, report) = (self.l, self.report);
+        let file_name = Path::new(&report.path)
+            .file_name()
+            .or_else(|| self.wb.path.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let unknown = || l.unknown.to_string();
+        let facts: [(&str, String); 6] = [
+            (
+                l.department,
+                report.department.clone().unwrap_or_else(unknown),
+            ),
+            (
+                l.year,
+                report.year.map(|y| y.to_string()).unwrap_or_else(unknown),
+            ),
+            (l.file, file_name),
+            (
+                l.total_filed,
+                report.total_score.clone().unwrap_or_else(unknown),
+            ),
+            (
+                l.total_recalculated,
+                report
+                    .recalculated_total_score
+                    .clone()
+                    .unwrap_or_else(unknown),
+            ),
+            (l.grade, report.grade.clone().unwrap_or_else(unknown)),
+        ];
+        for (r, (name, value)) in facts.iter().enumerate() {
+            let r = r as u32;
+            cells.put(r, 0, text(name), Look::Label);
+            // Scores are written as numbers, showing the decimals they were given with.
+            match value.trim().parse::<f64>() {
+                Ok(n) if r != 2 && n.is_finite() => {
+                    let decimals = value
+                        .trim()
+                        .split_once('.')
+                        .map(|(_, d)| d.len().min(10))
+                        .unwrap_or(0);
+                    cells.put(r, 1, Value::Number(n), Look::Score(decimals as u8));
+                }
+                _ => cells.put(r, 1, text(value), Look::Plain),
+            }
+        }
+    }
+
+    /// Rows 6–7: the findings by severity, and in the corrected copy how many were put right.
+    fn put_counts(&self, cells: &mut Cells) {
+        let (l, report) = (self.l, self.report);
+        let counts_row = 6;
+        cells.put(counts_row, 0, text(l.counts), Look::Label);
+        let severities = [
+            Severity::Error,
+            Severity::Rounding,
+            Severity::Missing,
+            Severity::Warning,
+        ];
+        for (i, s) in severities.iter().enumerate() {
+            let col = 1 + i as u16;
+            cells.put(counts_row, col, text(self.severity(*s)), Look::Severity(*s));
+            cells.put(
+                counts_row + 1,
+                col,
+                Value::Number(report.count(*s) as f64),
+                Look::Body,
+            );
+        }
+        if self.mode == Mode::Corrected {
+            let done = self.applied.iter().filter(|a| **a).count();
+            cells.put(counts_row, 5, text(l.corrected), Look::Fixed);
+            cells.put(counts_row + 1, 5, Value::Number(done as f64), Look::Body);
+            cells.put(counts_row, 6, text(l.pending), Look::Body);
+            cells.put(
+                counts_row + 1,
+                6,
+                Value::Number((report.findings.len() - done) as f64),
+                Look::Body,
+            );
+        }
+    }
+
+    /// The findings table's header; returns its last column.
+    fn put_table_header(&self, cells: &mut Cells) -> u16 {
+        let mut columns: Vec<&str> = self.l.columns.to_vec();
+        if self.mode == Mode::Corrected {
+            columns.insert(6, self.l.action);
+        }
+        for (c, name) in columns.iter().enumerate() {
+            cells.put(TABLE_HEADER_ROW, c as u16, text(name), Look::Header);
+        }
+        (columns.len() - 1) as u16
+    }
+
+    /// One row per finding under the header; returns the next row and the rows' heights.
+    fn put_findings(&self, cells: &mut Cells) -> (u32, Vec<(u32, f64)>) {
+        let mut row_heights = Vec::new();
+        let mut row = TABLE_HEADER_ROW + 1;
+        for (i, f) in self.report.findings.iter().enumerate() {
+            let sheet_index = self.wb.sheets.iter().position(|s| s.name == f.sheet);
+            let sheet_name = sheet_index
+                .map(|s| self.names.sheets[s].as_str())
+                .unwrap_or(f.sheet.as_str());
+            cells.put(row, 0, text(sheet_name), Look::Body);
+            let cell = f.cell.to_string();
+            if sheet_index.is_some() && in_limits(f.cell) {
+                let location = format!("'{}'!{}", sheet_name.replace('\'', "''"), cell);
+                let link = Value::Link {
+                    text: cell,
+                    location,
+                };
+                cells.put(row, 1, link, Look::Link);
+            } else {
+                cells.put(row, 1, Value::Text(cell), Look::Body);
+            }
+            let severity = self.severity(f.severity);
+            cells.put(row, 2, text(severity), Look::Severity(f.severity));
+            cells.put(row, 3, text(&f.check), Look::Body);
+            cells.put(row, 4, text(&f.found), Look::Body);
+            let expected = text(f.expected.as_deref().unwrap_or(""));
+            cells.put(row, 5, expected, Look::Body);
+            let mut c = 6;
+            if self.mode == Mode::Corrected {
+                if self.applied[i] {
+                    cells.put(row, c, text(self.l.corrected), Look::Fixed);
+                } else {
+                    cells.put(row, c, text(self.l.pending), Look::Body);
+                }
+                c += 1;
+            }
+            cells.put(row, c, text(&f.message), Look::Wrap);
+            // Wrapped text needs its row tall enough; not every reader sizes rows itself.
+            let lines = (crate::read::geometry::text_width(&f.message) / MESSAGE_WIDTH)
+                .ceil()
+                .max(1.0);
+            row_heights.push((row, (lines * 15.0).min(409.0)));
+            row += 1;
+        }
+        (row, row_heights)
+    }
+
+    /// The report's notes, and one on formulas kept as values, from `row` on after a gap.
+    fn put_notes(&self, cells: &mut Cells, mut row: u32, values_only: usize) {
+        let mut notes: Vec<String> = self.report.notes.clone();
+        if values_only > 0 {
+            notes.push(match self.lang {
+                Lang::Zh => format!(
+                    "原文件中有 {values_only} 个公式无法原样转为 .xlsx 公式，已按计算结果保存为数值"
+                ),
+                Lang::En => format!(
+                    "{values_only} formulas could not be carried over to .xlsx and were saved as their values"
+                ),
+            });
+        }
+        if notes.is_empty() {
+            return;
+        }
+        row += 1;
+        cells.put(row, 0, text(self.l.notes), Look::Label);
+        for note in &notes {
+            cells.put(row, 1, text(note), Look::Plain);
+            row += 1;
+        }
+    }
+
+    fn severity(&self, s: Severity) -> &'static str {
+        match self.lang {
+            Lang::Zh => s.label_zh(),
+            Lang::En => s.label_en(),
+        }
     }
 }
 

@@ -161,6 +161,33 @@ pub enum Status {
     Failed,
 }
 
+/// Why a file could not be checked, or a copy of it not written: small enough for a report and
+/// a program reading the JSON to tell "not a workbook" from "disk full".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// There is no file at the path.
+    Missing,
+    /// The file could not be read: permissions, a folder, the disk.
+    Io,
+    /// Not a spreadsheet: a picture, a document, plain text, an empty file, no worksheets.
+    NotAWorkbook,
+    /// A table in a format to convert first: xlsb, Excel 2003 XML, HTML, CSV, Excel 2–4.
+    Unsupported,
+    /// Password-protected.
+    Encrypted,
+    /// Damaged, incomplete or malformed.
+    Corrupt,
+    /// Beyond the limits: the file, what it inflates to, or its cells, text, merges or sheets.
+    TooLarge,
+    /// A workbook, but not the two tables jixiao checks.
+    NoTables,
+    /// A copy could not be written.
+    Write,
+    /// jixiao itself failed on the file.
+    Panic,
+}
+
 /// Everything jixiao knows about one input file after checking it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
@@ -168,6 +195,10 @@ pub struct FileReport {
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What went wrong: for a failed file, why it could not be checked; for a checked one,
+    /// why a copy was not written (its notes say more).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
     /// The annotated copy, once written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
@@ -199,6 +230,7 @@ impl FileReport {
             path,
             status: Status::Failed,
             error: Some(error),
+            error_kind: None,
             output: None,
             corrected: None,
             department: None,

@@ -6,40 +6,7 @@ use std::borrow::Cow;
 use super::{MAX_CELLS, MAX_MERGES, MAX_SHEETS, MAX_TEXT_BYTES};
 use crate::read::sniff::SniffError;
 
-/// What a read failure amounts to, whatever its message says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// There is no file at the path.
-    NotFound,
-    /// The file could not be read: permissions, a folder, the disk.
-    Io,
-    /// Not a spreadsheet: a picture, a document, plain text, an empty file, no worksheets.
-    NotAWorkbook,
-    /// A table in a format to convert first: xlsb, Excel 2003 XML, HTML, CSV, Excel 2–4.
-    Unsupported,
-    /// Password-protected.
-    Encrypted,
-    /// Damaged, incomplete or malformed.
-    Corrupt,
-    /// Beyond the limits: the file, what it inflates to, or its cells, text, merges or sheets.
-    TooLarge,
-}
-
-impl ErrorKind {
-    /// The name the JSON report uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Io => "io",
-            ErrorKind::NotAWorkbook => "not_a_workbook",
-            ErrorKind::Unsupported => "unsupported",
-            ErrorKind::Encrypted => "encrypted",
-            ErrorKind::Corrupt => "corrupt",
-            ErrorKind::TooLarge => "too_large",
-        }
-    }
-}
+pub use crate::model::ErrorKind;
 
 /// Why [`read_path`](super::read_path) or [`read_container`](super::read_container) failed.
 #[derive(Debug, thiserror::Error)]

@@ -98,7 +98,7 @@ impl SniffError {
     /// What the refusal amounts to.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            SniffError::Io(e) if e.kind() == io::ErrorKind::NotFound => ErrorKind::NotFound,
+            SniffError::Io(e) if e.kind() == io::ErrorKind::NotFound => ErrorKind::Missing,
             SniffError::Io(_) => ErrorKind::Io,
             SniffError::Empty | SniffError::NotWorkbook { .. } | SniffError::Unknown { .. } => {
                 ErrorKind::NotAWorkbook
@@ -277,7 +277,7 @@ mod tests {
     fn errors_tell_their_kind_and_keep_their_cause() {
         use std::error::Error as _;
         let missing = sniff_path(&fixture("no-such-file.xlsx")).unwrap_err();
-        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        assert_eq!(missing.kind(), ErrorKind::Missing);
         assert!(missing.source().is_some());
         assert_eq!(sniff_path(&fixture("")).unwrap_err().kind(), ErrorKind::Io);
         let truncated = err(read_fixture("seed-leiyang-2024.xlsx")[..30].to_vec());

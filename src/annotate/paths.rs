@@ -1,0 +1,103 @@
+//! Where the copies go and whether a file there may be replaced: only one jixiao wrote (its
+//! name and the `jixiao` custom property say so), never the input itself.
+
+use std::fs;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use super::WriteError;
+
+/// Where the output for `input` goes: `<out_dir or input's folder>/<input stem>.<suffix>.xlsx`.
+pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "workbook".to_string());
+    let name = format!("{stem}.{suffix}.xlsx");
+    match out_dir {
+        Some(dir) => dir.join(name),
+        None => input
+            .parent()
+            .map(|p| p.join(&name))
+            .unwrap_or_else(|| PathBuf::from(&name)),
+    }
+}
+
+/// Custom document property that marks a file as jixiao's own output.
+pub(crate) const MARK_PROPERTY: &str = "jixiao";
+
+pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), WriteError> {
+    let Ok(meta) = fs::symlink_metadata(dest) else {
+        return Ok(());
+    };
+    if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(dest)) {
+        if a == b {
+            return Err(WriteError::SameAsInput {
+                path: dest.to_path_buf(),
+            });
+        }
+    }
+    if meta.is_dir() {
+        return Err(WriteError::Io {
+            path: dest.to_path_buf(),
+            reason: "同名目录已存在".to_string(),
+        });
+    }
+    if !force && !is_jixiao_output(dest) {
+        return Err(WriteError::NotOurs {
+            path: dest.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `path` is a file jixiao wrote: its name ends with `.checked.xlsx` or
+/// `.corrected.xlsx` and its `docProps/custom.xml` carries the `jixiao` property.
+pub fn is_jixiao_output(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !(name.ends_with(".checked.xlsx") || name.ends_with(".corrected.xlsx")) {
+        return false;
+    }
+    fs::metadata(path).is_ok_and(|m| m.is_file()) && carries_mark(path)
+}
+
+/// Whether the xlsx at `path` has the `jixiao` property in its `docProps/custom.xml`, as every
+/// workbook jixiao writes has (copies and summaries alike).
+pub(crate) fn carries_mark(path: &Path) -> bool {
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("docProps/custom.xml") else {
+        return false;
+    };
+    let mut xml = Vec::new();
+    if part.take(1024 * 1024).read_to_end(&mut xml).is_err() {
+        return false;
+    }
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == "property" =>
+            {
+                let named = e.attributes().flatten().any(|a| {
+                    a.key.local_name().as_ref() == "name" && a.value.as_ref() == MARK_PROPERTY
+                });
+                if named {
+                    return true;
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
