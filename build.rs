@@ -65,7 +65,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 fn windows_resources() {
     let mut res = winresource::WindowsResource::new();
     res.set_icon("packaging/jixiao.ico")
-        .set("FileDescription", "jixiao 绩效自评表检查")
+        .set(
+            "FileDescription",
+            "jixiao: checks performance self-evaluation workbooks",
+        )
         .set("ProductName", "jixiao")
         .set("LegalCopyright", "MIT");
     if let Err(e) = res.compile() {

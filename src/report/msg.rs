@@ -30,6 +30,7 @@ pub enum Msg {
     MoreWithHint,
     NoWorkbook,
     OutputFailed,
+    Progress,
 }
 
 /// The text of `m` in `lang`.
@@ -81,6 +82,7 @@ fn zh(m: Msg) -> &'static str {
         Msg::MoreWithHint => "……另有 {} 个文件问题较少；加 --summary 汇总.xlsx 可写出完整汇总表",
         Msg::NoWorkbook => "未找到工作簿：{} 中没有 .xlsx、.xls、.ods 或 .et 文件",
         Msg::OutputFailed => "输出检查结果失败：{}",
+        Msg::Progress => "有误 {} · 无法检查 {}",
     }
 }
 
@@ -112,6 +114,7 @@ fn en(m: Msg) -> &'static str {
         }
         Msg::NoWorkbook => "no workbook found: {} holds no .xlsx, .xls, .ods or .et file",
         Msg::OutputFailed => "printing the report failed: {}",
+        Msg::Progress => "with errors {} · not checked {}",
     }
 }
 
