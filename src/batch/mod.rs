@@ -84,7 +84,7 @@ pub fn run(
         .thread_name(|i| format!("jixiao-{i}"))
         .build()
         .map_err(io::Error::other)?;
-    let progress = progress::bar(batch.progress, total);
+    let progress = progress::bar(batch.progress, total, opts.lang);
     let renderer = batch.format.renderer(opts.lang);
 
     let (job_tx, job_rx) = mpsc::channel::<worker::Job>();
@@ -106,6 +106,7 @@ pub fn run(
             progress: progress.as_ref(),
             sink: &mut sink,
             rows: &mut rows,
+            lang: opts.lang,
         };
         order.run(inputs, job_tx, &done_rx)
     });

@@ -11,7 +11,7 @@ use super::progress::Tally;
 use super::sink::Sink;
 use super::walk::{Input, Walker};
 use super::worker::{Done, Job};
-use crate::annotate;
+use crate::annotate::{self, Lang};
 use crate::summary::RowStore;
 
 /// What the loop works with besides the channels.
@@ -22,6 +22,8 @@ pub(super) struct Order<'a, 'b> {
     pub progress: Option<&'a ProgressBar>,
     pub sink: &'a mut Sink<'b>,
     pub rows: &'a mut RowStore,
+    /// Language of the progress bar.
+    pub lang: Lang,
 }
 
 impl Order<'_, '_> {
@@ -37,7 +39,7 @@ impl Order<'_, '_> {
         let mut claims = Claims::new(inputs.many_roots());
         let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
         let (mut next_in, mut next_out) = (0usize, 0usize);
-        let mut tally = Tally::default();
+        let mut tally = Tally::new(self.lang);
         let mut exit = 0;
         loop {
             while next_in < next_out + self.window {

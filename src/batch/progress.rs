@@ -4,8 +4,11 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::annotate::Lang;
+use crate::report::msg::{self, Msg};
+
 /// A bar counting up to `total` files (if known), or none when not `wanted`.
-pub(super) fn bar(wanted: bool, total: Option<usize>) -> Option<ProgressBar> {
+pub(super) fn bar(wanted: bool, total: Option<usize>, lang: Lang) -> Option<ProgressBar> {
     if !wanted {
         return None;
     }
@@ -19,19 +22,27 @@ pub(super) fn bar(wanted: bool, total: Option<usize>) -> Option<ProgressBar> {
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("█▉▊▋▌▍▎▏ ");
     bar.set_style(style);
-    bar.set_prefix("有误 0 · 无法检查 0");
+    bar.set_prefix(msg::fill(Msg::Progress, lang, &[&0, &0]));
     bar.enable_steady_tick(Duration::from_millis(200));
     Some(bar)
 }
 
 /// Files done so far that had errors and that could not be checked, shown in the bar's prefix.
-#[derive(Default)]
 pub(super) struct Tally {
     with_errors: usize,
     failed: usize,
+    lang: Lang,
 }
 
 impl Tally {
+    pub(super) fn new(lang: Lang) -> Self {
+        Tally {
+            with_errors: 0,
+            failed: 0,
+            lang,
+        }
+    }
+
     /// One more file done, with this exit status.
     pub(super) fn record(&mut self, bar: Option<&ProgressBar>, exit: i32) {
         match exit {
@@ -41,10 +52,8 @@ impl Tally {
         }
         if let Some(bar) = bar {
             bar.inc(1);
-            bar.set_prefix(format!(
-                "有误 {} · 无法检查 {}",
-                self.with_errors, self.failed
-            ));
+            let counts: [&dyn std::fmt::Display; 2] = [&self.with_errors, &self.failed];
+            bar.set_prefix(msg::fill(Msg::Progress, self.lang, &counts));
         }
     }
 }

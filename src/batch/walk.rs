@@ -4,6 +4,9 @@ use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::annotate::Lang;
+use crate::report::os_error;
+
 /// One file to check, in input order.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -40,7 +43,10 @@ impl Listing {
             bytes += name.len();
         })
         .map_err(|e| Input {
-            error: Some(format!("无法读取文件夹（{e}）；请检查权限")),
+            error: Some(format!(
+                "无法读取文件夹（{}）；请检查权限",
+                os_error(&e, Lang::Zh)
+            )),
             path: dir.clone(),
             out_dir: None,
             shares_stem: false,

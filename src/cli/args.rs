@@ -1,23 +1,37 @@
-//! The command line as clap types.
+//! The command line as clap types. Their help texts are in [`super::help`], one table per
+//! language.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `jixiao --version`: the version, the commit and the day it was built (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("JIXIAO_COMMIT"),
+    ", ",
+    env!("JIXIAO_BUILD_DATE"),
+    ")"
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "jixiao",
-    version,
-    about = "检查部门整体支出绩效自评表：重算控制率、合计与得分，指出填错的单元格"
+    version = VERSION,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 pub(super) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Files or folders to check (same as `jixiao check`).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub check: CheckArgs,
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
 }
 
 #[derive(Subcommand, Debug)]
@@ -35,39 +49,46 @@ pub(super) enum Command {
     Template(crate::template::blank::TemplateArgs),
 }
 
+/// The subcommands' names, for telling a mistyped one from a file name.
+pub(super) const SUBCOMMANDS: [&str; 3] = ["check", "rules", "template"];
+
 #[derive(clap::Args, Debug, Clone, Default)]
 pub(super) struct CheckArgs {
-    /// Where outputs go (default: beside each input).
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-    /// Also write the corrected workbook (<name>.corrected.xlsx).
     #[arg(long)]
     pub fix: bool,
-    /// Replace existing output files that jixiao did not write.
     #[arg(long)]
     pub force: bool,
-    /// Do not write the annotated copy (nor the summary workbook, unless --summary is given).
     #[arg(long)]
     pub no_write: bool,
-    /// Name of the summary workbook written when a folder or several files are checked
-    /// (default 汇总.xlsx, in the -o folder, else in the first input's folder).
     #[arg(long, value_name = "NAME")]
     pub summary: Option<PathBuf>,
-    /// Do not write the summary workbook.
     #[arg(long, conflicts_with = "summary")]
     pub no_summary: bool,
-    /// Files checked at the same time (default: one per core, two when writing copies).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Language of messages.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    pub lang: LangArg,
-    /// Use this layout template instead of the built-in ones.
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    #[arg(long)]
+    pub pause: bool,
+    #[arg(long, conflicts_with = "no_open")]
+    pub open: bool,
+    #[arg(long)]
+    pub no_open: bool,
+}
+
+impl CheckArgs {
+    /// `--open` / `--no-open` if given.
+    pub fn open_choice(&self) -> Option<bool> {
+        match (self.open, self.no_open) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]

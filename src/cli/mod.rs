@@ -6,57 +6,118 @@
 //! closed stdout (`| head`) is not an error: the printing stops, the checking goes on.
 
 mod args;
+mod check;
 mod documents;
+mod help;
+pub mod launch;
 pub mod rules;
 
-use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::io;
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::annotate::Lang;
-use crate::batch::{self, BatchOptions, Walker};
-use crate::pipeline::Options;
-use crate::report::Format;
-use crate::summary::{self, SortedRows};
-use crate::template::{Template, TemplateError};
-use args::{CheckArgs, Cli, Command};
+use crate::report::os_error;
+use crate::template::TemplateError;
+use args::{Cli, Command, SUBCOMMANDS};
+use launch::Launch;
 
 /// What stops a run; printed on stderr, exit status 2.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Arguments clap refused (printed by clap, with the usage).
+    /// Arguments clap refused (printed with the usage).
     #[error("{0}")]
     Args(clap::Error),
     #[error("用法：jixiao check 文件或文件夹…（jixiao --help 查看说明）")]
     NoPaths,
     #[error("{0}")]
     Template(#[from] TemplateError),
-    #[error("无法开始检查：{0}")]
+    #[error("无法开始检查：{}", os_error(.0, Lang::Zh))]
     Start(io::Error),
-    #[error("无法汇总检查结果：{0}")]
+    #[error("无法汇总检查结果：{}", os_error(.0, Lang::Zh))]
     Rows(io::Error),
 }
 
-/// Runs the command line and prints what stopped it, if anything.
-pub fn main() -> ExitCode {
-    match run() {
-        Ok(status) => status,
-        Err(Error::Args(e)) => {
-            let _ = e.print();
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
+impl Error {
+    /// The message in `lang` (a template's own errors are in Chinese only).
+    pub(super) fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Error::Args(e), Lang::Zh) => help::argument_error(e),
+            (Error::Args(e), Lang::En) => e.to_string(),
+            (Error::NoPaths, Lang::En) => {
+                "usage: jixiao check PATH... (jixiao --help for more)".into()
+            }
+            (Error::Start(e), Lang::En) => format!("cannot start checking: {}", os_error(e, lang)),
+            (Error::Rows(e), Lang::En) => {
+                format!("cannot summarise the results: {}", os_error(e, lang))
+            }
+            (e, _) => e.to_string(),
         }
     }
 }
 
-/// Parses the arguments and runs the command; the exit status, or what stopped the run.
-pub fn run() -> Result<ExitCode, Error> {
-    let cli = match Cli::try_parse() {
+/// Runs the command line, prints what stopped it, if anything, and when started from the
+/// desktop waits for Enter.
+pub fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let lang = lang_in(&args);
+    let mut launch = launch::decide(launch::facts(launch::pause_in(&args), 1, Some(false)));
+    let status = match run(&args, &mut launch) {
+        Ok(status) => status,
+        Err(e) => {
+            let text = e.describe(lang);
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::from(2)
+        }
+    };
+    if launch.pause {
+        launch::wait_for_enter(lang);
+    }
+    status
+}
+
+/// `--lang` as given in `args` (zh unless `--lang en`), known before they are parsed, so that
+/// the help and the argument errors are in that language.
+fn lang_in(args: &[OsString]) -> Lang {
+    let mut words = args.iter().skip(1).take_while(|a| *a != "--");
+    while let Some(a) = words.next() {
+        let value = if a == "--lang" {
+            words.next().cloned()
+        } else {
+            a.to_str()
+                .and_then(|a| a.strip_prefix("--lang="))
+                .map(OsString::from)
+        };
+        if let Some(v) = value {
+            return if v == "en" { Lang::En } else { Lang::Zh };
+        }
+    }
+    Lang::Zh
+}
+
+/// The command line in `lang`.
+fn command(lang: Lang) -> clap::Command {
+    help::localize(Cli::command(), lang)
+}
+
+/// Parses `args` (the program's name first) and runs the command; the exit status, or what
+/// stopped the run. `launch` is set to what the desktop start asks for.
+pub fn run(args: &[OsString], launch: &mut Launch) -> Result<ExitCode, Error> {
+    let lang = lang_in(args);
+    let args = help_word_as_flag(args);
+    if let Some(e) = unknown_subcommand(&args, lang) {
+        return Err(Error::Args(e));
+    }
+    let parsed = command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         // --help and --version: printed on stdout, status 0.
         Err(e) if !e.use_stderr() => {
@@ -65,145 +126,69 @@ pub fn run() -> Result<ExitCode, Error> {
         }
         Err(e) => return Err(Error::Args(e)),
     };
+    let lang = Lang::from(cli.lang);
     let (paths, args) = match cli.command {
         Some(Command::Check { paths, args }) => (paths, args),
         Some(Command::Rules(args)) => return Ok(status(args.run())),
         Some(Command::Template(args)) => return Ok(status(args.run())),
-        None if !cli.paths.is_empty() => (cli.paths, cli.check),
-        None => return Err(Error::NoPaths),
+        None => (cli.paths, cli.check),
     };
-    check(&paths, &args).map(status)
+    *launch = launch::decide(launch::facts(args.pause, paths.len(), args.open_choice()));
+    if paths.is_empty() {
+        if launch.how_to {
+            println!("{}", launch::how_to(lang));
+            return Ok(ExitCode::from(2));
+        }
+        return Err(Error::NoPaths);
+    }
+    let (exit, to_open) = check::check(&paths, &args, lang)?;
+    match to_open {
+        Some(file) if launch.open => launch::open(&file, lang),
+        _ if launch.pause && exit == 2 => eprintln!("\n{}", launch::nothing_checked_hint(lang)),
+        _ => {}
+    }
+    Ok(status(exit))
+}
+
+/// `jixiao help [COMMAND]` as `jixiao [COMMAND] --help`.
+fn help_word_as_flag(args: &[OsString]) -> Vec<OsString> {
+    match args {
+        [program, help, rest @ ..] if help == "help" && rest.len() <= 1 => {
+            let mut out = vec![program.clone()];
+            out.extend(rest.iter().cloned());
+            out.push("--help".into());
+            out
+        }
+        _ => args.to_vec(),
+    }
+}
+
+/// The first word, when it is no option, no subcommand, has no extension and names no file or
+/// folder: a mistyped or unknown subcommand, with clap's "did you mean".
+fn unknown_subcommand(args: &[OsString], lang: Lang) -> Option<clap::Error> {
+    let word = args.get(1)?;
+    let text = word.to_str()?;
+    let path = Path::new(word);
+    if text.starts_with('-')
+        || SUBCOMMANDS.contains(&text)
+        || path.extension().is_some()
+        || path.exists()
+    {
+        return None;
+    }
+    let full = command(lang);
+    let usage = full.get_overridden_usage().map(|u| u.to_string());
+    let only_subcommands = clap::Command::new("jixiao")
+        .subcommands(full.get_subcommands().cloned())
+        .subcommand_required(true)
+        .override_usage(usage.unwrap_or_default())
+        .disable_help_subcommand(true);
+    only_subcommands
+        .try_get_matches_from([args[0].clone(), word.clone()])
+        .err()
+        .filter(|e| e.kind() == clap::error::ErrorKind::InvalidSubcommand)
 }
 
 fn status(code: i32) -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(2))
-}
-
-/// A write to stdout failed: whether that is an error (reported here), i.e. not a closed pipe.
-fn output_failed(e: &io::Error) -> bool {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        return false;
-    }
-    eprintln!("输出检查结果失败：{e}");
-    true
-}
-
-/// `jixiao check`: every file's report, then for a folder or several files the summary.
-fn check(paths: &[PathBuf], args: &CheckArgs) -> Result<i32, Error> {
-    let opts = Options {
-        out_dir: args.out.clone(),
-        annotate: !args.no_write,
-        fix: args.fix,
-        force: args.force,
-        lang: args.lang.into(),
-        template: args.template.as_deref().map(Template::load).transpose()?,
-    };
-    if let Some(exit) = documents::run(paths, &opts, args.format == args::FormatArg::Json) {
-        return Ok(exit);
-    }
-    let format = Format::from(args.format);
-    let summary_dest = summary_destination(paths, args);
-    let mut skip_summaries = vec![summary::DEFAULT_NAME.to_string()];
-    if let Some(name) = summary_dest.file_name() {
-        skip_summaries.push(name.to_string_lossy().into_owned());
-    }
-    let any_folder = paths.iter().any(|p| p.is_dir());
-    // A progress bar only for a person watching: stderr a terminal, text output, several files.
-    let watched = format == Format::Text && io::stderr().is_terminal();
-    let total =
-        watched.then(|| Walker::new(paths, args.out.clone(), skip_summaries.clone()).count());
-    let bopts = BatchOptions {
-        format,
-        jobs: args.jobs,
-        progress: total.is_some_and(|n| n > 1),
-        skip_summaries: skip_summaries.clone(),
-    };
-    let inputs = Walker::new(paths, args.out.clone(), skip_summaries);
-    let mut stdout = io::stdout().lock();
-    let result = batch::run(inputs, total, &opts, &bopts, &mut stdout).map_err(Error::Start)?;
-    let mut exit = result.exit;
-    let printing = match &result.output_error {
-        None => true,
-        Some(e) => {
-            if output_failed(e) {
-                exit = exit.max(2);
-            }
-            false
-        }
-    };
-    if result.rows.totals().files <= 1 && !any_folder {
-        return Ok(exit);
-    }
-    let mut rows = result.rows.finish().map_err(Error::Rows)?;
-    let table_out = (printing && format == Format::Text).then_some(&mut stdout as &mut dyn Write);
-    Ok(exit.max(summarise(&mut rows, &summary_dest, args, table_out)))
-}
-
-/// Rows of the terminal summary (the worst); the summary workbook has them all.
-const TERMINAL_ROWS: usize = 40;
-
-/// After a batch: the summary workbook if wanted, and the terminal table on `table_out`; the exit
-/// status these leave (0, or 2 when the workbook or the table could not be written).
-fn summarise(
-    rows: &mut SortedRows,
-    dest: &Path,
-    args: &CheckArgs,
-    table_out: Option<&mut dyn Write>,
-) -> i32 {
-    let lang = Lang::from(args.lang);
-    let wanted = !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix);
-    let mut exit = 0;
-    let mut written = None;
-    if wanted {
-        match summary::write_summary(dest, rows, lang, args.force) {
-            Ok(()) => written = Some(dest),
-            Err(e) => {
-                eprintln!("{e}");
-                exit = 2;
-            }
-        }
-    }
-    if let Some(out) = table_out {
-        match summary::terminal_table(rows, lang, Some(TERMINAL_ROWS), written) {
-            Ok(table) => {
-                let printed = out.write_all(table.as_bytes()).and_then(|_| out.flush());
-                if printed.is_err_and(|e| output_failed(&e)) {
-                    exit = 2;
-                }
-            }
-            Err(e) => eprintln!("无法汇总检查结果：{e}"),
-        }
-    }
-    exit
-}
-
-/// Where the summary workbook goes: `--summary` as given if it names a folder too; else that
-/// name (default 汇总.xlsx) in the `-o` folder, or else in the first input's folder.
-fn summary_destination(paths: &[PathBuf], args: &CheckArgs) -> PathBuf {
-    let mut name = args
-        .summary
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(summary::DEFAULT_NAME));
-    let is_xlsx = name
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if !is_xlsx {
-        let mut with = name.into_os_string();
-        with.push(".xlsx");
-        name = PathBuf::from(with);
-    }
-    if name.is_absolute() || name.components().count() > 1 {
-        return name;
-    }
-    let dir = match (&args.out, paths.first()) {
-        (Some(out), _) => out.clone(),
-        (None, Some(first)) if first.is_dir() => first.clone(),
-        (None, Some(first)) => first
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from(".")),
-        (None, None) => PathBuf::from("."),
-    };
-    dir.join(name)
 }

@@ -1,9 +1,12 @@
 //! Report stage: one renderer per output format ([`text`], [`json`]) behind [`Renderer`].
 
 mod json;
+pub mod msg;
+mod os_error;
 mod text;
 
 pub use json::{to_json, Json};
+pub use os_error::os_error;
 pub use text::{to_text, Text};
 
 use crate::annotate::Lang;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::msg::{self, Msg};
 use super::Renderer;
 use crate::annotate::Lang;
 use crate::model::{FileReport, Finding, Severity, Status};
@@ -26,79 +27,59 @@ fn severity_label(s: Severity, lang: Lang) -> &'static str {
 
 /// A readable block for one workbook.
 pub fn to_text(report: &FileReport, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
+    let t = |m| msg::text(m, lang);
     let mut out = String::new();
     let _ = writeln!(out, "{}", report.path);
     if report.status == Status::Failed {
-        let _ = writeln!(
-            out,
-            "  {}：{}",
-            if zh { "无法检查" } else { "cannot check" },
-            report.error.as_deref().unwrap_or("")
-        );
+        let error = report.error.as_deref().unwrap_or("");
+        let _ = writeln!(out, "  {}{error}", t(Msg::CannotCheck));
         return out;
     }
-    let head = head(report, zh);
+    let head = head(report, lang);
     if !head.is_empty() {
         let _ = writeln!(out, "  {}", head.join(" · "));
     }
     if report.findings.is_empty() {
-        let _ = writeln!(out, "  {}", if zh { "未发现问题" } else { "no findings" });
+        let _ = writeln!(out, "  {}", t(Msg::NoFindings));
     } else {
         findings(&mut out, report, lang);
     }
     for note in &report.notes {
-        let _ = writeln!(out, "  {} {note}", if zh { "说明：" } else { "note:" });
+        let _ = writeln!(out, "  {} {note}", t(Msg::Note));
     }
     if let Some(o) = &report.output {
-        let label = if zh {
-            "批注副本："
-        } else {
-            "annotated copy:"
-        };
-        let _ = writeln!(out, "  {label} {o}");
+        let _ = writeln!(out, "  {} {o}", t(Msg::AnnotatedCopy));
     }
     if let Some(o) = &report.corrected {
-        let _ = writeln!(out, "  {} {o}", if zh { "更正版：" } else { "corrected:" });
+        let _ = writeln!(out, "  {} {o}", t(Msg::Corrected));
     }
     out
 }
 
 /// Department, year, totals and grade, those the workbook has.
-fn head(report: &FileReport, zh: bool) -> Vec<String> {
-    let labelled = |zh_label: &str, en_label: &str, value: &dyn std::fmt::Display| {
-        if zh {
-            format!("{zh_label} {value}")
-        } else {
-            format!("{en_label} {value}")
-        }
-    };
+fn head(report: &FileReport, lang: Lang) -> Vec<String> {
+    let labelled = |m, value: &dyn std::fmt::Display| format!("{} {value}", msg::text(m, lang));
     let mut head = Vec::new();
     if let Some(d) = &report.department {
         head.push(d.clone());
     }
     if let Some(y) = report.year {
-        head.push(if zh {
-            format!("{y} 年度")
-        } else {
-            format!("year {y}")
-        });
+        head.push(msg::fill(Msg::Year, lang, &[&y]));
     }
     if let Some(t) = &report.total_score {
-        head.push(labelled("填报总分", "total as filed", t));
+        head.push(labelled(Msg::TotalFiled, t));
     }
     if let Some(t) = &report.recalculated_total_score {
-        head.push(labelled("重算总分", "recalculated", t));
+        head.push(labelled(Msg::Recalculated, t));
     }
     if let Some(g) = &report.grade {
-        head.push(labelled("等级", "grade", g));
+        head.push(labelled(Msg::Grade, g));
     }
     head
 }
 
 /// The count line, then one line per finding.
 fn findings(out: &mut String, report: &FileReport, lang: Lang) {
-    let zh = lang == Lang::Zh;
     let counts: Vec<String> = [
         Severity::Error,
         Severity::Rounding,
@@ -112,10 +93,12 @@ fn findings(out: &mut String, report: &FileReport, lang: Lang) {
     .collect();
     let _ = writeln!(
         out,
-        "  {} {}（{}）",
-        if zh { "发现问题" } else { "findings" },
+        "  {} {}{}{}{}",
+        msg::text(Msg::Findings, lang),
         report.findings.len(),
-        counts.join("，")
+        msg::text(Msg::CountsOpen, lang),
+        counts.join(msg::text(Msg::CountSep, lang)),
+        msg::text(Msg::CountsClose, lang),
     );
     for f in &report.findings {
         finding(out, f, lang);
@@ -128,10 +111,10 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
         .as_deref()
         .map(|e| format!(" → {e}"))
         .unwrap_or_default();
-    let found = match (f.found.is_empty(), lang) {
-        (true, Lang::Zh) => "（空）",
-        (true, Lang::En) => "(blank)",
-        (false, _) => f.found.as_str(),
+    let found = if f.found.is_empty() {
+        msg::text(Msg::Blank, lang)
+    } else {
+        f.found.as_str()
     };
     let _ = writeln!(
         out,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::annotate::Lang;
 use crate::model::{FileReport, Severity, Status};
+use crate::report::msg::{self, Msg};
 
 /// Default file name of the summary workbook.
 pub const DEFAULT_NAME: &str = "汇总.xlsx";
@@ -80,11 +81,11 @@ impl SummaryRow {
 
     /// 已检查 / 无法检查：reason.
     pub fn status_text(&self, lang: Lang) -> String {
-        match (self.failed, lang) {
-            (false, Lang::Zh) => "已检查".to_string(),
-            (false, Lang::En) => "checked".to_string(),
-            (true, Lang::Zh) => format!("无法检查：{}", self.error.as_deref().unwrap_or("")),
-            (true, Lang::En) => format!("cannot check: {}", self.error.as_deref().unwrap_or("")),
+        if self.failed {
+            let error = self.error.as_deref().unwrap_or("");
+            format!("{}{error}", msg::text(Msg::CannotCheck, lang))
+        } else {
+            msg::text(Msg::Checked, lang).to_string()
         }
     }
 }
@@ -101,7 +102,7 @@ pub struct Totals {
     pub clean: usize,
 }
 
-/// Columns shared by the workbook and the terminal table.
+/// Columns of the summary workbook.
 const COLUMNS: usize = 11;
 
 fn headers(lang: Lang) -> [&'static str; COLUMNS] {
@@ -135,7 +136,7 @@ fn headers(lang: Lang) -> [&'static str; COLUMNS] {
     }
 }
 
-/// The row's cells as text (what the terminal shows and the widths are measured on).
+/// The row's cells as text (what the column widths are measured on).
 fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let count = |i: usize| {
@@ -160,7 +161,7 @@ fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
     ]
 }
 
-/// Columns holding numbers: right-aligned on the terminal, numbers in the workbook.
+/// Columns holding numbers, written as numbers.
 const NUMERIC: [bool; COLUMNS] = [
     false, true, false, true, true, false, true, true, true, true, false,
 ];

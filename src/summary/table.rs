@@ -3,117 +3,167 @@
 use std::io;
 use std::path::Path;
 
-use super::{cells, headers, SortedRows, Totals, COLUMNS, NUMERIC};
+use super::{SortedRows, SummaryRow, Totals};
 use crate::annotate::Lang;
 use crate::model::text::{char_width, text_width, AlignedTable};
+use crate::report::msg::{self, Msg};
 
-/// Widest a cell of these columns is shown on the terminal (display columns).
-const TERMINAL_MAX: [usize; COLUMNS] = [30, 4, 40, 8, 8, 4, 4, 4, 4, 4, 48];
+/// The terminal is assumed this wide; the table never is wider.
+pub const TERMINAL_WIDTH: usize = 80;
 
-/// The summary as an aligned table (CJK characters count two columns), worst first; at most
-/// `limit` rows, then a line saying how many more there are and where to find them.
+/// Columns of the terminal table: the file, the two totals, the four counts, the status. The
+/// department, year, grade and why a file could not be checked are in the reports above it and
+/// in the summary workbook.
+const COLUMNS: usize = 8;
+const NUMERIC: [bool; COLUMNS] = [false, true, true, true, true, true, true, false];
+
+fn headers(lang: Lang) -> [&'static str; COLUMNS] {
+    match lang {
+        Lang::Zh => [
+            "文件", "填报", "重算", "错误", "舍入", "缺失", "提示", "状态",
+        ],
+        Lang::En => [
+            "File", "Filed", "Recalc", "Err", "Round", "Miss", "Warn", "Status",
+        ],
+    }
+}
+
+fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let count = |i: usize| {
+        if row.failed {
+            String::new()
+        } else {
+            row.counts[i].to_string()
+        }
+    };
+    let status = match (row.failed, lang) {
+        (false, _) => msg::text(Msg::Checked, lang),
+        (true, Lang::Zh) => "无法检查",
+        (true, Lang::En) => "not checked",
+    };
+    [
+        row.path.replace(['\n', '\r', '\t'], " "),
+        opt(&row.total_score),
+        opt(&row.recalculated_total_score),
+        count(0),
+        count(1),
+        count(2),
+        count(3),
+        status.to_string(),
+    ]
+}
+
+/// The summary as an aligned table (CJK characters count two columns) at most
+/// [`TERMINAL_WIDTH`] wide, worst first; at most `limit` rows, then a line saying how many more
+/// there are and where to find them.
 pub fn terminal_table(
     rows: &mut SortedRows,
     lang: Lang,
     limit: Option<usize>,
     summary: Option<&Path>,
 ) -> io::Result<String> {
-    let zh = lang == Lang::Zh;
     let shown = limit.map_or(rows.len(), |l| l.min(rows.len()));
     let mut table: Vec<[String; COLUMNS]> = Vec::with_capacity(shown + 1);
     table.push(headers(lang).map(str::to_string));
     for i in 0..shown {
-        let row = rows.get(i)?;
-        let mut c = cells(&row, lang);
-        for (col, cell) in c.iter_mut().enumerate() {
-            *cell = truncate(cell, TERMINAL_MAX[col], col == 2);
-        }
-        table.push(c);
+        table.push(cells(&rows.get(i)?, lang));
+    }
+    // The file column gets what the others leave.
+    let others: usize = (1..COLUMNS)
+        .map(|col| table.iter().map(|r| text_width(&r[col])).max().unwrap_or(0) + 2)
+        .sum();
+    let file_width = TERMINAL_WIDTH.saturating_sub(others).max(16);
+    for row in table.iter_mut().skip(1) {
+        row[0] = shorten_path(&row[0], file_width);
     }
     let table = AlignedTable::new(&table, &NUMERIC);
     let mut out = String::new();
     out.push('\n');
-    out.push_str(if zh {
-        "汇总（问题最多的在前）\n"
-    } else {
-        "Summary (worst first)\n"
-    });
+    out.push_str(msg::text(Msg::SummaryHeading, lang));
+    out.push('\n');
     out.push_str(&table.with_rule_under_header(&"-".repeat(table.longest_line())));
+    let line = |m, args: &[&dyn std::fmt::Display]| format!("{}\n", msg::fill(m, lang, args));
     if shown < rows.len() {
-        out.push_str(&more(rows.len() - shown, summary, zh));
-    }
-    out.push_str(&totals(rows.totals(), zh));
-    if let Some(p) = summary {
-        out.push_str(&if zh {
-            format!("汇总表：{}\n", p.display())
-        } else {
-            format!("summary workbook: {}\n", p.display())
+        let more = rows.len() - shown;
+        out.push_str(&match summary {
+            Some(p) => line(Msg::MoreInWorkbook, &[&more, &p.display()]),
+            None => line(Msg::MoreWithHint, &[&more]),
         });
+    }
+    let t: Totals = rows.totals();
+    out.push_str(&line(
+        Msg::SummaryTotals,
+        &[
+            &t.files,
+            &t.failed,
+            &t.with_errors,
+            &t.warnings_only,
+            &t.clean,
+        ],
+    ));
+    if let Some(p) = summary {
+        out.push_str(&line(Msg::SummaryWorkbook, &[&p.display()]));
     }
     Ok(out)
 }
 
-/// How many files the table leaves out, and where they all are.
-fn more(more: usize, summary: Option<&Path>, zh: bool) -> String {
-    match (summary, zh) {
-        (Some(p), true) => {
-            format!("……另有 {more} 个文件问题较少，完整列表见 {}\n", p.display())
-        }
-        (Some(p), false) => format!(
-            "… {more} more files with fewer findings; all of them are in {}\n",
-            p.display()
-        ),
-        (None, true) => {
-            format!("……另有 {more} 个文件问题较少；加 --summary 汇总.xlsx 可写出完整汇总表\n")
-        }
-        (None, false) => format!(
-            "… {more} more files with fewer findings; --summary NAME.xlsx writes them all\n"
-        ),
+/// `path` in at most `max` display columns: the folders in the middle give way to "…" first,
+/// keeping the file name and the folder it is in (the department's); if those alone are too
+/// wide, the middle of them goes.
+fn shorten_path(path: &str, max: usize) -> String {
+    if text_width(path) <= max {
+        return path.to_string();
     }
-}
-
-fn totals(t: Totals, zh: bool) -> String {
-    if zh {
-        format!(
-            "共 {} 个文件：无法检查 {}，有错误 {}，仅有提示 {}，未发现问题 {}\n",
-            t.files, t.failed, t.with_errors, t.warnings_only, t.clean
-        )
+    let sep = if path.contains('/') || !path.contains('\\') {
+        '/'
     } else {
-        format!(
-            "{} files: {} could not be checked, {} with errors, {} with warnings only, {} clean\n",
-            t.files, t.failed, t.with_errors, t.warnings_only, t.clean
-        )
-    }
-}
-
-/// At most `max` display columns: the start of the text, or (for paths) its end, with "…".
-fn truncate(s: &str, max: usize, keep_end: bool) -> String {
-    let s = s.replace(['\n', '\r', '\t'], " ");
-    if text_width(&s) <= max {
-        return s;
-    }
-    let budget = max.saturating_sub(1);
-    let mut used = 0;
-    let mut kept: Vec<char> = Vec::new();
-    let chars: Vec<char> = if keep_end {
-        s.chars().rev().collect()
-    } else {
-        s.chars().collect()
+        '\\'
     };
-    for c in chars {
-        let w = char_width(c);
-        if used + w > budget {
-            break;
+    let parts: Vec<&str> = path.split(sep).collect();
+    if parts.len() > 2 {
+        let tail = parts[parts.len() - 2..].join(&sep.to_string());
+        let mut head = String::new();
+        for part in &parts[..parts.len() - 2] {
+            let longer = format!("{head}{part}{sep}");
+            if text_width(&longer) + 2 + text_width(&tail) > max {
+                break;
+            }
+            head = longer;
         }
-        used += w;
-        kept.push(c);
+        let short = format!("{head}…{sep}{tail}");
+        if text_width(&short) <= max {
+            return short;
+        }
+        return cut_middle(&tail, max);
     }
-    if keep_end {
-        kept.reverse();
-        format!("…{}", kept.into_iter().collect::<String>())
-    } else {
-        format!("{}…", kept.into_iter().collect::<String>())
-    }
+    cut_middle(path, max)
+}
+
+/// At most `max` display columns: the start and the end, half each, "…" between.
+fn cut_middle(s: &str, max: usize) -> String {
+    let budget = max.saturating_sub(1);
+    let take = |chars: &mut dyn Iterator<Item = char>, budget: usize| {
+        let mut used = 0;
+        let mut kept = Vec::new();
+        for c in chars {
+            used += char_width(c);
+            if used > budget {
+                break;
+            }
+            kept.push(c);
+        }
+        kept
+    };
+    let head = take(&mut s.chars(), budget / 2);
+    let head_width: usize = head.iter().map(|&c| char_width(c)).sum();
+    let mut tail = take(&mut s.chars().rev(), budget - head_width);
+    tail.reverse();
+    format!(
+        "{}…{}",
+        head.into_iter().collect::<String>(),
+        tail.into_iter().collect::<String>()
+    )
 }
 
 #[cfg(test)]
@@ -132,15 +182,36 @@ mod tests {
         let text = terminal_table(&mut sorted, Lang::Zh, None, None).unwrap();
         let lines: Vec<&str> = text.lines().filter(|l| l.contains("xlsx")).collect();
         assert_eq!(lines.len(), 2);
-        let col = |l: &str| text_width(&l[..l.find("2024").unwrap()]);
+        let col = |l: &str| text_width(&l[..l.find("94.00").unwrap()]);
         assert_eq!(col(lines[0]), col(lines[1]), "{text}");
         assert!(text.contains("共 2 个文件"), "{text}");
     }
 
     #[test]
-    fn truncation_keeps_the_end_of_paths() {
-        assert_eq!(truncate("abcdef", 4, true), "…def");
-        assert_eq!(truncate("农业农村局", 5, false), "农业…");
-        assert_eq!(truncate("abc", 4, false), "abc");
+    fn long_paths_lose_their_middle_folders_first() {
+        let p = "收件/2024年/第一批/农业农村局/部门整体支出绩效自评表.xlsx";
+        let short = shorten_path(p, 46);
+        assert_eq!(short, "收件/…/农业农村局/部门整体支出绩效自评表.xlsx");
+        assert_eq!(shorten_path("a/b.xlsx", 40), "a/b.xlsx");
+        let cut = shorten_path(p, 20);
+        assert!(text_width(&cut) <= 20, "{cut}");
+        assert!(cut.ends_with(".xlsx"), "{cut}");
+    }
+
+    #[test]
+    fn the_table_fits_the_terminal_whatever_the_paths() {
+        let mut store = RowStore::new();
+        let long = "/tmp/很长很长的收件文件夹/二〇二四年度/衡阳市生态环境局耒阳分局/自评表（修改后最终版）.xlsx";
+        store.push(&row(long, false, [123, 4, 5, 6]));
+        store.push(&row(long, true, [0, 0, 0, 0]));
+        let mut sorted = store.finish().unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            let text = terminal_table(&mut sorted, lang, None, None).unwrap();
+            for line in text.lines() {
+                assert!(text_width(line) <= TERMINAL_WIDTH, "{line}");
+            }
+            assert!(text.contains("衡阳市生态"), "{text}");
+            assert!(text.contains("最终版）.xlsx"), "{text}");
+        }
     }
 }

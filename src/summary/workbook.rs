@@ -9,6 +9,7 @@ use rust_xlsxwriter as xw;
 use super::{cells, headers, SortedRows, SummaryRow, COLUMNS, NUMERIC};
 use crate::annotate::Lang;
 use crate::model::text::text_width;
+use crate::report::os_error;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
@@ -47,7 +48,8 @@ pub fn write_summary(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| io_err(&e))?;
+    let os_err = |e: io::Error| io_err(&os_error(&e, lang));
+    fs::create_dir_all(dir).map_err(os_err)?;
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -55,8 +57,11 @@ pub fn write_summary(
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let built = build(dir, rows, lang).and_then(|mut wb| wb.save(&tmp));
     let result = built
-        .map_err(|e| io_err(&e))
-        .and_then(|()| fs::rename(&tmp, dest).map_err(|e| io_err(&e)));
+        .map_err(|e| match e {
+            xw::XlsxError::IoError(e) => os_err(e),
+            e => io_err(&e),
+        })
+        .and_then(|()| fs::rename(&tmp, dest).map_err(os_err));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }

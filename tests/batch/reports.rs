@@ -94,6 +94,10 @@ fn text_output_is_stable_has_no_progress_when_not_a_terminal_and_ends_with_the_t
         .find("汇总（问题最多的在前）")
         .expect("terminal summary")..];
     assert!(table.contains("共 60 个文件"), "{table}");
+    for line in table.lines().filter(|l| !l.starts_with("汇总表")) {
+        let width = jixiao::model::text::text_width(line);
+        assert!(width <= 80, "{width} columns: {line}");
+    }
     assert!(
         !dir.join("汇总.xlsx").exists(),
         "--no-write writes no summary unless --summary is given"

@@ -12,6 +12,8 @@ use std::process::Command;
 
 use serde::Deserialize;
 
+mod drop;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
@@ -20,6 +22,9 @@ struct Case {
     /// The exit status the command must end with.
     status: i32,
     scratch: Option<Scratch>,
+    /// Paths in the scratch folder that must not exist after the run.
+    #[serde(default)]
+    absent: Vec<String>,
 }
 
 /// A temporary folder the command runs in.
@@ -72,6 +77,9 @@ fn run(case: &Case) -> (i32, String) {
         .current_dir(cwd)
         .output()
         .expect("run jixiao");
+    for path in &case.absent {
+        assert!(!cwd.join(path).exists(), "{path} was written");
+    }
     let status = out.status.code().expect("an exit status, not a signal");
     let mut shown = format!("status: {status}\n----- stdout -----\n");
     shown.push_str(&String::from_utf8_lossy(&out.stdout));
