@@ -9,7 +9,7 @@ use crate::check::{self, Values};
 use crate::extract;
 use crate::extract::value::format_number;
 use crate::locate::NotFound;
-use crate::model::Workbook;
+use crate::model::{FieldKey, Workbook};
 use crate::model::{FileReport, Finding, Status};
 use crate::read;
 use crate::template::Template;
@@ -74,8 +74,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let checks = check::expand(template, &layout);
     let filed_total = total::filed_total(&values, &layout);
     let missing = check::fill_missing(&checks, &mut values);
-    let sheet_names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
-    let shown = |key: &str| {
+    let shown = |key: &FieldKey| {
         figures
             .by_key
             .get(key)
@@ -84,7 +83,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     };
     let places = Places {
         layout: &layout,
-        sheet_names,
+        sheet_names: figures.sheet_names.clone(),
         shown: &shown,
     };
 
@@ -93,12 +92,12 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
     findings.extend(blame::missing_findings(&checks, &missing, &values, &places));
     findings.extend(blame::blame(&checks, &values, &places));
-    findings.extend(indicators::check_indicators(wb, &layout, &values));
-    let ranges = plausibility::check_ranges(wb, &layout, &figures, &values, &checks, &findings);
+    findings.extend(indicators::check_indicators(&figures, &layout, &values));
+    let ranges = plausibility::check_ranges(&layout, &figures, &values, &checks, &findings);
     findings.extend(ranges);
 
     let recalculated = total::recalculated_total(&values, &layout, &findings);
-    findings.extend(total::check_grade(wb, &layout, filed_total));
+    findings.extend(total::check_grade(&figures, &layout, filed_total));
     sort_and_dedupe(&mut findings, wb);
 
     Ok(FileReport {

@@ -10,7 +10,7 @@ use crate::check::{
 };
 use crate::expr::Expr;
 use crate::locate::Layout;
-use crate::model::CellPos;
+use crate::model::{CellPos, FieldKey};
 use crate::model::{Finding, Replacement, Severity};
 
 /// Largest repair tried; beyond it the failure is reported on its derived cell.
@@ -21,11 +21,11 @@ pub struct Places<'a> {
     pub layout: &'a Layout,
     pub sheet_names: Vec<String>,
     /// Key → the text the cell shows.
-    pub shown: &'a dyn Fn(&str) -> String,
+    pub shown: &'a dyn Fn(&FieldKey) -> String,
 }
 
 impl Places<'_> {
-    fn cell(&self, key: &str) -> Option<(String, CellPos, String)> {
+    fn cell(&self, key: &FieldKey) -> Option<(String, CellPos, String)> {
         let f = self.layout.fields.get(key)?;
         Some((
             self.sheet_names.get(f.sheet)?.clone(),
@@ -46,9 +46,9 @@ struct Change {
 
 /// The fields the checks read, numbered once, so that the search compares integers and reads
 /// values by slot instead of by name.
-struct Index<'a> {
-    /// Field id → name.
-    names: Vec<&'a str>,
+struct Index {
+    /// Field id → key.
+    names: Vec<FieldKey>,
     /// Field id → where its value lives.
     slots: Vec<Slot>,
     /// Check → the ids of [`Check::keys`], in the same order.
@@ -63,11 +63,11 @@ struct Index<'a> {
     readers: Vec<Vec<usize>>,
 }
 
-impl<'a> Index<'a> {
-    fn new(checks: &'a [Check], values: &Values) -> Index<'a> {
-        let mut ids: FxHashMap<&'a str, usize> = FxHashMap::default();
-        let mut names: Vec<&'a str> = Vec::new();
-        let mut id = |name: &'a str| {
+impl Index {
+    fn new(checks: &[Check], values: &Values) -> Index {
+        let mut ids: FxHashMap<FieldKey, usize> = FxHashMap::default();
+        let mut names: Vec<FieldKey> = Vec::new();
+        let mut id = |name: FieldKey| {
             *ids.entry(name).or_insert_with(|| {
                 names.push(name);
                 names.len() - 1
@@ -75,7 +75,7 @@ impl<'a> Index<'a> {
         };
         let keys: Vec<Vec<usize>> = checks
             .iter()
-            .map(|c| c.keys().iter().map(|k| id(k)).collect())
+            .map(|c| c.keys().iter().map(|&k| id(k)).collect())
             .collect();
         let solvable = checks
             .iter()
@@ -162,7 +162,7 @@ pub fn missing_findings(
         .collect()
 }
 
-fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> {
+fn involved_cells(check: &Check, except: &FieldKey, places: &Places) -> Vec<CellPos> {
     check
         .keys()
         .iter()
@@ -379,7 +379,7 @@ fn try_repair(
             if ix.holds_after(checks, outcomes, &changes, &trial, i) {
                 continue;
             }
-            let value = solve(&checks[i], ix.names[key], &trial)?;
+            let value = solve(&checks[i], &ix.names[key], &trial)?;
             let original = match values.get_at(ix.slots[key]) {
                 Lookup::Known(v) => v,
                 Lookup::Unknown => return None,
@@ -405,13 +405,13 @@ fn try_repair(
 }
 
 /// The value of `key` that makes `check` hold, rounded as the cell shows it.
-fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
+fn solve(check: &Check, key: &FieldKey, values: &Values) -> Option<Decimal> {
     let format = values.format(key);
-    if check.lhs_key() == Some(key) {
+    if check.lhs_key() == Some(*key) {
         let rhs = crate::check::eval_side(&check.rhs, values)??;
         return Some(stored(rhs, format));
     }
-    let lhs = match values.get(check.lhs_key()?) {
+    let lhs = match values.get(&check.lhs_key()?) {
         Lookup::Known(Some(v)) => v,
         _ => return None,
     };
@@ -447,7 +447,7 @@ fn change_finding(
     cluster: &[usize],
 ) -> Option<Finding> {
     let check = &checks[change.by];
-    let key = ix.names[change.key];
+    let key = &ix.names[change.key];
     let (sheet, pos, label) = places.cell(key)?;
     let format = values.format(key);
     let original = match values.get(key) {
@@ -456,7 +456,7 @@ fn change_finding(
     };
     let expected = display(change.value, format);
     let found = (places.shown)(key);
-    let derived = check.lhs_key() == Some(key);
+    let derived = check.lhs_key() == Some(*key);
     let severity = match original {
         None => Severity::Missing,
         Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, format) => {
@@ -485,8 +485,9 @@ fn change_finding(
             show_found(&found)
         )
     } else {
-        let lhs_key = check.lhs_key().unwrap_or_default();
-        let lhs_label = places.cell(lhs_key).map(|c| c.2).unwrap_or_default();
+        // A repair is only ever found for a rule whose left side is a field.
+        let lhs_key = check.lhs_key()?;
+        let lhs_label = places.cell(&lhs_key).map(|c| c.2).unwrap_or_default();
         let sum = crate::check::eval_side(&check.rhs, values)
             .flatten()
             .unwrap_or_default();
@@ -494,9 +495,9 @@ fn change_finding(
             "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
             check.name,
             lhs_label,
-            (places.shown)(lhs_key),
+            (places.shown)(&lhs_key),
             render(&check.rhs, values),
-            display(sum, values.format(lhs_key)),
+            display(sum, values.format(&lhs_key)),
             label,
             expected,
             show_found(&found)
@@ -531,8 +532,8 @@ fn unexplained_finding(
     let Outcome::Fails { expected } = outcome else {
         return None;
     };
-    let key = check.anchor.as_deref().or(check.lhs_key())?;
-    let (sheet, pos, label) = places.cell(key)?;
+    let key = check.anchor.or(check.lhs_key())?;
+    let (sheet, pos, label) = places.cell(&key)?;
     let lhs_text = match &check.lhs {
         Expr::Ref(k) => (places.shown)(k),
         other => format!(
@@ -558,7 +559,7 @@ fn unexplained_finding(
         check.name, label, lhs_text, broken, rhs_text
     );
     let found = match &check.lhs {
-        Expr::Ref(_) => (places.shown)(key),
+        Expr::Ref(_) => (places.shown)(&key),
         other => crate::check::eval_side(other, values)
             .flatten()
             .map(|v| v.normalize().to_string())
@@ -567,6 +568,6 @@ fn unexplained_finding(
     Some(
         Finding::new(check.id.clone(), check.unexplained, sheet, pos, message)
             .found(found)
-            .involves(involved_cells(check, key, places)),
+            .involves(involved_cells(check, &key, places)),
     )
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Reading};
 use crate::locate::{FieldCell, IndicatorRow, Layout};
-use crate::model::{CellPos, CellValue, Kind, Sheet, Workbook};
+use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, Workbook};
 
 const MAX_FORMULA_DEPTH: usize = 16;
 const MAX_RANGE_CELLS: usize = 10_000;
@@ -26,11 +26,11 @@ pub struct Figure {
 
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
-    pub by_key: FieldMap<String, Figure>,
+    pub by_key: FieldMap<FieldKey, Figure>,
     /// Cells that cannot be read as the number their field needs (rule V1 reports them).
     pub unreadable_cells: Vec<Unreadable>,
     /// Keys of fields whose cell could not be read.
-    pub unreadable: Vec<String>,
+    pub unreadable: Vec<FieldKey>,
     pub notes: Vec<String>,
     /// The cells the 绩效指标 rules read, one entry per row of `Layout::indicators`, in order.
     pub indicators: Vec<IndicatorCells>,
@@ -102,7 +102,7 @@ impl Figures {
         &mut self,
         sheet: &Sheet,
         field: &FieldCell,
-        key: &str,
+        key: FieldKey,
         found: String,
         why: &'static str,
     ) {
@@ -112,14 +112,15 @@ impl Figures {
             found,
             why,
         });
-        self.unreadable.push(key.to_string());
+        self.unreadable.push(key);
     }
 }
 
 pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
     let mut figures = Figures::default();
-    for (key, field) in &layout.fields {
-        if key == "ind.points_header" {
+    let points_header = FieldKey::parse("ind.points_header");
+    for (&key, field) in &layout.fields {
+        if key == points_header {
             continue;
         }
         let Some(sheet) = wb.sheets.get(field.sheet) else {
@@ -164,7 +165,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
             continue;
         }
         figures.by_key.insert(
-            key.clone(),
+            key,
             Figure {
                 cell: field.clone(),
                 reading,

@@ -1,6 +1,6 @@
 //! The 基础数据表: the 财政供养人员情况 and 楼堂馆所 header blocks and the 经费控制情况 rows.
 
-use crate::model::{CellPos, Kind};
+use crate::model::{CellPos, FieldKey, Kind, Name};
 use crate::template::{FieldDef, RowDef, SpendingBlock, Template};
 
 use super::texts::SheetIndex;
@@ -62,7 +62,7 @@ fn locate_header_block(
             let value = CellPos::new(ix.sheet.extent_end_row(header) + 1, header.col);
             add_field(
                 layout,
-                def.field.clone(),
+                FieldKey::parse(&def.field),
                 sheet,
                 value,
                 def.kind,
@@ -199,13 +199,14 @@ fn add_spending_row(
     def: &RowDef,
     columns: &[AmountColumn],
 ) {
+    let field = FieldKey::parse(&def.field);
     let base = if def.repeat {
-        let list = layout.repeats.entry(def.field.clone()).or_default();
-        let key = format!("{}#{}", def.field, list.len());
-        list.push(key.clone());
+        let list = layout.repeats.entry(field).or_default();
+        let key = field.with_instance(list.len() as u16);
+        list.push(key);
         key
     } else {
-        def.field.clone()
+        field
     };
     if layout.columns.contains_key(&base) {
         return;
@@ -214,7 +215,7 @@ fn add_spending_row(
     for column in columns {
         add_field(
             layout,
-            format!("{base}.{}", column.suffix),
+            base.with_column(Name::new(column.suffix)),
             si,
             CellPos::new(row, column.col),
             Kind::Amount,
@@ -224,5 +225,5 @@ fn add_spending_row(
     }
     layout
         .columns
-        .insert(base, columns.iter().map(|c| c.suffix.to_string()).collect());
+        .insert(base, columns.iter().map(|c| Name::new(c.suffix)).collect());
 }

@@ -1,7 +1,7 @@
 //! The 绩效自评表: the budget header row, 预算部门名称, the labelled fields below the budget
 //! figures and the 绩效指标 table.
 
-use crate::model::CellPos;
+use crate::model::{CellPos, FieldKey};
 use crate::template::{FieldDef, Template};
 
 use super::indicators::locate_indicators;
@@ -35,7 +35,7 @@ pub(super) fn locate_score(indexes: &[SheetIndex], t: &Template, layout: &mut La
             let def = &s.budget.columns[*i];
             add_field(
                 layout,
-                def.field.clone(),
+                FieldKey::parse(&def.field),
                 si,
                 CellPos::new(value_row, header.col),
                 def.kind,
@@ -124,7 +124,7 @@ fn locate_labelled(
         }
         add_field(
             layout,
-            def.field.clone(),
+            FieldKey::parse(&def.field),
             si,
             value,
             def.kind,

@@ -44,7 +44,8 @@ fn fill_blank(
     let (_, to) = locate::locate(&wb, template).expect("blank located");
 
     for (key, field) in &from.fields {
-        if key.starts_with("ind") || key.starts_with("total.") {
+        let name = key.to_string();
+        if name.starts_with("ind") || name.starts_with("total.") {
             continue;
         }
         let value = value_at(&src, field.sheet, field.pos);
