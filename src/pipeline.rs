@@ -9,7 +9,7 @@ use crate::check::{self, Values};
 use crate::extract;
 use crate::extract::value::format_number;
 use crate::locate::NotFound;
-use crate::model::{FieldKey, Workbook};
+use crate::model::Workbook;
 use crate::model::{FileReport, Finding, Status};
 use crate::read;
 use crate::template::Template;
@@ -74,17 +74,9 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let checks = check::expand(template, &layout);
     let filed_total = total::filed_total(&values, &layout);
     let missing = check::fill_missing(&checks, &mut values);
-    let shown = |key: &FieldKey| {
-        figures
-            .by_key
-            .get(key)
-            .map(|f| f.shown.clone())
-            .unwrap_or_default()
-    };
     let places = Places {
         layout: &layout,
-        sheet_names: figures.sheet_names.clone(),
-        shown: &shown,
+        figures: &figures,
     };
 
     // The order counts: the sort keeps it between findings on one cell of one severity, the

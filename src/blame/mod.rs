@@ -9,6 +9,7 @@ use crate::check::{
     Slot, Values,
 };
 use crate::expr::Expr;
+use crate::extract::Figures;
 use crate::locate::Layout;
 use crate::model::{CellPos, FieldKey};
 use crate::model::{Finding, Replacement, Severity};
@@ -19,19 +20,19 @@ const MAX_REPAIR: usize = 2;
 /// Where field keys live, for naming cells in findings.
 pub struct Places<'a> {
     pub layout: &'a Layout,
-    pub sheet_names: Vec<String>,
-    /// Key → the text the cell shows.
-    pub shown: &'a dyn Fn(&FieldKey) -> String,
+    /// The sheets' names and the text each field's cell shows.
+    pub figures: &'a Figures,
 }
 
 impl Places<'_> {
     fn cell(&self, key: &FieldKey) -> Option<(String, CellPos, String)> {
         let f = self.layout.fields.get(key)?;
-        Some((
-            self.sheet_names.get(f.sheet)?.clone(),
-            f.pos,
-            f.label.clone(),
-        ))
+        let sheet = self.figures.sheet_name(f.sheet)?;
+        Some((sheet.to_string(), f.pos, f.label.clone()))
+    }
+
+    fn shown(&self, key: &FieldKey) -> String {
+        self.figures.shown(key).to_string()
     }
 }
 
@@ -455,7 +456,7 @@ fn change_finding(
         Lookup::Unknown => None,
     };
     let expected = display(change.value, format);
-    let found = (places.shown)(key);
+    let found = places.shown(key);
     let derived = check.lhs_key() == Some(*key);
     let severity = match original {
         None => Severity::Missing,
@@ -495,7 +496,7 @@ fn change_finding(
             "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
             check.name,
             lhs_label,
-            (places.shown)(&lhs_key),
+            places.shown(&lhs_key),
             render(&check.rhs, values),
             display(sum, values.format(&lhs_key)),
             label,
@@ -535,7 +536,7 @@ fn unexplained_finding(
     let key = check.anchor.or(check.lhs_key())?;
     let (sheet, pos, label) = places.cell(&key)?;
     let lhs_text = match &check.lhs {
-        Expr::Ref(k) => (places.shown)(k),
+        Expr::Ref(k) => places.shown(k),
         other => format!(
             "{} = {}",
             render(other, values),
@@ -559,7 +560,7 @@ fn unexplained_finding(
         check.name, label, lhs_text, broken, rhs_text
     );
     let found = match &check.lhs {
-        Expr::Ref(_) => (places.shown)(&key),
+        Expr::Ref(_) => places.shown(&key),
         other => crate::check::eval_side(other, values)
             .flatten()
             .map(|v| v.normalize().to_string())

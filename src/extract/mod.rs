@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Reading};
 use crate::locate::{FieldCell, IndicatorRow, Layout};
-use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, Workbook};
+use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, SheetId, Workbook};
 
 const MAX_FORMULA_DEPTH: usize = 16;
 const MAX_RANGE_CELLS: usize = 10_000;
@@ -49,8 +49,8 @@ pub struct CellReading {
 }
 
 impl CellReading {
-    pub fn of(wb: &Workbook, sheet: usize, pos: CellPos) -> CellReading {
-        let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else {
+    pub fn of(wb: &Workbook, sheet: SheetId, pos: CellPos) -> CellReading {
+        let Some(cell) = wb.sheet_at(sheet).and_then(|s| s.cell(pos)) else {
             return CellReading {
                 reading: Reading::Blank,
                 shown: String::new(),
@@ -98,6 +98,15 @@ pub struct Unreadable {
 }
 
 impl Figures {
+    pub fn sheet_name(&self, sheet: SheetId) -> Option<&str> {
+        self.sheet_names.get(sheet.index()).map(String::as_str)
+    }
+
+    /// The text the cell of `key` shows; empty when the field is not read as a figure.
+    pub fn shown(&self, key: &FieldKey) -> &str {
+        self.by_key.get(key).map_or("", |f| f.shown.as_str())
+    }
+
     fn mark_unreadable(
         &mut self,
         sheet: &Sheet,
@@ -123,7 +132,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         if key == points_header {
             continue;
         }
-        let Some(sheet) = wb.sheets.get(field.sheet) else {
+        let Some(sheet) = wb.sheet_at(field.sheet) else {
             continue;
         };
         let cell = sheet.cell(field.pos);
@@ -181,7 +190,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         .collect();
     figures.grade = layout
         .grade_cell
-        .and_then(|(sheet, pos)| Some(wb.sheets.get(sheet)?.text(pos)?.trim().to_string()));
+        .and_then(|(sheet, pos)| Some(wb.sheet_at(sheet)?.text(pos)?.trim().to_string()));
     figures.sheet_names = wb.sheets.iter().map(|s| s.name.clone()).collect();
     figures
 }

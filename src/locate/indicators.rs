@@ -1,7 +1,7 @@
 //! The 绩效指标 table: its columns from the header row, one row an indicator under its
 //! 一级/二级指标, down to the 总分 row.
 
-use crate::model::{CellPos, FieldKey, Kind, Name};
+use crate::model::{CellPos, FieldKey, Kind, Name, SheetId};
 use crate::template::{IndicatorBlock, Labels, Template};
 
 use super::texts::SheetIndex;
@@ -90,7 +90,7 @@ fn merged_text(ix: &SheetIndex, row: u32, col: u32) -> String {
 /// [`BLOCK_GAP`] rows with nothing in them.
 pub(super) fn locate_indicators(
     ix: &SheetIndex,
-    si: usize,
+    si: SheetId,
     header_row: u32,
     t: &Template,
     layout: &mut Layout,
@@ -157,7 +157,7 @@ fn basic_stop_labels(t: &Template) -> Vec<&str> {
 }
 
 /// The 总分 row: its 分值 and 得分, and the grade cell when the row holds one.
-fn add_total_row(ix: &SheetIndex, si: usize, row: u32, cols: &Columns, layout: &mut Layout) {
+fn add_total_row(ix: &SheetIndex, si: SheetId, row: u32, cols: &Columns, layout: &mut Layout) {
     add_field(
         layout,
         FieldKey::parse("total.points"),
@@ -186,7 +186,7 @@ fn add_total_row(ix: &SheetIndex, si: usize, row: u32, cols: &Columns, layout: &
 /// when it does.
 fn add_indicator_row(
     ix: &SheetIndex,
-    si: usize,
+    si: SheetId,
     row: u32,
     cols: &Columns,
     groups: &Groups,

@@ -9,7 +9,7 @@ mod texts;
 use crate::model::text::fold;
 use std::ops::{Deref, Index};
 
-use crate::model::{CellPos, FieldKey, FieldMap, Kind, Name, Workbook};
+use crate::model::{CellPos, FieldKey, FieldMap, Kind, Name, SheetId, Workbook};
 use crate::template::{FieldDef, Labels, Template};
 
 use texts::SheetIndex;
@@ -21,7 +21,7 @@ const BLOCK_GAP: u32 = 6;
 /// One field of the tables and the cell that holds it.
 #[derive(Debug, Clone)]
 pub struct FieldCell {
-    pub sheet: usize,
+    pub sheet: SheetId,
     pub pos: CellPos,
     pub kind: Kind,
     /// How the field is named in messages ("三公经费（2024年决算数）").
@@ -32,7 +32,7 @@ pub struct FieldCell {
 /// One row of the 绩效指标 table.
 #[derive(Debug, Clone)]
 pub struct IndicatorRow {
-    pub sheet: usize,
+    pub sheet: SheetId,
     pub row: u32,
     pub level1: String,
     pub level2: String,
@@ -57,10 +57,10 @@ pub struct Layout {
     pub repeats: FieldMap<FieldKey, Vec<FieldKey>>,
     pub department: Option<String>,
     pub year: Option<u32>,
-    pub basic_sheet: Option<usize>,
-    pub score_sheet: Option<usize>,
+    pub basic_sheet: Option<SheetId>,
+    pub score_sheet: Option<SheetId>,
     /// The grade cell of the 总分 row, if any.
-    pub grade_cell: Option<(usize, CellPos)>,
+    pub grade_cell: Option<(SheetId, CellPos)>,
 }
 
 /// The located fields in the order they were found, looked up by key or by the key's text.
@@ -180,7 +180,7 @@ fn year_in(text: &str) -> Option<u32> {
 fn add_field(
     layout: &mut Layout,
     key: FieldKey,
-    sheet: usize,
+    sheet: SheetId,
     pos: CellPos,
     kind: Kind,
     label: String,

@@ -105,10 +105,9 @@ pub fn check_indicators(figures: &Figures, layout: &Layout, values: &Values) -> 
         .enumerate()
     {
         let sheet = figures
-            .sheet_names
-            .get(row.sheet)
-            .cloned()
-            .unwrap_or_default();
+            .sheet_name(row.sheet)
+            .unwrap_or_default()
+            .to_string();
         out.extend(check_row(row, cells, sheet, i, values));
     }
     out

@@ -58,11 +58,8 @@ pub fn check_ranges(
                 format_number(lo, format.percent, 0),
                 format_number(hi, format.percent, 0)
             );
-            let sheet = figures
-                .sheet_names
-                .get(field.sheet)
-                .map_or("", String::as_str);
-            let found = figures.by_key.get(key).map_or("", |f| f.shown.as_str());
+            let sheet = figures.sheet_name(field.sheet).unwrap_or_default();
+            let found = figures.shown(key);
             out.push(
                 Finding::new(RuleId::B6, Severity::Warning, sheet, field.pos, message).found(found),
             );

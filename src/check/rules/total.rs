@@ -72,6 +72,7 @@ pub fn check_grade(figures: &Figures, layout: &Layout, total: Option<Decimal>) -
     let (sheet, pos) = layout.grade_cell?;
     let total = total?;
     let text = figures.grade.clone()?;
+    let sheet = figures.sheet_name(sheet)?;
     let expected = grade_of(total);
     let first = text.chars().next()?;
     let same = first.to_string() == expected
@@ -82,15 +83,9 @@ pub fn check_grade(figures: &Figures, layout: &Layout, total: Option<Decimal>) -
         total.normalize()
     );
     (!same).then(|| {
-        Finding::new(
-            RuleId::S10,
-            Severity::Error,
-            &figures.sheet_names[sheet],
-            pos,
-            message,
-        )
-        .found(text)
-        .expected(expected.to_string())
-        .replacement(Replacement::Text(expected.to_string()))
+        Finding::new(RuleId::S10, Severity::Error, sheet, pos, message)
+            .found(text)
+            .expected(expected.to_string())
+            .replacement(Replacement::Text(expected.to_string()))
     })
 }
