@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use crate::check::{
-    display, evaluate_at, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome,
-    Slot, Values,
+    display, evaluate_at, off_by_one_unit, render, stored, Check, Evaluation, Lookup, MissingCell,
+    Outcome, Slot, Values,
 };
 use crate::expr::Expr;
 use crate::extract::Figures;
@@ -34,6 +34,41 @@ impl Places<'_> {
     fn shown(&self, key: &FieldKey) -> String {
         self.figures.shown(key).to_string()
     }
+}
+
+/// What the checks' failures come to: the cells to change and to what, with the findings.
+#[derive(Debug, Clone, Default)]
+pub struct Repair {
+    /// The blank derived cells filled, then the cells the search changed, in the order decided.
+    pub changes: Vec<CellChange>,
+    /// A finding for each change, and one for each failure no repair explains.
+    pub findings: Vec<Finding>,
+}
+
+/// A cell of a [`Repair`] and the value it should hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellChange {
+    pub key: FieldKey,
+    pub value: Decimal,
+}
+
+/// Fills the blank derived cells of the evaluation, then finds for the failed checks the
+/// smallest changes that make every check hold.
+pub fn repair(evaluation: &Evaluation, places: &Places) -> Repair {
+    let values = &evaluation.values;
+    let mut repair = Repair {
+        changes: evaluation
+            .filled
+            .iter()
+            .map(|m| CellChange {
+                key: m.key,
+                value: stored(m.expected, values.format(&m.key)),
+            })
+            .collect(),
+        findings: missing_findings(&evaluation.checks, &evaluation.filled, values, places),
+    };
+    blame(evaluation, places, &mut repair);
+    repair
 }
 
 /// A cell changed by a repair, with the rule that fixed its value.
@@ -133,7 +168,7 @@ impl Index {
     }
 }
 
-pub fn missing_findings(
+fn missing_findings(
     checks: &[Check],
     missing: &[MissingCell],
     values: &Values,
@@ -172,15 +207,14 @@ fn involved_cells(check: &Check, except: &FieldKey, places: &Places) -> Vec<Cell
         .collect()
 }
 
-/// Findings for every failed check.
-pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding> {
-    let ix = Index::new(checks, values);
-    let mut current = values.clone();
+/// Adds to `repair` the changes and findings for every failed check.
+fn blame(evaluation: &Evaluation, places: &Places, repair: &mut Repair) {
+    let checks = &evaluation.checks;
+    let ix = Index::new(checks, &evaluation.values);
+    let mut current = evaluation.values.clone();
     let mut given_up: Vec<usize> = Vec::new();
-    let mut findings = Vec::new();
-    let mut outcomes: Vec<Outcome> = (0..checks.len())
-        .map(|i| ix.evaluate(checks, i, &current))
-        .collect();
+    let findings = &mut repair.findings;
+    let mut outcomes = evaluation.outcomes.clone();
     // Greedy over clusters: the repair that makes the most failed rules hold goes first, so a
     // wrong input (全年执行数) is fixed before the rates computed from it are blamed.
     for _ in 0..checks.len() {
@@ -212,6 +246,10 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
                     findings.extend(change_finding(
                         checks, &ix, &current, places, change, cluster,
                     ));
+                    repair.changes.push(CellChange {
+                        key: ix.names[change.key],
+                        value: change.value,
+                    });
                 }
                 current = trial;
                 // Only the rules that read a changed cell can have a new outcome.
@@ -236,7 +274,6 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
             }
         }
     }
-    findings
 }
 
 /// Groups failed checks that share a cell they could be solved for.
@@ -571,4 +608,39 @@ fn unexplained_finding(
             .found(found)
             .involves(involved_cells(check, &key, places)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Evaluation;
+
+    #[test]
+    fn each_change_of_the_repair_has_its_finding() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/seed-leiyang-2024.xlsx");
+        let wb = crate::read::read_path(&path).expect("example reads");
+        let templates = crate::template::Template::built_in();
+        let (template, layout) = crate::locate::choose(&wb, &templates).expect("located");
+        let figures = crate::extract::extract(&wb, &layout);
+        let values = Values::from_figures(&figures);
+        let evaluation = Evaluation::new(template, &layout, values);
+        let places = Places {
+            layout: &layout,
+            figures: &figures,
+        };
+        let repair = repair(&evaluation, &places);
+        assert!(!repair.changes.is_empty());
+        for change in &repair.changes {
+            let pos = layout.fields[&change.key].pos;
+            assert!(
+                repair
+                    .findings
+                    .iter()
+                    .any(|f| f.cell == pos
+                        && f.replacement == Some(Replacement::Number(change.value))),
+                "no finding for {change:?}"
+            );
+        }
+    }
 }

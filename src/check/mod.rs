@@ -496,6 +496,34 @@ pub fn render(expr: &Expr<FieldKey>, values: &Values) -> String {
     expr.print(&Style::Figures(&figure))
 }
 
+/// The template's rules expanded over a workbook's fields and evaluated on its values.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub checks: Vec<Check>,
+    /// The values with the blank derived cells filled ([`fill_missing`]).
+    pub values: Values,
+    /// The blank derived cells filled, in the order filled.
+    pub filled: Vec<MissingCell>,
+    /// By check: whether it holds on `values`, fails, or cannot be said.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Evaluation {
+    /// Expands the template's rules over `layout`, fills the blank derived cells of `values`
+    /// and evaluates every check.
+    pub fn new(template: &Template, layout: &Layout, mut values: Values) -> Evaluation {
+        let checks = expand(template, layout);
+        let filled = fill_missing(&checks, &mut values);
+        let outcomes = checks.iter().map(|c| evaluate(c, &values)).collect();
+        Evaluation {
+            checks,
+            values,
+            filled,
+            outcomes,
+        }
+    }
+}
+
 /// A derived cell left blank whose rule can compute it.
 #[derive(Debug, Clone)]
 pub struct MissingCell {
