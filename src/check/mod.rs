@@ -240,11 +240,7 @@ pub fn default_num(kind: Kind) -> Num {
 pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
     let mut out = Vec::new();
     for def in &template.rules {
-        let mut key = |name: &String| FieldKey::parse(name);
-        let (lhs, rhs) = (
-            def.rule.lhs.map_names(&mut key),
-            def.rule.rhs.map_names(&mut key),
-        );
+        let (lhs, rhs) = (&def.keyed.lhs, &def.keyed.rhs);
         let columns = columns_read(layout, lhs.refs().into_iter().chain(rhs.refs()));
         let column_list: Vec<Option<Name>> = if columns.is_empty() {
             vec![None]
@@ -270,7 +266,7 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 def.id.clone(),
                 def.name.clone(),
                 lhs,
-                def.rule.cmp,
+                def.keyed.cmp,
                 rhs,
                 def.severity,
                 def.unexplained,

@@ -55,10 +55,21 @@ impl Cmp {
 
 /// `lhs cmp rhs`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub lhs: Expr,
+pub struct Rule<R = String> {
+    pub lhs: Expr<R>,
     pub cmp: Cmp,
-    pub rhs: Expr,
+    pub rhs: Expr<R>,
+}
+
+impl<R> Rule<R> {
+    /// The same rule with every name replaced by `f` of it.
+    pub fn map_names<S>(&self, f: &mut impl FnMut(&R) -> S) -> Rule<S> {
+        Rule {
+            lhs: self.lhs.map_names(f),
+            cmp: self.cmp,
+            rhs: self.rhs.map_names(f),
+        }
+    }
 }
 
 impl<R> Expr<R> {
