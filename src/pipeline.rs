@@ -8,7 +8,7 @@ use std::sync::Once;
 use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
 use crate::check::rules::{indicators, plausibility, total, unreadable};
-use crate::check::{self, Values};
+use crate::check::{Evaluation, Values};
 use crate::extract;
 use crate::extract::value::format_number;
 use crate::locate::NotFound;
@@ -177,35 +177,26 @@ fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
 pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
     let (template, layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
     let figures = extract::extract(wb, &layout);
-    let mut values = Values::from_figures(&figures);
-    let checks = check::expand(template, &layout);
+    let values = Values::from_figures(&figures);
     let filed_total = total::filed_total(&values, &layout);
-    let missing = check::fill_missing(&checks, &mut values);
-    let sheet_names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
-    let shown = |key: &str| {
-        figures
-            .by_key
-            .get(key)
-            .map(|f| f.shown.clone())
-            .unwrap_or_default()
-    };
+    let evaluation = Evaluation::new(template, &layout, values);
     let places = Places {
         layout: &layout,
-        sheet_names,
-        shown: &shown,
+        figures: &figures,
     };
+    let repair = blame::repair(&evaluation, &places);
+    let (values, checks) = (&evaluation.values, &evaluation.checks);
 
     // The order counts: the sort keeps it between findings on one cell of one severity, the
     // de-duplication keeps the first of a rule on a cell, and B6 skips cells already flagged.
     let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
-    findings.extend(blame::missing_findings(&checks, &missing, &values, &places));
-    findings.extend(blame::blame(&checks, &values, &places));
-    findings.extend(indicators::check_indicators(wb, &layout, &values));
-    let ranges = plausibility::check_ranges(wb, &layout, &figures, &values, &checks, &findings);
+    findings.extend(repair.findings);
+    findings.extend(indicators::check_indicators(&figures, &layout, values));
+    let ranges = plausibility::check_ranges(&layout, &figures, values, checks, &findings);
     findings.extend(ranges);
 
-    let recalculated = total::recalculated_total(&values, &layout, &findings);
-    findings.extend(total::check_grade(wb, &layout, filed_total));
+    let recalculated = total::recalculated_total(values, &layout, &findings);
+    findings.extend(total::check_grade(&figures, &layout, filed_total));
     sort_and_dedupe(&mut findings, wb);
 
     Ok(FileReport {

@@ -5,12 +5,13 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use crate::check::{
-    display, evaluate_at, off_by_one_unit, render, stored, Check, Lookup, MissingCell, Outcome,
-    Slot, Values,
+    display, evaluate_at, off_by_one_unit, render, stored, Check, Evaluation, Lookup, MissingCell,
+    Outcome, Slot, Values,
 };
 use crate::expr::Expr;
+use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::CellPos;
+use crate::model::{CellPos, FieldKey};
 use crate::model::{Finding, Replacement, Severity};
 
 /// Largest repair tried; beyond it the failure is reported on its derived cell.
@@ -19,20 +20,55 @@ const MAX_REPAIR: usize = 2;
 /// Where field keys live, for naming cells in findings.
 pub struct Places<'a> {
     pub layout: &'a Layout,
-    pub sheet_names: Vec<String>,
-    /// Key → the text the cell shows.
-    pub shown: &'a dyn Fn(&str) -> String,
+    /// The sheets' names and the text each field's cell shows.
+    pub figures: &'a Figures,
 }
 
 impl Places<'_> {
-    fn cell(&self, key: &str) -> Option<(String, CellPos, String)> {
+    fn cell(&self, key: &FieldKey) -> Option<(String, CellPos, String)> {
         let f = self.layout.fields.get(key)?;
-        Some((
-            self.sheet_names.get(f.sheet)?.clone(),
-            f.pos,
-            f.label.clone(),
-        ))
+        let sheet = self.figures.sheet_name(f.sheet)?;
+        Some((sheet.to_string(), f.pos, f.label.clone()))
     }
+
+    fn shown(&self, key: &FieldKey) -> String {
+        self.figures.shown(key).to_string()
+    }
+}
+
+/// What the checks' failures come to: the cells to change and to what, with the findings.
+#[derive(Debug, Clone, Default)]
+pub struct Repair {
+    /// The blank derived cells filled, then the cells the search changed, in the order decided.
+    pub changes: Vec<CellChange>,
+    /// A finding for each change, and one for each failure no repair explains.
+    pub findings: Vec<Finding>,
+}
+
+/// A cell of a [`Repair`] and the value it should hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellChange {
+    pub key: FieldKey,
+    pub value: Decimal,
+}
+
+/// Fills the blank derived cells of the evaluation, then finds for the failed checks the
+/// smallest changes that make every check hold.
+pub fn repair(evaluation: &Evaluation, places: &Places) -> Repair {
+    let values = &evaluation.values;
+    let mut repair = Repair {
+        changes: evaluation
+            .filled
+            .iter()
+            .map(|m| CellChange {
+                key: m.key,
+                value: stored(m.expected, values.format(&m.key)),
+            })
+            .collect(),
+        findings: missing_findings(&evaluation.checks, &evaluation.filled, values, places),
+    };
+    blame(evaluation, places, &mut repair);
+    repair
 }
 
 /// A cell changed by a repair, with the rule that fixed its value.
@@ -46,9 +82,9 @@ struct Change {
 
 /// The fields the checks read, numbered once, so that the search compares integers and reads
 /// values by slot instead of by name.
-struct Index<'a> {
-    /// Field id → name.
-    names: Vec<&'a str>,
+struct Index {
+    /// Field id → key.
+    names: Vec<FieldKey>,
     /// Field id → where its value lives.
     slots: Vec<Slot>,
     /// Check → the ids of [`Check::keys`], in the same order.
@@ -63,11 +99,11 @@ struct Index<'a> {
     readers: Vec<Vec<usize>>,
 }
 
-impl<'a> Index<'a> {
-    fn new(checks: &'a [Check], values: &Values) -> Index<'a> {
-        let mut ids: FxHashMap<&'a str, usize> = FxHashMap::default();
-        let mut names: Vec<&'a str> = Vec::new();
-        let mut id = |name: &'a str| {
+impl Index {
+    fn new(checks: &[Check], values: &Values) -> Index {
+        let mut ids: FxHashMap<FieldKey, usize> = FxHashMap::default();
+        let mut names: Vec<FieldKey> = Vec::new();
+        let mut id = |name: FieldKey| {
             *ids.entry(name).or_insert_with(|| {
                 names.push(name);
                 names.len() - 1
@@ -75,7 +111,7 @@ impl<'a> Index<'a> {
         };
         let keys: Vec<Vec<usize>> = checks
             .iter()
-            .map(|c| c.keys().iter().map(|k| id(k)).collect())
+            .map(|c| c.keys().iter().map(|&k| id(k)).collect())
             .collect();
         let solvable = checks
             .iter()
@@ -132,7 +168,7 @@ impl<'a> Index<'a> {
     }
 }
 
-pub fn missing_findings(
+fn missing_findings(
     checks: &[Check],
     missing: &[MissingCell],
     values: &Values,
@@ -162,7 +198,7 @@ pub fn missing_findings(
         .collect()
 }
 
-fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> {
+fn involved_cells(check: &Check, except: &FieldKey, places: &Places) -> Vec<CellPos> {
     check
         .keys()
         .iter()
@@ -171,15 +207,14 @@ fn involved_cells(check: &Check, except: &str, places: &Places) -> Vec<CellPos> 
         .collect()
 }
 
-/// Findings for every failed check.
-pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding> {
-    let ix = Index::new(checks, values);
-    let mut current = values.clone();
+/// Adds to `repair` the changes and findings for every failed check.
+fn blame(evaluation: &Evaluation, places: &Places, repair: &mut Repair) {
+    let checks = &evaluation.checks;
+    let ix = Index::new(checks, &evaluation.values);
+    let mut current = evaluation.values.clone();
     let mut given_up: Vec<usize> = Vec::new();
-    let mut findings = Vec::new();
-    let mut outcomes: Vec<Outcome> = (0..checks.len())
-        .map(|i| ix.evaluate(checks, i, &current))
-        .collect();
+    let findings = &mut repair.findings;
+    let mut outcomes = evaluation.outcomes.clone();
     // Greedy over clusters: the repair that makes the most failed rules hold goes first, so a
     // wrong input (全年执行数) is fixed before the rates computed from it are blamed.
     for _ in 0..checks.len() {
@@ -211,6 +246,10 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
                     findings.extend(change_finding(
                         checks, &ix, &current, places, change, cluster,
                     ));
+                    repair.changes.push(CellChange {
+                        key: ix.names[change.key],
+                        value: change.value,
+                    });
                 }
                 current = trial;
                 // Only the rules that read a changed cell can have a new outcome.
@@ -235,7 +274,6 @@ pub fn blame(checks: &[Check], values: &Values, places: &Places) -> Vec<Finding>
             }
         }
     }
-    findings
 }
 
 /// Groups failed checks that share a cell they could be solved for.
@@ -379,7 +417,7 @@ fn try_repair(
             if ix.holds_after(checks, outcomes, &changes, &trial, i) {
                 continue;
             }
-            let value = solve(&checks[i], ix.names[key], &trial)?;
+            let value = solve(&checks[i], &ix.names[key], &trial)?;
             let original = match values.get_at(ix.slots[key]) {
                 Lookup::Known(v) => v,
                 Lookup::Unknown => return None,
@@ -405,13 +443,13 @@ fn try_repair(
 }
 
 /// The value of `key` that makes `check` hold, rounded as the cell shows it.
-fn solve(check: &Check, key: &str, values: &Values) -> Option<Decimal> {
+fn solve(check: &Check, key: &FieldKey, values: &Values) -> Option<Decimal> {
     let format = values.format(key);
-    if check.lhs_key() == Some(key) {
+    if check.lhs_key() == Some(*key) {
         let rhs = crate::check::eval_side(&check.rhs, values)??;
         return Some(stored(rhs, format));
     }
-    let lhs = match values.get(check.lhs_key()?) {
+    let lhs = match values.get(&check.lhs_key()?) {
         Lookup::Known(Some(v)) => v,
         _ => return None,
     };
@@ -447,7 +485,7 @@ fn change_finding(
     cluster: &[usize],
 ) -> Option<Finding> {
     let check = &checks[change.by];
-    let key = ix.names[change.key];
+    let key = &ix.names[change.key];
     let (sheet, pos, label) = places.cell(key)?;
     let format = values.format(key);
     let original = match values.get(key) {
@@ -455,8 +493,8 @@ fn change_finding(
         Lookup::Unknown => None,
     };
     let expected = display(change.value, format);
-    let found = (places.shown)(key);
-    let derived = check.lhs_key() == Some(key);
+    let found = places.shown(key);
+    let derived = check.lhs_key() == Some(*key);
     let severity = match original {
         None => Severity::Missing,
         Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, format) => {
@@ -485,8 +523,9 @@ fn change_finding(
             show_found(&found)
         )
     } else {
-        let lhs_key = check.lhs_key().unwrap_or_default();
-        let lhs_label = places.cell(lhs_key).map(|c| c.2).unwrap_or_default();
+        // A repair is only ever found for a rule whose left side is a field.
+        let lhs_key = check.lhs_key()?;
+        let lhs_label = places.cell(&lhs_key).map(|c| c.2).unwrap_or_default();
         let sum = crate::check::eval_side(&check.rhs, values)
             .flatten()
             .unwrap_or_default();
@@ -494,9 +533,9 @@ fn change_finding(
             "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
             check.name,
             lhs_label,
-            (places.shown)(lhs_key),
+            places.shown(&lhs_key),
             render(&check.rhs, values),
-            display(sum, values.format(lhs_key)),
+            display(sum, values.format(&lhs_key)),
             label,
             expected,
             show_found(&found)
@@ -531,10 +570,10 @@ fn unexplained_finding(
     let Outcome::Fails { expected } = outcome else {
         return None;
     };
-    let key = check.anchor.as_deref().or(check.lhs_key())?;
-    let (sheet, pos, label) = places.cell(key)?;
+    let key = check.anchor.or(check.lhs_key())?;
+    let (sheet, pos, label) = places.cell(&key)?;
     let lhs_text = match &check.lhs {
-        Expr::Ref(k) => (places.shown)(k),
+        Expr::Ref(k) => places.shown(k),
         other => format!(
             "{} = {}",
             render(other, values),
@@ -558,7 +597,7 @@ fn unexplained_finding(
         check.name, label, lhs_text, broken, rhs_text
     );
     let found = match &check.lhs {
-        Expr::Ref(_) => (places.shown)(key),
+        Expr::Ref(_) => places.shown(&key),
         other => crate::check::eval_side(other, values)
             .flatten()
             .map(|v| v.normalize().to_string())
@@ -567,6 +606,41 @@ fn unexplained_finding(
     Some(
         Finding::new(check.id.clone(), check.unexplained, sheet, pos, message)
             .found(found)
-            .involves(involved_cells(check, key, places)),
+            .involves(involved_cells(check, &key, places)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Evaluation;
+
+    #[test]
+    fn each_change_of_the_repair_has_its_finding() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/seed-leiyang-2024.xlsx");
+        let wb = crate::read::read_path(&path).expect("example reads");
+        let templates = crate::template::Template::built_in();
+        let (template, layout) = crate::locate::choose(&wb, &templates).expect("located");
+        let figures = crate::extract::extract(&wb, &layout);
+        let values = Values::from_figures(&figures);
+        let evaluation = Evaluation::new(template, &layout, values);
+        let places = Places {
+            layout: &layout,
+            figures: &figures,
+        };
+        let repair = repair(&evaluation, &places);
+        assert!(!repair.changes.is_empty());
+        for change in &repair.changes {
+            let pos = layout.fields[&change.key].pos;
+            assert!(
+                repair
+                    .findings
+                    .iter()
+                    .any(|f| f.cell == pos
+                        && f.replacement == Some(Replacement::Number(change.value))),
+                "no finding for {change:?}"
+            );
+        }
+    }
 }

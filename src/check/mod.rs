@@ -11,7 +11,7 @@ use crate::expr::{Cmp, Expr, Func, Style};
 use crate::extract::value::{format_number, round_half_up, Num, Reading};
 use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::{FieldMap, RuleId, Severity};
+use crate::model::{FieldKey, FieldMap, Name, RuleId, Severity};
 use crate::template::{Kind, Template};
 
 /// One rule applied to concrete cells (one column of the 经费控制情况 block, say).
@@ -19,19 +19,19 @@ use crate::template::{Kind, Template};
 pub struct Check {
     pub id: RuleId,
     pub name: String,
-    pub lhs: Expr,
+    pub lhs: Expr<FieldKey>,
     pub cmp: Cmp,
-    pub rhs: Expr,
+    pub rhs: Expr<FieldKey>,
     pub severity: Severity,
     pub unexplained: Severity,
     /// Where a failure is reported when no cell is chosen: the lhs cell or the template's anchor.
-    pub anchor: Option<String>,
+    pub anchor: Option<FieldKey>,
     /// Every field the rule reads, left side first (computed once: blame asks often).
-    keys: Vec<String>,
+    keys: Vec<FieldKey>,
     /// How many of `keys` the left side reads.
     lhs_refs: usize,
     /// The fields it can be solved for, each with whether it is the derived cell.
-    solvable: Vec<(String, bool)>,
+    solvable: Vec<(FieldKey, bool)>,
 }
 
 impl Check {
@@ -39,16 +39,16 @@ impl Check {
     pub fn new(
         id: RuleId,
         name: String,
-        lhs: Expr,
+        lhs: Expr<FieldKey>,
         cmp: Cmp,
-        rhs: Expr,
+        rhs: Expr<FieldKey>,
         severity: Severity,
         unexplained: Severity,
-        anchor: Option<String>,
+        anchor: Option<FieldKey>,
     ) -> Check {
-        let mut keys: Vec<String> = lhs.refs().into_iter().map(str::to_string).collect();
+        let mut keys: Vec<FieldKey> = lhs.refs().into_iter().copied().collect();
         let lhs_refs = keys.len();
-        keys.extend(rhs.refs().into_iter().map(str::to_string));
+        keys.extend(rhs.refs().into_iter().copied());
         let solvable = solvable_keys(&lhs, cmp, &rhs);
         Check {
             id,
@@ -66,36 +66,36 @@ impl Check {
     }
 
     /// The derived cell: the left side when it is a single field.
-    pub fn lhs_key(&self) -> Option<&str> {
+    pub fn lhs_key(&self) -> Option<FieldKey> {
         match &self.lhs {
-            Expr::Ref(k) => Some(k),
+            Expr::Ref(k) => Some(*k),
             _ => None,
         }
     }
 
-    pub fn keys(&self) -> &[String] {
+    pub fn keys(&self) -> &[FieldKey] {
         &self.keys
     }
 
     /// The cells this check can be solved for, each with whether it is the derived cell.
-    pub fn solvable(&self) -> impl Iterator<Item = (&str, bool)> {
-        self.solvable.iter().map(|(k, d)| (k.as_str(), *d))
+    pub fn solvable(&self) -> impl Iterator<Item = (FieldKey, bool)> + '_ {
+        self.solvable.iter().copied()
     }
 }
 
-fn solvable_keys(lhs: &Expr, cmp: Cmp, rhs: &Expr) -> Vec<(String, bool)> {
+fn solvable_keys(lhs: &Expr<FieldKey>, cmp: Cmp, rhs: &Expr<FieldKey>) -> Vec<(FieldKey, bool)> {
     let Expr::Ref(lhs) = lhs else {
         return Vec::new();
     };
     if cmp != Cmp::Eq {
         return Vec::new();
     }
-    let mut out = vec![(lhs.clone(), true)];
+    let mut out = vec![(*lhs, true)];
     if let Some(terms) = rhs.linear_terms() {
         for (_, term) in terms {
             if let Expr::Ref(k) = term {
                 if k != lhs {
-                    out.push((k.clone(), false));
+                    out.push((*k, false));
                 }
             }
         }
@@ -115,9 +115,9 @@ pub struct Values {
 #[derive(Debug)]
 struct Fields {
     /// key → shown format.
-    formats: FieldMap<String, Num>,
+    formats: FieldMap<FieldKey, Num>,
     /// Fields on the sheet whose cell cannot be read: rules that need them are not evaluated.
-    unreadable: Vec<String>,
+    unreadable: Vec<FieldKey>,
 }
 
 /// How a field not on the sheet is shown.
@@ -138,7 +138,7 @@ impl Values {
                 Reading::Quantity { cmp: None, num } => (num.clone(), Some(num.value)),
                 _ => (default_num(fig.cell.kind), None),
             };
-            formats.insert(key.clone(), format);
+            formats.insert(*key, format);
             values.push(value);
         }
         Values {
@@ -151,15 +151,15 @@ impl Values {
     }
 
     /// Where `key` lives in these values and in every clone of them.
-    pub fn slot(&self, key: &str) -> Slot {
+    pub fn slot(&self, key: &FieldKey) -> Slot {
         Slot {
             index: self.fields.formats.get_index_of(key),
-            unreadable: self.fields.unreadable.iter().any(|k| k == key),
+            unreadable: self.fields.unreadable.contains(key),
         }
     }
 
     /// A field not on the sheet at all counts as blank.
-    pub fn get(&self, key: &str) -> Lookup {
+    pub fn get(&self, key: &FieldKey) -> Lookup {
         self.get_at(self.slot(key))
     }
 
@@ -171,14 +171,14 @@ impl Values {
     }
 
     /// The value of a field, or None when it is blank, not on the sheet, or unreadable.
-    pub fn number(&self, key: &str) -> Option<Decimal> {
+    pub fn number(&self, key: &FieldKey) -> Option<Decimal> {
         match self.get(key) {
             Lookup::Known(v) => v,
             Lookup::Unknown => None,
         }
     }
 
-    pub fn format(&self, key: &str) -> &Num {
+    pub fn format(&self, key: &FieldKey) -> &Num {
         self.fields.formats.get(key).unwrap_or(&ABSENT_FORMAT)
     }
 
@@ -187,7 +187,7 @@ impl Values {
             .map_or(&ABSENT_FORMAT, |i| &self.fields.formats[i])
     }
 
-    pub fn set(&mut self, key: &str, value: Decimal) {
+    pub fn set(&mut self, key: &FieldKey, value: Decimal) {
         self.set_at(self.slot(key), value);
     }
 
@@ -240,36 +240,17 @@ pub fn default_num(kind: Kind) -> Num {
 pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
     let mut out = Vec::new();
     for def in &template.rules {
-        let rule = &def.rule;
-        let mut names = rule.lhs.refs();
-        names.extend(rule.rhs.refs());
-        let mut columns: Vec<String> = Vec::new();
-        for name in &names {
-            let base = name.split('#').next().unwrap_or(name);
-            let cols = layout.columns.get(*name).or_else(|| {
-                layout
-                    .repeats
-                    .get(base)
-                    .and_then(|r| r.first())
-                    .and_then(|i| layout.columns.get(i))
-            });
-            if let Some(cols) = cols {
-                for c in cols {
-                    if !columns.contains(c) {
-                        columns.push(c.clone());
-                    }
-                }
-            }
-        }
-        let column_list: Vec<Option<&str>> = if columns.is_empty() {
+        let (lhs, rhs) = (&def.keyed.lhs, &def.keyed.rhs);
+        let columns = columns_read(layout, lhs.refs().into_iter().chain(rhs.refs()));
+        let column_list: Vec<Option<Name>> = if columns.is_empty() {
             vec![None]
         } else {
-            columns.iter().map(|c| Some(c.as_str())).collect()
+            columns.into_iter().map(Some).collect()
         };
         for column in column_list {
-            let mut resolve = |name: &str| resolve_ref(layout, name, column);
-            let lhs = rule.lhs.map_refs(&mut resolve);
-            let rhs = rule.rhs.map_refs(&mut resolve);
+            let mut resolve = |name: &FieldKey| resolve_ref(layout, *name, column);
+            let lhs = lhs.map_refs(&mut resolve);
+            let rhs = rhs.map_refs(&mut resolve);
             // A rule whose derived cell is not on the sheet does not apply.
             if let Expr::Ref(k) = &lhs {
                 if !layout.fields.contains_key(k) {
@@ -279,13 +260,13 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
             let anchor = def
                 .anchor
                 .iter()
-                .find(|a| layout.fields.contains_key(a.as_str()))
-                .cloned();
+                .map(|a| FieldKey::parse(a))
+                .find(|a| layout.fields.contains_key(a));
             out.push(Check::new(
                 def.id.clone(),
                 def.name.clone(),
                 lhs,
-                rule.cmp,
+                def.keyed.cmp,
                 rhs,
                 def.severity,
                 def.unexplained,
@@ -296,38 +277,50 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
     out
 }
 
-fn resolve_ref(layout: &Layout, name: &str, column: Option<&str>) -> Expr {
+/// The column suffixes of the fields a rule reads (of a repeated field, its first instance's),
+/// each once, in the order met.
+fn columns_read<'a>(layout: &Layout, names: impl Iterator<Item = &'a FieldKey>) -> Vec<Name> {
+    let mut columns: Vec<Name> = Vec::new();
+    for name in names {
+        let cols = layout.columns.get(name).or_else(|| {
+            layout
+                .repeats
+                .get(&name.repeated())
+                .and_then(|r| r.first())
+                .and_then(|i| layout.columns.get(i))
+        });
+        for c in cols.into_iter().flatten() {
+            if !columns.contains(c) {
+                columns.push(*c);
+            }
+        }
+    }
+    columns
+}
+
+fn resolve_ref(layout: &Layout, name: FieldKey, column: Option<Name>) -> Expr<FieldKey> {
     if layout.fields.contains_key(name) {
-        return Expr::Ref(name.to_string());
+        return Expr::Ref(name);
     }
+    let sum_of = |instances: &[FieldKey], column: Name| {
+        let terms = instances.iter().map(|i| Expr::Ref(i.with_column(column)));
+        Expr::Call(Func::Sum, terms.collect())
+    };
     if let Some(col) = column {
-        let key = format!("{name}.{col}");
-        if layout.columns.contains_key(name) {
-            return Expr::Ref(key);
+        if layout.columns.contains_key(&name) {
+            return Expr::Ref(name.with_column(col));
         }
-        if let Some(instances) = layout.repeats.get(name) {
-            return Expr::Call(
-                Func::Sum,
-                instances
-                    .iter()
-                    .map(|i| Expr::Ref(format!("{i}.{col}")))
-                    .collect(),
-            );
+        if let Some(instances) = layout.repeats.get(&name) {
+            return sum_of(instances, col);
         }
     }
-    if let Some((base, attr)) = name.rsplit_once('.') {
-        if let Some(instances) = layout.repeats.get(base) {
-            return Expr::Call(
-                Func::Sum,
-                instances
-                    .iter()
-                    .map(|i| Expr::Ref(format!("{i}.{attr}")))
-                    .collect(),
-            );
+    if let Some((base, attr)) = name.split_column() {
+        if let Some(instances) = layout.repeats.get(&base) {
+            return sum_of(instances, attr);
         }
     }
     // Not on this sheet: blank.
-    Expr::Ref(name.to_string())
+    Expr::Ref(name)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -346,16 +339,20 @@ pub enum Outcome {
 }
 
 /// Evaluates the right side, or None when a cell it needs is unknown or blank.
-pub fn eval_side(expr: &Expr, values: &Values) -> Option<Option<Decimal>> {
+pub fn eval_side(expr: &Expr<FieldKey>, values: &Values) -> Option<Option<Decimal>> {
     eval_in(expr, values, None)
 }
 
 /// [`eval_side`], taking the slots of the references from `slots` when given, in the order
 /// of [`Expr::refs`] (the order [`Expr::eval_each`] meets them).
-fn eval_in(expr: &Expr, values: &Values, slots: Option<&[Slot]>) -> Option<Option<Decimal>> {
+fn eval_in(
+    expr: &Expr<FieldKey>,
+    values: &Values,
+    slots: Option<&[Slot]>,
+) -> Option<Option<Decimal>> {
     let unknown = std::cell::Cell::new(false);
     let next = std::cell::Cell::new(0);
-    let env = |e: &Expr, out: &mut dyn FnMut(Option<Decimal>)| match e {
+    let env = |e: &Expr<FieldKey>, out: &mut dyn FnMut(Option<Decimal>)| match e {
         Expr::Ref(k) => {
             let slot = slots
                 .and_then(|s| s.get(next.get()).copied())
@@ -480,8 +477,8 @@ pub fn display(value: Decimal, format: &Num) -> String {
 }
 
 /// The right side with the figures in it: "158 ÷ 198", "3.8 + 0 + 1.9".
-pub fn render(expr: &Expr, values: &Values) -> String {
-    let figure = |key: &str| match values.get(key) {
+pub fn render(expr: &Expr<FieldKey>, values: &Values) -> String {
+    let figure = |key: &FieldKey| match values.get(key) {
         Lookup::Known(Some(v)) => {
             let f = values.format(key);
             if f.percent {
@@ -495,11 +492,39 @@ pub fn render(expr: &Expr, values: &Values) -> String {
     expr.print(&Style::Figures(&figure))
 }
 
+/// The template's rules expanded over a workbook's fields and evaluated on its values.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub checks: Vec<Check>,
+    /// The values with the blank derived cells filled ([`fill_missing`]).
+    pub values: Values,
+    /// The blank derived cells filled, in the order filled.
+    pub filled: Vec<MissingCell>,
+    /// By check: whether it holds on `values`, fails, or cannot be said.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Evaluation {
+    /// Expands the template's rules over `layout`, fills the blank derived cells of `values`
+    /// and evaluates every check.
+    pub fn new(template: &Template, layout: &Layout, mut values: Values) -> Evaluation {
+        let checks = expand(template, layout);
+        let filled = fill_missing(&checks, &mut values);
+        let outcomes = checks.iter().map(|c| evaluate(c, &values)).collect();
+        Evaluation {
+            checks,
+            values,
+            filled,
+            outcomes,
+        }
+    }
+}
+
 /// A derived cell left blank whose rule can compute it.
 #[derive(Debug, Clone)]
 pub struct MissingCell {
     pub check: usize,
-    pub key: String,
+    pub key: FieldKey,
     pub expected: Decimal,
 }
 
@@ -512,11 +537,11 @@ pub fn fill_missing(checks: &[Check], values: &mut Values) -> Vec<MissingCell> {
         for (i, check) in checks.iter().enumerate() {
             if let Outcome::Missing { expected } = evaluate(check, values) {
                 let Some(key) = check.lhs_key() else { continue };
-                let format = values.format(key);
-                values.set(key, stored(expected, format));
+                let format = values.format(&key);
+                values.set(&key, stored(expected, format));
                 filled.push(MissingCell {
                     check: i,
-                    key: key.to_string(),
+                    key,
                     expected,
                 });
                 changed = true;

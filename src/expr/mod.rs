@@ -11,20 +11,22 @@ use rust_decimal::Decimal;
 pub use func::Func;
 pub use print::Style;
 
+/// An expression whose references are `R`: names as written (`String`), or the keys of the
+/// fields a rule was expanded to.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expr {
+pub enum Expr<R = String> {
     Num(Decimal),
     /// A field name, or a cell reference in a formula.
-    Ref(String),
+    Ref(R),
     /// A cell range `A1:B3` in a formula.
-    Range(String, String),
-    Neg(Box<Expr>),
-    Bin(Op, Box<Expr>, Box<Expr>),
-    Call(Func, Vec<Expr>),
+    Range(R, R),
+    Neg(Box<Expr<R>>),
+    Bin(Op, Box<Expr<R>>, Box<Expr<R>>),
+    Call(Func, Vec<Expr<R>>),
 }
 
 /// Passes each value of a reference or range to the callback ([`Expr::eval_each`]).
-pub type EachValue<'a> = dyn Fn(&Expr, &mut dyn FnMut(Option<Decimal>)) + 'a;
+pub type EachValue<'a, R = String> = dyn Fn(&Expr<R>, &mut dyn FnMut(Option<Decimal>)) + 'a;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -53,21 +55,32 @@ impl Cmp {
 
 /// `lhs cmp rhs`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub lhs: Expr,
+pub struct Rule<R = String> {
+    pub lhs: Expr<R>,
     pub cmp: Cmp,
-    pub rhs: Expr,
+    pub rhs: Expr<R>,
 }
 
-impl Expr {
+impl<R> Rule<R> {
+    /// The same rule with every name replaced by `f` of it.
+    pub fn map_names<S>(&self, f: &mut impl FnMut(&R) -> S) -> Rule<S> {
+        Rule {
+            lhs: self.lhs.map_names(f),
+            cmp: self.cmp,
+            rhs: self.rhs.map_names(f),
+        }
+    }
+}
+
+impl<R> Expr<R> {
     /// Every name this expression refers to, in order.
-    pub fn refs(&self) -> Vec<&str> {
+    pub fn refs(&self) -> Vec<&R> {
         let mut out = Vec::new();
         self.walk_refs(&mut out);
         out
     }
 
-    fn walk_refs<'a>(&'a self, out: &mut Vec<&'a str>) {
+    fn walk_refs<'a>(&'a self, out: &mut Vec<&'a R>) {
         match self {
             Expr::Ref(name) => out.push(name),
             Expr::Range(a, b) => {
@@ -84,8 +97,11 @@ impl Expr {
         }
     }
 
-    /// Rewrites every reference.
-    pub fn map_refs(&self, f: &mut dyn FnMut(&str) -> Expr) -> Expr {
+    /// Rewrites every reference (a range is kept as it is).
+    pub fn map_refs(&self, f: &mut dyn FnMut(&R) -> Expr<R>) -> Expr<R>
+    where
+        R: Clone,
+    {
         match self {
             Expr::Ref(name) => f(name),
             Expr::Num(_) | Expr::Range(..) => self.clone(),
@@ -93,6 +109,22 @@ impl Expr {
             Expr::Bin(op, a, b) => Expr::Bin(*op, Box::new(a.map_refs(f)), Box::new(b.map_refs(f))),
             Expr::Call(func, args) => {
                 Expr::Call(*func, args.iter().map(|a| a.map_refs(f)).collect())
+            }
+        }
+    }
+
+    /// The same expression with every name, range ends included, replaced by `f` of it.
+    pub fn map_names<S>(&self, f: &mut impl FnMut(&R) -> S) -> Expr<S> {
+        match self {
+            Expr::Num(n) => Expr::Num(*n),
+            Expr::Ref(name) => Expr::Ref(f(name)),
+            Expr::Range(a, b) => Expr::Range(f(a), f(b)),
+            Expr::Neg(e) => Expr::Neg(Box::new(e.map_names(f))),
+            Expr::Bin(op, a, b) => {
+                Expr::Bin(*op, Box::new(a.map_names(f)), Box::new(b.map_names(f)))
+            }
+            Expr::Call(func, args) => {
+                Expr::Call(*func, args.iter().map(|a| a.map_names(f)).collect())
             }
         }
     }
@@ -109,12 +141,12 @@ impl Expr {
     }
 
     /// The expression as `± name ± name … ± constant` when it is a plain sum.
-    pub fn linear_terms(&self) -> Option<Vec<(i8, &Expr)>> {
+    pub fn linear_terms(&self) -> Option<Vec<(i8, &Expr<R>)>> {
         let mut out = Vec::new();
         self.collect_linear(1, &mut out).then_some(out)
     }
 
-    fn collect_linear<'a>(&'a self, sign: i8, out: &mut Vec<(i8, &'a Expr)>) -> bool {
+    fn collect_linear<'a>(&'a self, sign: i8, out: &mut Vec<(i8, &'a Expr<R>)>) -> bool {
         match self {
             Expr::Ref(_) | Expr::Num(_) => {
                 out.push((sign, self));
@@ -131,13 +163,13 @@ impl Expr {
     /// Evaluates in decimal arithmetic. A blank operand of a sum counts as 0 when another
     /// operand is filled; any other blank operand makes the result blank (None).
     /// `env` gives the values of a reference or range.
-    pub fn eval(&self, env: &dyn Fn(&Expr) -> Vec<Option<Decimal>>) -> Option<Decimal> {
+    pub fn eval(&self, env: &dyn Fn(&Expr<R>) -> Vec<Option<Decimal>>) -> Option<Decimal> {
         self.eval_each(&|e, out| env(e).into_iter().for_each(out))
     }
 
     /// [`Expr::eval`] with `env` passing each value of a reference or range to `out`, so that
     /// a reference needs no `Vec`.
-    pub fn eval_each(&self, env: &EachValue) -> Option<Decimal> {
+    pub fn eval_each(&self, env: &EachValue<R>) -> Option<Decimal> {
         match self {
             Expr::Num(n) => Some(*n),
             Expr::Ref(_) | Expr::Range(..) => {

@@ -1,18 +1,22 @@
 //! The one printer of expressions and rules, in three styles.
 
+use std::borrow::Borrow;
+use std::fmt::{Display, Write};
+
 use super::{Cmp, Expr, Func, Op, Rule};
 
 /// How [`Expr::print`] writes references, operators and functions.
-pub enum Style<'a> {
+/// `Q` is what the callbacks are given of a reference: `str` for names as written.
+pub enum Style<'a, Q: ?Sized = str> {
     /// As a template writes it: field names, `+ - * /`, `>=`, `sum(a, b)`.
     Names,
     /// For people: each reference as `label` gives it, `+ − × ÷`, `≥`, `合计(a，b)`.
-    Words(&'a dyn Fn(&str) -> String),
+    Words(&'a dyn Fn(&Q) -> String),
     /// With the figures: each reference as `value` gives it, `+ − × ÷`, a sum as additions.
-    Figures(&'a dyn Fn(&str) -> String),
+    Figures(&'a dyn Fn(&Q) -> String),
 }
 
-impl Style<'_> {
+impl<Q: ?Sized> Style<'_, Q> {
     fn op(&self, op: Op) -> &'static str {
         match (self, op) {
             (_, Op::Add) => "+",
@@ -41,26 +45,32 @@ fn precedence(op: Op) -> u8 {
     }
 }
 
-impl Expr {
+impl<R: Display> Expr<R> {
     /// The expression as text, brackets only where needed.
-    pub fn print(&self, style: &Style) -> String {
+    pub fn print<Q: ?Sized>(&self, style: &Style<Q>) -> String
+    where
+        R: Borrow<Q>,
+    {
         let mut out = String::new();
         self.write(style, 0, &mut out);
         out
     }
 
     /// Writes `self` where an operator binding at `outer` surrounds it.
-    fn write(&self, style: &Style, outer: u8, out: &mut String) {
+    fn write<Q: ?Sized>(&self, style: &Style<Q>, outer: u8, out: &mut String)
+    where
+        R: Borrow<Q>,
+    {
         match self {
             Expr::Num(n) => out.push_str(&n.normalize().to_string()),
             Expr::Ref(name) => match style {
-                Style::Names => out.push_str(name),
-                Style::Words(f) | Style::Figures(f) => out.push_str(&f(name)),
+                Style::Names => {
+                    let _ = write!(out, "{name}");
+                }
+                Style::Words(f) | Style::Figures(f) => out.push_str(&f(name.borrow())),
             },
             Expr::Range(a, b) => {
-                out.push_str(a);
-                out.push(':');
-                out.push_str(b);
+                let _ = write!(out, "{a}:{b}");
             }
             Expr::Neg(e) => {
                 out.push_str(if matches!(style, Style::Words(_)) {

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Reading};
 use crate::locate::{FieldCell, IndicatorRow, Layout};
-use crate::model::{CellPos, CellValue, Kind, Sheet, Workbook};
+use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, SheetId, Workbook};
 
 const MAX_FORMULA_DEPTH: usize = 16;
 const MAX_RANGE_CELLS: usize = 10_000;
@@ -26,11 +26,11 @@ pub struct Figure {
 
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
-    pub by_key: FieldMap<String, Figure>,
+    pub by_key: FieldMap<FieldKey, Figure>,
     /// Cells that cannot be read as the number their field needs (rule V1 reports them).
     pub unreadable_cells: Vec<Unreadable>,
     /// Keys of fields whose cell could not be read.
-    pub unreadable: Vec<String>,
+    pub unreadable: Vec<FieldKey>,
     pub notes: Vec<String>,
     /// The cells the 绩效指标 rules read, one entry per row of `Layout::indicators`, in order.
     pub indicators: Vec<IndicatorCells>,
@@ -49,8 +49,8 @@ pub struct CellReading {
 }
 
 impl CellReading {
-    pub fn of(wb: &Workbook, sheet: usize, pos: CellPos) -> CellReading {
-        let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else {
+    pub fn of(wb: &Workbook, sheet: SheetId, pos: CellPos) -> CellReading {
+        let Some(cell) = wb.sheet_at(sheet).and_then(|s| s.cell(pos)) else {
             return CellReading {
                 reading: Reading::Blank,
                 shown: String::new(),
@@ -98,11 +98,20 @@ pub struct Unreadable {
 }
 
 impl Figures {
+    pub fn sheet_name(&self, sheet: SheetId) -> Option<&str> {
+        self.sheet_names.get(sheet.index()).map(String::as_str)
+    }
+
+    /// The text the cell of `key` shows; empty when the field is not read as a figure.
+    pub fn shown(&self, key: &FieldKey) -> &str {
+        self.by_key.get(key).map_or("", |f| f.shown.as_str())
+    }
+
     fn mark_unreadable(
         &mut self,
         sheet: &Sheet,
         field: &FieldCell,
-        key: &str,
+        key: FieldKey,
         found: String,
         why: &'static str,
     ) {
@@ -112,17 +121,18 @@ impl Figures {
             found,
             why,
         });
-        self.unreadable.push(key.to_string());
+        self.unreadable.push(key);
     }
 }
 
 pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
     let mut figures = Figures::default();
-    for (key, field) in &layout.fields {
-        if key == "ind.points_header" {
+    let points_header = FieldKey::parse("ind.points_header");
+    for (&key, field) in &layout.fields {
+        if key == points_header {
             continue;
         }
-        let Some(sheet) = wb.sheets.get(field.sheet) else {
+        let Some(sheet) = wb.sheet_at(field.sheet) else {
             continue;
         };
         let cell = sheet.cell(field.pos);
@@ -164,7 +174,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
             continue;
         }
         figures.by_key.insert(
-            key.clone(),
+            key,
             Figure {
                 cell: field.clone(),
                 reading,
@@ -180,7 +190,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         .collect();
     figures.grade = layout
         .grade_cell
-        .and_then(|(sheet, pos)| Some(wb.sheets.get(sheet)?.text(pos)?.trim().to_string()));
+        .and_then(|(sheet, pos)| Some(wb.sheet_at(sheet)?.text(pos)?.trim().to_string()));
     figures.sheet_names = wb.sheets.iter().map(|s| s.name.clone()).collect();
     figures
 }

@@ -1,6 +1,6 @@
 //! The 基础数据表: the 财政供养人员情况 and 楼堂馆所 header blocks and the 经费控制情况 rows.
 
-use crate::model::{CellPos, Kind};
+use crate::model::{CellPos, FieldKey, Kind, Name, SheetId};
 use crate::template::{FieldDef, RowDef, SpendingBlock, Template};
 
 use super::texts::SheetIndex;
@@ -9,7 +9,7 @@ use super::{add_field, header_columns, longest_prefix, match_len, year_in, Layou
 /// Finds the basic table on the first sheet holding one of its blocks.
 pub(super) fn locate_basic(indexes: &[SheetIndex], t: &Template, layout: &mut Layout) {
     let stops = stop_labels(t);
-    for (si, ix) in indexes.iter().enumerate() {
+    for (si, ix) in SheetId::each(indexes) {
         let mut found = false;
         if let Some(anchor) = ix.find(&t.basic.staff.anchor) {
             found |= locate_header_block(ix, si, anchor, &t.basic.staff.columns, layout);
@@ -46,7 +46,7 @@ fn stop_labels(t: &Template) -> Vec<&str> {
 /// A block with its headers in one row and its values in the row below the headers.
 fn locate_header_block(
     ix: &SheetIndex,
-    sheet: usize,
+    sheet: SheetId,
     anchor: CellPos,
     columns: &[FieldDef],
     layout: &mut Layout,
@@ -62,7 +62,7 @@ fn locate_header_block(
             let value = CellPos::new(ix.sheet.extent_end_row(header) + 1, header.col);
             add_field(
                 layout,
-                def.field.clone(),
+                FieldKey::parse(&def.field),
                 sheet,
                 value,
                 def.kind,
@@ -101,7 +101,7 @@ impl AmountColumn {
 /// stop label or [`BLOCK_GAP`] rows without a match.
 fn locate_spending(
     ix: &SheetIndex,
-    si: usize,
+    si: SheetId,
     anchor: CellPos,
     block: &SpendingBlock,
     stops: &[&str],
@@ -194,18 +194,19 @@ fn best_row<'t>(text: &str, rows: &'t [RowDef]) -> Option<&'t RowDef> {
 /// instance (`special#0`, `special#1`…), and a field met twice keeps its first row.
 fn add_spending_row(
     layout: &mut Layout,
-    si: usize,
+    si: SheetId,
     row: u32,
     def: &RowDef,
     columns: &[AmountColumn],
 ) {
+    let field = FieldKey::parse(&def.field);
     let base = if def.repeat {
-        let list = layout.repeats.entry(def.field.clone()).or_default();
-        let key = format!("{}#{}", def.field, list.len());
-        list.push(key.clone());
+        let list = layout.repeats.entry(field).or_default();
+        let key = field.with_instance(list.len() as u16);
+        list.push(key);
         key
     } else {
-        def.field.clone()
+        field
     };
     if layout.columns.contains_key(&base) {
         return;
@@ -214,7 +215,7 @@ fn add_spending_row(
     for column in columns {
         add_field(
             layout,
-            format!("{base}.{}", column.suffix),
+            base.with_column(Name::new(column.suffix)),
             si,
             CellPos::new(row, column.col),
             Kind::Amount,
@@ -224,5 +225,5 @@ fn add_spending_row(
     }
     layout
         .columns
-        .insert(base, columns.iter().map(|c| c.suffix.to_string()).collect());
+        .insert(base, columns.iter().map(|c| Name::new(c.suffix)).collect());
 }

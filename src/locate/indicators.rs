@@ -1,7 +1,7 @@
 //! The 绩效指标 table: its columns from the header row, one row an indicator under its
 //! 一级/二级指标, down to the 总分 row.
 
-use crate::model::{CellPos, Kind};
+use crate::model::{CellPos, FieldKey, Kind, Name, SheetId};
 use crate::template::{IndicatorBlock, Labels, Template};
 
 use super::texts::SheetIndex;
@@ -90,7 +90,7 @@ fn merged_text(ix: &SheetIndex, row: u32, col: u32) -> String {
 /// [`BLOCK_GAP`] rows with nothing in them.
 pub(super) fn locate_indicators(
     ix: &SheetIndex,
-    si: usize,
+    si: SheetId,
     header_row: u32,
     t: &Template,
     layout: &mut Layout,
@@ -101,7 +101,7 @@ pub(super) fn locate_indicators(
     };
     add_field(
         layout,
-        "ind.points_header".into(),
+        FieldKey::parse("ind.points_header"),
         si,
         cols.points,
         Kind::Score,
@@ -135,10 +135,11 @@ pub(super) fn locate_indicators(
         }
         row += 1;
     }
-    let list: Vec<String> = (0..layout.indicators.len())
-        .map(|i| format!("ind#{i}"))
+    let ind = FieldKey::base(Name::new("ind"));
+    let list: Vec<FieldKey> = (0..layout.indicators.len() as u16)
+        .map(|i| ind.with_instance(i))
         .collect();
-    layout.repeats.insert("ind".into(), list);
+    layout.repeats.insert(ind, list);
 }
 
 /// Labels (normalised) of the basic table, which end the 绩效指标 table when the basic table
@@ -156,10 +157,10 @@ fn basic_stop_labels(t: &Template) -> Vec<&str> {
 }
 
 /// The 总分 row: its 分值 and 得分, and the grade cell when the row holds one.
-fn add_total_row(ix: &SheetIndex, si: usize, row: u32, cols: &Columns, layout: &mut Layout) {
+fn add_total_row(ix: &SheetIndex, si: SheetId, row: u32, cols: &Columns, layout: &mut Layout) {
     add_field(
         layout,
-        "total.points".into(),
+        FieldKey::parse("total.points"),
         si,
         CellPos::new(row, cols.points.col),
         Kind::Score,
@@ -168,7 +169,7 @@ fn add_total_row(ix: &SheetIndex, si: usize, row: u32, cols: &Columns, layout: &
     );
     add_field(
         layout,
-        "total.score".into(),
+        FieldKey::parse("total.score"),
         si,
         CellPos::new(row, cols.score),
         Kind::Score,
@@ -185,7 +186,7 @@ fn add_total_row(ix: &SheetIndex, si: usize, row: u32, cols: &Columns, layout: &
 /// when it does.
 fn add_indicator_row(
     ix: &SheetIndex,
-    si: usize,
+    si: SheetId,
     row: u32,
     cols: &Columns,
     groups: &Groups,
@@ -210,7 +211,7 @@ fn add_indicator_row(
     };
     add_field(
         layout,
-        format!("ind#{i}.points"),
+        FieldKey::indicator(i, "points"),
         si,
         cell(cols.points.col),
         Kind::Score,
@@ -219,7 +220,7 @@ fn add_indicator_row(
     );
     add_field(
         layout,
-        format!("ind#{i}.score"),
+        FieldKey::indicator(i, "score"),
         si,
         cell(cols.score),
         Kind::Score,

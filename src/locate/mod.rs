@@ -7,7 +7,9 @@ mod score;
 mod texts;
 
 use crate::model::text::fold;
-use crate::model::{CellPos, FieldMap, Kind, Workbook};
+use std::ops::{Deref, Index};
+
+use crate::model::{CellPos, FieldKey, FieldMap, Kind, Name, SheetId, Workbook};
 use crate::template::{FieldDef, Labels, Template};
 
 use texts::SheetIndex;
@@ -19,7 +21,7 @@ const BLOCK_GAP: u32 = 6;
 /// One field of the tables and the cell that holds it.
 #[derive(Debug, Clone)]
 pub struct FieldCell {
-    pub sheet: usize,
+    pub sheet: SheetId,
     pub pos: CellPos,
     pub kind: Kind,
     /// How the field is named in messages ("三公经费（2024年决算数）").
@@ -30,7 +32,7 @@ pub struct FieldCell {
 /// One row of the 绩效指标 table.
 #[derive(Debug, Clone)]
 pub struct IndicatorRow {
-    pub sheet: usize,
+    pub sheet: SheetId,
     pub row: u32,
     pub level1: String,
     pub level2: String,
@@ -47,18 +49,59 @@ pub struct Layout {
     pub family: String,
     /// Field key → cell. Keys: `staff.rate`, `sangong.final`, `special#0.budget`, `budget.rate`,
     /// `income.general`, `ind#3.score`, `total.score`…
-    pub fields: FieldMap<String, FieldCell>,
+    pub fields: Fields,
     pub indicators: Vec<IndicatorRow>,
-    /// Base field name → the column suffixes it has (`sangong` → prev, budget, final).
-    pub columns: FieldMap<String, Vec<String>>,
+    /// Base field → the column suffixes it has (`sangong` → prev, budget, final).
+    pub columns: FieldMap<FieldKey, Vec<Name>>,
     /// Repeated row fields → their instances (`special` → `special#0`, `special#1`).
-    pub repeats: FieldMap<String, Vec<String>>,
+    pub repeats: FieldMap<FieldKey, Vec<FieldKey>>,
     pub department: Option<String>,
     pub year: Option<u32>,
-    pub basic_sheet: Option<usize>,
-    pub score_sheet: Option<usize>,
+    pub basic_sheet: Option<SheetId>,
+    pub score_sheet: Option<SheetId>,
     /// The grade cell of the 总分 row, if any.
-    pub grade_cell: Option<(usize, CellPos)>,
+    pub grade_cell: Option<(SheetId, CellPos)>,
+}
+
+/// The located fields in the order they were found, looked up by key or by the key's text.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(FieldMap<FieldKey, FieldCell>);
+
+impl Fields {
+    pub fn get(&self, key: impl Into<FieldKey>) -> Option<&FieldCell> {
+        self.0.get(&key.into())
+    }
+
+    pub fn contains_key(&self, key: impl Into<FieldKey>) -> bool {
+        self.0.contains_key(&key.into())
+    }
+}
+
+impl Deref for Fields {
+    type Target = FieldMap<FieldKey, FieldCell>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<K: Into<FieldKey>> Index<K> for Fields {
+    type Output = FieldCell;
+
+    fn index(&self, key: K) -> &FieldCell {
+        let key = key.into();
+        self.get(key)
+            .unwrap_or_else(|| panic!("no field {key} located"))
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a FieldKey, &'a FieldCell);
+    type IntoIter = indexmap::map::Iter<'a, FieldKey, FieldCell>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,7 +142,7 @@ pub fn locate_in(
         .collect();
     let mut layout = Layout {
         family: template.family.clone(),
-        fields: FieldMap::default(),
+        fields: Fields::default(),
         indicators: Vec::new(),
         columns: FieldMap::default(),
         repeats: FieldMap::default(),
@@ -136,14 +179,14 @@ fn year_in(text: &str) -> Option<u32> {
 
 fn add_field(
     layout: &mut Layout,
-    key: String,
-    sheet: usize,
+    key: FieldKey,
+    sheet: SheetId,
     pos: CellPos,
     kind: Kind,
     label: String,
     plausible: Option<[f64; 2]>,
 ) {
-    layout.fields.entry(key).or_insert(FieldCell {
+    layout.fields.0.entry(key).or_insert(FieldCell {
         sheet,
         pos,
         kind,

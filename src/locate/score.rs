@@ -1,7 +1,7 @@
 //! The 绩效自评表: the budget header row, 预算部门名称, the labelled fields below the budget
 //! figures and the 绩效指标 table.
 
-use crate::model::CellPos;
+use crate::model::{CellPos, FieldKey, SheetId};
 use crate::template::{FieldDef, Template};
 
 use super::indicators::locate_indicators;
@@ -14,7 +14,7 @@ const LABELLED_ROWS: u32 = 12;
 /// Finds the scorecard on the first sheet whose budget header row holds two of its columns.
 pub(super) fn locate_score(indexes: &[SheetIndex], t: &Template, layout: &mut Layout) {
     let s = &t.score;
-    for (si, ix) in indexes.iter().enumerate() {
+    for (si, ix) in SheetId::each(indexes) {
         // The budget header row holds 全年预算数 and 全年执行数.
         let Some(full) = ix.find(&s.budget.columns[1].labels) else {
             continue;
@@ -35,7 +35,7 @@ pub(super) fn locate_score(indexes: &[SheetIndex], t: &Template, layout: &mut La
             let def = &s.budget.columns[*i];
             add_field(
                 layout,
-                def.field.clone(),
+                FieldKey::parse(&def.field),
                 si,
                 CellPos::new(value_row, header.col),
                 def.kind,
@@ -90,7 +90,7 @@ fn department(ix: &SheetIndex, label: CellPos) -> Option<String> {
 /// four right of the label, stopping at the next label, else the cell right beside it.
 fn locate_labelled(
     ix: &SheetIndex,
-    si: usize,
+    si: SheetId,
     from_row: u32,
     to_row: u32,
     fields: &[FieldDef],
@@ -124,7 +124,7 @@ fn locate_labelled(
         }
         add_field(
             layout,
-            def.field.clone(),
+            FieldKey::parse(&def.field),
             si,
             value,
             def.kind,

@@ -7,7 +7,7 @@ mod rule;
 pub mod text;
 mod workbook;
 
-pub use field::Kind;
+pub use field::{FieldKey, Kind, Name};
 pub use findings::*;
 pub use rule::RuleId;
 pub use workbook::*;

@@ -174,6 +174,25 @@ pub enum FileKind {
     Ods,
 }
 
+/// A sheet of a workbook: its place in [`Workbook::sheets`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SheetId(usize);
+
+impl SheetId {
+    pub fn new(index: usize) -> SheetId {
+        SheetId(index)
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+
+    /// Each of `items` (one per sheet, in order) with its sheet.
+    pub fn each<T>(items: &[T]) -> impl Iterator<Item = (SheetId, &T)> {
+        items.iter().enumerate().map(|(i, t)| (SheetId(i), t))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub path: PathBuf,
@@ -236,6 +255,10 @@ impl std::fmt::Debug for Package {
 }
 
 impl Workbook {
+    pub fn sheet_at(&self, id: SheetId) -> Option<&Sheet> {
+        self.sheets.get(id.0)
+    }
+
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
         self.sheets.iter().find(|s| s.name == name)
     }

@@ -10,7 +10,7 @@ mod labels;
 mod schema;
 
 use crate::expr::{Rule, Style};
-use crate::model::{RuleId, Severity};
+use crate::model::{FieldKey, RuleId, Severity};
 
 pub use crate::model::Kind;
 pub use builtin::load_or_family;
@@ -27,6 +27,8 @@ pub struct TemplateRule {
     pub id: RuleId,
     pub name: String,
     pub rule: Rule,
+    /// `rule` over the keys of the fields it names.
+    pub keyed: Rule<FieldKey>,
     /// Severity when the check fails and one cell explains it.
     pub severity: Severity,
     /// Severity when no single cell explains the failure.
@@ -77,6 +79,7 @@ impl Template {
             rules.push(TemplateRule {
                 id: RuleId::from(check.id.as_str()),
                 name: check.name.clone(),
+                keyed: rule.map_names(&mut |name| FieldKey::parse(name)),
                 rule,
                 severity: check.severity,
                 unexplained: check.unexplained.unwrap_or(check.severity),

@@ -2,15 +2,16 @@
 
 use super::*;
 use crate::blanks::write_blank;
+use jixiao::model::SheetId;
 
-fn set(wb: &mut Workbook, sheet: usize, pos: CellPos, value: CellValue) {
-    let cell = wb.sheets[sheet].cells.entry(pos).or_default();
+fn set(wb: &mut Workbook, sheet: SheetId, pos: CellPos, value: CellValue) {
+    let cell = wb.sheets[sheet.index()].cells.entry(pos).or_default();
     cell.value = value;
     cell.formula = None;
 }
 
-fn value_at(wb: &Workbook, sheet: usize, pos: CellPos) -> CellValue {
-    wb.sheets[sheet].value(pos).clone()
+fn value_at(wb: &Workbook, sheet: SheetId, pos: CellPos) -> CellValue {
+    wb.sheets[sheet.index()].value(pos).clone()
 }
 
 fn number(v: &CellValue) -> f64 {
@@ -21,8 +22,8 @@ fn number(v: &CellValue) -> f64 {
 }
 
 /// Text of a cell, or of the merged range it lies in.
-fn shown_text(wb: &Workbook, sheet: usize, pos: CellPos) -> String {
-    let s = &wb.sheets[sheet];
+fn shown_text(wb: &Workbook, sheet: SheetId, pos: CellPos) -> String {
+    let s = &wb.sheets[sheet.index()];
     let anchor = s.merged_at(pos).map(|m| m.first).unwrap_or(pos);
     s.text(anchor).unwrap_or("").trim().to_string()
 }
@@ -44,7 +45,8 @@ fn fill_blank(
     let (_, to) = locate::locate(&wb, template).expect("blank located");
 
     for (key, field) in &from.fields {
-        if key.starts_with("ind") || key.starts_with("total.") {
+        let name = key.to_string();
+        if name.starts_with("ind") || name.starts_with("total.") {
             continue;
         }
         let value = value_at(&src, field.sheet, field.pos);
@@ -62,7 +64,12 @@ fn fill_blank(
     let (src_cols, _) = indicator_columns(&src, &from, template);
     let (cols, si) = indicator_columns(&wb, &to, template);
     let header_row = to.fields["ind.points_header"].pos.row;
-    let last_row = wb.sheets[si].cells.keys().map(|p| p.row).max().unwrap_or(0);
+    let last_row = wb.sheets[si.index()]
+        .cells
+        .keys()
+        .map(|p| p.row)
+        .max()
+        .unwrap_or(0);
     let mut free: Vec<(u32, String, String)> = (header_row + 1..=last_row)
         .map(|r| {
             (
@@ -124,7 +131,7 @@ fn fill_blank(
 
 /// Columns of the indicator table (一级指标 … 偏差原因分析及改进措施) found by their header texts,
 /// and its sheet.
-fn indicator_columns(wb: &Workbook, layout: &Layout, template: &Template) -> ([u32; 8], usize) {
+fn indicator_columns(wb: &Workbook, layout: &Layout, template: &Template) -> ([u32; 8], SheetId) {
     let header = &layout.fields["ind.points_header"];
     let ind = &template.score.indicators;
     let col_of = |labels: &[String]| -> u32 {
@@ -259,7 +266,7 @@ fn one_changed_total_in_a_filled_blank_is_flagged_exactly() {
             &filled,
         );
         let field = &layout.fields[key];
-        let sheet = if field.sheet == 0 {
+        let sheet = if field.sheet.index() == 0 {
             "基础数据表"
         } else {
             "绩效自评表"

@@ -4,12 +4,11 @@
 use rust_decimal::Decimal;
 
 use crate::check::{display, off_by_one_unit, Values};
-use crate::extract::value::{read_cell, Comparison, Num, Reading};
+use crate::extract::value::{Comparison, Num, Reading};
+use crate::extract::{Figures, IndicatorCells};
 use crate::locate::{IndicatorRow, Layout};
 use crate::model::text::fold;
-use crate::model::{CellPos, Workbook};
-use crate::model::{Finding, Replacement, RuleId, Severity};
-use crate::template::Kind;
+use crate::model::{FieldKey, Finding, Replacement, RuleId, Severity};
 
 /// Whether the actual value meets the target.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,38 +96,38 @@ fn comparable(t: &Num, a: &Num) -> Option<(Decimal, Decimal)> {
     Some((t.value, a.value))
 }
 
-pub fn check_indicators(wb: &Workbook, layout: &Layout, values: &Values) -> Vec<Finding> {
+pub fn check_indicators(figures: &Figures, layout: &Layout, values: &Values) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (i, row) in layout.indicators.iter().enumerate() {
-        out.extend(check_row(wb, row, i, values));
+    for (i, (row, cells)) in layout
+        .indicators
+        .iter()
+        .zip(&figures.indicators)
+        .enumerate()
+    {
+        let sheet = figures
+            .sheet_name(row.sheet)
+            .unwrap_or_default()
+            .to_string();
+        out.extend(check_row(row, cells, sheet, i, values));
     }
     out
-}
-
-fn read_at(wb: &Workbook, sheet: usize, pos: CellPos) -> (Reading, String) {
-    let Some(cell) = wb.sheets.get(sheet).and_then(|s| s.cell(pos)) else {
-        return (Reading::Blank, String::new());
-    };
-    let format = wb.number_format(cell);
-    let reading = read_cell(&cell.value, format, Kind::Amount);
-    let shown = crate::extract::shown_text(&cell.value, &reading, format);
-    (reading, shown)
 }
 
 /// One indicator row as read: what its findings are made of.
 struct Scored<'a> {
     row: &'a IndicatorRow,
+    cells: &'a IndicatorCells,
     sheet: String,
     name: String,
     points: Decimal,
     score: Decimal,
     score_format: &'a Num,
     /// The score as the cell shows it.
-    found: String,
-    target: Reading,
-    target_shown: String,
-    actual: Reading,
-    actual_shown: String,
+    found: &'a str,
+    target: &'a Reading,
+    target_shown: &'a str,
+    actual: &'a Reading,
+    actual_shown: &'a str,
 }
 
 impl Scored<'_> {
@@ -142,29 +141,30 @@ impl Scored<'_> {
     ) -> Finding {
         let row = self.row;
         Finding::new(check, severity, &self.sheet, row.score, message)
-            .found(self.found.clone())
+            .found(self.found.to_string())
             .expected(expected.map(|e| display(e, self.score_format)))
             .involves(vec![row.target, row.actual, row.points])
             .replacement(expected.map(Replacement::Number))
     }
 }
 
-fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Vec<Finding> {
-    let points_key = format!("ind#{i}.points");
-    let score_key = format!("ind#{i}.score");
+fn check_row(
+    row: &IndicatorRow,
+    cells: &IndicatorCells,
+    sheet: String,
+    i: usize,
+    values: &Values,
+) -> Vec<Finding> {
+    let score_key = FieldKey::indicator(i, "score");
+    let points_key = FieldKey::indicator(i, "points");
     let (Some(points), Some(score)) = (values.number(&points_key), values.number(&score_key))
     else {
         return Vec::new();
     };
-    let (target, target_shown) = read_at(wb, row.sheet, row.target);
-    let (actual, actual_shown) = read_at(wb, row.sheet, row.actual);
     let scored = Scored {
         row,
-        sheet: wb
-            .sheets
-            .get(row.sheet)
-            .map(|s| s.name.clone())
-            .unwrap_or_default(),
+        cells,
+        sheet,
         name: if row.name.is_empty() {
             format!("第{}项指标", i + 1)
         } else {
@@ -173,11 +173,11 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
         points,
         score,
         score_format: values.format(&score_key),
-        found: read_at(wb, row.sheet, row.score).1,
-        target,
-        target_shown,
-        actual,
-        actual_shown,
+        found: &cells.score.shown,
+        target: &cells.target.reading,
+        target_shown: &cells.target.shown,
+        actual: &cells.actual.reading,
+        actual_shown: &cells.actual.shown,
     };
     let mut out = Vec::new();
     let out_of_range = score_range(&scored);
@@ -190,7 +190,7 @@ fn check_row(wb: &Workbook, row: &IndicatorRow, i: usize, values: &Values) -> Ve
         }
     }
     if score < points {
-        out.extend(reason_missing(wb, &scored));
+        out.extend(reason_missing(&scored));
     }
     out
 }
@@ -219,11 +219,11 @@ struct Overflow;
 /// S5–S7: the score against whether the target was met.
 fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
     let (name, found, points, score) = (&s.name, &s.found, s.points, s.score);
-    let (target_shown, actual_shown) = (&s.target_shown, &s.actual_shown);
+    let (target_shown, actual_shown) = (s.target_shown, s.actual_shown);
     let score_format = s.score_format;
     let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
     // Figures are at most 1e15 (value::MAX_MAGNITUDE), so products of a figure and a share fit.
-    Ok(match attainment(&s.target, &s.actual) {
+    Ok(match attainment(s.target, s.actual) {
         Attainment::Met if score < points => Some(s.finding(
             Severity::Warning,
             RuleId::S5,
@@ -250,7 +250,7 @@ fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
                 format!(
                     "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}",
                     points.normalize(),
-                    ratio_text(&s.target, &s.actual),
+                    ratio_text(s.target, s.actual),
                     display(expected, score_format)
                 ),
             ))
@@ -270,10 +270,9 @@ fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
 }
 
 /// S8: a deduction needs 偏差原因分析及改进措施.
-fn reason_missing(wb: &Workbook, s: &Scored) -> Option<Finding> {
+fn reason_missing(s: &Scored) -> Option<Finding> {
     let reason = s.row.reason?;
-    let (reading, _) = read_at(wb, s.row.sheet, reason);
-    if reading != Reading::Blank {
+    if s.cells.reason.as_ref()?.reading != Reading::Blank {
         return None;
     }
     let message = format!(

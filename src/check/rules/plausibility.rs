@@ -7,7 +7,7 @@ use crate::check::{display, evaluate, Check, Outcome, Values};
 use crate::extract::value::format_number;
 use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::{Finding, RuleId, Severity, Workbook};
+use crate::model::{Finding, RuleId, Severity};
 use crate::template::Template;
 
 /// Whether the template gives any field a plausible range.
@@ -25,7 +25,6 @@ pub fn applies(template: &Template) -> bool {
 
 /// Rates out of range that no check computes, on cells nothing else (`so_far`) has flagged.
 pub fn check_ranges(
-    wb: &Workbook,
     layout: &Layout,
     figures: &Figures,
     values: &Values,
@@ -42,7 +41,7 @@ pub fn check_ranges(
         };
         let computed = checks
             .iter()
-            .any(|c| c.lhs_key() == Some(key) && !matches!(evaluate(c, values), Outcome::Skipped));
+            .any(|c| c.lhs_key() == Some(*key) && !matches!(evaluate(c, values), Outcome::Skipped));
         if computed || so_far.iter().any(|f| f.cell == field.pos) {
             continue;
         }
@@ -59,8 +58,8 @@ pub fn check_ranges(
                 format_number(lo, format.percent, 0),
                 format_number(hi, format.percent, 0)
             );
-            let sheet = wb.sheets.get(field.sheet).map_or("", |s| s.name.as_str());
-            let found = figures.by_key.get(key).map_or("", |f| f.shown.as_str());
+            let sheet = figures.sheet_name(field.sheet).unwrap_or_default();
+            let found = figures.shown(key);
             out.push(
                 Finding::new(RuleId::B6, Severity::Warning, sheet, field.pos, message).found(found),
             );

@@ -5,18 +5,19 @@
 use rust_decimal::Decimal;
 
 use crate::check::Values;
+use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::{Finding, Replacement, RuleId, Severity, Workbook};
+use crate::model::{FieldKey, Finding, Replacement, RuleId, Severity};
 
-fn score_keys(layout: &Layout) -> Vec<String> {
-    std::iter::once("budget.score".to_string())
-        .chain((0..layout.indicators.len()).map(|i| format!("ind#{i}.score")))
+fn score_keys(layout: &Layout) -> Vec<FieldKey> {
+    std::iter::once(FieldKey::parse("budget.score"))
+        .chain((0..layout.indicators.len()).map(|i| FieldKey::indicator(i, "score")))
         .collect()
 }
 
 /// The 总分 cell as filed, or the sum of the filed scores.
 pub fn filed_total(values: &Values, layout: &Layout) -> Option<Decimal> {
-    if let Some(t) = values.number("total.score") {
+    if let Some(t) = values.number(&FieldKey::parse("total.score")) {
         return Some(t);
     }
     let scores: Vec<Decimal> = score_keys(layout)
@@ -34,7 +35,7 @@ pub fn recalculated_total(
 ) -> Option<Decimal> {
     let mut total = None;
     for key in score_keys(layout) {
-        let Some(field) = layout.fields.get(&key) else {
+        let Some(field) = layout.fields.get(key) else {
             continue;
         };
         let fixed = findings
@@ -67,10 +68,11 @@ pub fn grade_of(total: Decimal) -> &'static str {
 }
 
 /// The grade cell, when it does not go with the filed total.
-pub fn check_grade(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Option<Finding> {
+pub fn check_grade(figures: &Figures, layout: &Layout, total: Option<Decimal>) -> Option<Finding> {
     let (sheet, pos) = layout.grade_cell?;
     let total = total?;
-    let text = wb.sheets.get(sheet)?.text(pos)?.trim().to_string();
+    let text = figures.grade.clone()?;
+    let sheet = figures.sheet_name(sheet)?;
     let expected = grade_of(total);
     let first = text.chars().next()?;
     let same = first.to_string() == expected
@@ -81,15 +83,9 @@ pub fn check_grade(wb: &Workbook, layout: &Layout, total: Option<Decimal>) -> Op
         total.normalize()
     );
     (!same).then(|| {
-        Finding::new(
-            RuleId::S10,
-            Severity::Error,
-            &wb.sheets[sheet].name,
-            pos,
-            message,
-        )
-        .found(text)
-        .expected(expected.to_string())
-        .replacement(Replacement::Text(expected.to_string()))
+        Finding::new(RuleId::S10, Severity::Error, sheet, pos, message)
+            .found(text)
+            .expected(expected.to_string())
+            .replacement(Replacement::Text(expected.to_string()))
     })
 }
