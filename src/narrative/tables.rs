@@ -47,7 +47,7 @@ impl Tables {
         let values = Values::from_figures(&figures);
         let mut cells = FieldMap::default();
         for (key, field) in &layout.fields {
-            let Some(sheet) = wb.sheets.get(field.sheet) else {
+            let Some(sheet) = wb.sheet_at(field.sheet) else {
                 continue;
             };
             let percent = field.kind == Kind::Rate || values.format(key).percent;
@@ -63,7 +63,7 @@ impl Tables {
                 _ => None,
             });
             cells.insert(
-                key.clone(),
+                key.to_string(),
                 TableCell {
                     label: field.label.clone(),
                     sheet: sheet.name.clone(),
