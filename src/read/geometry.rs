@@ -18,11 +18,10 @@ use quick_xml::Reader;
 use zip::ZipArchive;
 
 use crate::model::{CellPos, CellRange, FileKind, Workbook};
-use crate::ooxml::MAX_LISTED_SHEETS;
-/// The annotated copy's patch reads the package with these; it may import them from
-/// [`crate::ooxml`] directly.
-pub(crate) use crate::ooxml::{attr, relationships, resolve, sheets_of_workbook};
-use crate::ooxml::{read_part, read_small, rels_part_of, split_part, workbook_target};
+use crate::ooxml::{
+    attr, read_part, read_small, relationships, rels_part_of, resolve, sheets_of_workbook,
+    split_part, workbook_target, MAX_LISTED_SHEETS,
+};
 
 /// Largest worksheet part read (uncompressed bytes).
 const MAX_SHEET_PART: u64 = 512 * 1024 * 1024;

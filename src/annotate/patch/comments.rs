@@ -8,7 +8,7 @@ use super::xml::{check_root, t_element, Spans, Splices};
 use super::{Result, Unsupported, MAIN_NS, XML_HEAD};
 use crate::annotate::notes::note_size;
 use crate::model::{CellPos, Sheet};
-use crate::read::geometry::attr;
+use crate::ooxml::attr;
 
 /// The shape-id blocks `notes` notes take from `first` on, as an idmap's `data` lists them,
 /// and the first block after them.

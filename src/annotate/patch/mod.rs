@@ -34,9 +34,11 @@ use std::fmt::Write as _;
 use super::notes::note_text;
 use super::plan::{in_limits, CopyPlan, Flag};
 use crate::model::{CellPos, Sheet};
-use crate::read::geometry::{relationships, resolve, sheets_of_workbook};
+use crate::ooxml::{
+    relationships, rels_part_of, resolve, sheets_of_workbook, split_part, workbook_target,
+};
 use comments::{add_shapes, comments_xml, merge_comments, vml_blocks, vml_xml};
-use package::{fresh_id, rels_done, rels_part_of, split_part, Edits, Parts};
+use package::{fresh_id, rels_done, Edits, Parts};
 use sheet::{may_be_selected, patch_sheet, without_tab_selected, SHEET_HEAD};
 use styles::Styles;
 use summary::summary_xml;
@@ -139,11 +141,7 @@ impl Book {
         let root_rels_index = pkg.index("_rels/.rels")?;
         let root_rels_xml = pkg.read(root_rels_index)?;
         let root_rels = relationships(&root_rels_xml);
-        let workbook_part = root_rels
-            .iter()
-            .find(|(_, t, _)| t.ends_with("/officeDocument"))
-            .map(|(_, _, target)| resolve("", target))
-            .ok_or(Unsupported::MissingPart)?;
+        let workbook_part = workbook_target(&root_rels).ok_or(Unsupported::MissingPart)?;
         let (dir, file) = split_part(&workbook_part);
         let index = pkg.index(&workbook_part)?;
         let xml = pkg.read(index)?;

@@ -216,21 +216,6 @@ pub(super) fn rels_done(
     Ok(())
 }
 
-pub(super) fn split_part(part: &str) -> (&str, &str) {
-    match part.rfind('/') {
-        Some(i) => (&part[..i], &part[i + 1..]),
-        None => ("", part),
-    }
-}
-
-pub(super) fn rels_part_of(dir: &str, file: &str) -> String {
-    if dir.is_empty() {
-        format!("_rels/{file}.rels")
-    } else {
-        format!("{dir}/_rels/{file}.rels")
-    }
-}
-
 /// `base` numbered so that no relationship in `rels` has it as its id.
 pub(super) fn fresh_id(rels: &[(String, String, String)], base: &str) -> String {
     (1..)

@@ -13,7 +13,7 @@ use super::xml::{check_root, rel_prefix, rewrite_tag, rid_attr, t_element, Spans
 use super::{Result, Unsupported, MAIN_NS};
 use crate::annotate::plan::{in_limits, CopyPlan, Flag};
 use crate::model::{CellPos, CellValue, Replacement, Sheet};
-use crate::read::geometry::attr;
+use crate::ooxml::attr;
 
 /// How much of a sheet with nothing flagged is read to see whether it may be selected.
 pub(super) const SHEET_HEAD: u64 = 64 << 10;

@@ -11,7 +11,7 @@ use super::xml::{check_root, rewrite_tag, Spans, Splices};
 use super::{Result, Unsupported, MAIN_NS};
 use crate::annotate::plan::{severity_color, Mark, CORRECTED_COLOR};
 use crate::annotate::summary_sheet::{Look, HEADER_COLOR, LINK_COLOR};
-use crate::read::geometry::attr;
+use crate::ooxml::attr;
 
 /// One of the lists in styles.xml jixiao appends to.
 #[derive(Default)]

@@ -16,7 +16,7 @@ use crate::annotate::plan::CopyPlan;
 use crate::annotate::summary_sheet::TABLE_HEADER_ROW;
 use crate::annotate::Mode;
 use crate::model::CellPos;
-use crate::read::geometry::attr;
+use crate::ooxml::attr;
 
 /// Elements of a workbook that come after `<definedNames>`.
 const AFTER_DEFINED_NAMES: [&str; 10] = [

@@ -10,7 +10,7 @@ use quick_xml::Reader;
 
 use super::{Result, Unsupported, REL_NS};
 use crate::annotate::notes::clip;
-use crate::read::geometry::attr;
+use crate::ooxml::attr;
 
 /// Events of `xml` with the byte range each came from and the depth of its element (0 for
 /// the root; an end tag has its start tag's depth).
