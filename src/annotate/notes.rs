@@ -2,8 +2,8 @@
 
 use super::plan::Flag;
 use super::Lang;
+use crate::model::text::excel_width;
 use crate::model::{Cell, CellValue, FileReport, Finding, Replacement};
-use crate::read::geometry::text_width;
 
 /// Excel's longest string, in UTF-16 units.
 pub(super) const MAX_STRING: usize = 32_767;
@@ -128,7 +128,7 @@ pub(super) fn note_size(text: &str) -> (u32, u32) {
     // About 44 narrow characters fit on one line of the note at its default font.
     let lines: f64 = text
         .lines()
-        .map(|l| (text_width(l) / 44.0).ceil().max(1.0))
+        .map(|l| (excel_width(l) / 44.0).ceil().max(1.0))
         .sum();
     (WIDTH_PX, ((lines * 15.0) as u32 + 12).clamp(74, 600))
 }

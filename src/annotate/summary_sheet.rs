@@ -373,7 +373,7 @@ impl Facts<'_> {
             }
             cells.put(row, c, text(&f.message), Look::Wrap);
             // Wrapped text needs its row tall enough; not every reader sizes rows itself.
-            let lines = (crate::read::geometry::text_width(&f.message) / MESSAGE_WIDTH)
+            let lines = (crate::model::text::excel_width(&f.message) / MESSAGE_WIDTH)
                 .ceil()
                 .max(1.0);
             row_heights.push((row, (lines * 15.0).min(409.0)));

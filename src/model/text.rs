@@ -225,4 +225,11 @@ mod tests {
         assert_eq!(excel_width("农业\nabcde"), 5.0);
         assert_eq!(excel_width("a\u{301}"), 2.0);
     }
+
+    #[test]
+    fn cjk_counts_double() {
+        assert_eq!(excel_width("abc"), 3.0);
+        assert_eq!(excel_width("基础数据"), 8.0);
+        assert_eq!(excel_width("ab\n基础数据表"), 10.0);
+    }
 }

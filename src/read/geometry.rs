@@ -132,20 +132,6 @@ pub fn ui_width_from_file_width(file_width: f64) -> f64 {
     }
 }
 
-/// Display width of text in Excel character units: CJK and other wide characters count about 2.
-pub fn text_width(text: &str) -> f64 {
-    text.lines()
-        .map(|line| line.chars().map(char_width).sum::<f64>())
-        .fold(0.0, f64::max)
-}
-
-fn char_width(c: char) -> f64 {
-    // East Asian wide characters take about two digit widths.
-    unicode_width::UnicodeWidthChar::width(c)
-        .unwrap_or(1)
-        .max(1) as f64
-}
-
 /// (sheet name, zip part path) in workbook order.
 fn sheet_parts<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Vec<(String, String)> {
     let workbook_part = read_small(zip, "_rels/.rels")
@@ -331,12 +317,5 @@ mod tests {
         assert!(has_formula_tag(b"<x:c><x:f t=\"shared\" si=\"0\"/></x:c>"));
         assert!(has_formula_tag(b"<c><f\nt=\"array\">A1</f></c>"));
         assert!(!has_formula_tag(b"<font/><c><v>1</v></c><filterColumn/>"));
-    }
-
-    #[test]
-    fn cjk_counts_double() {
-        assert_eq!(text_width("abc"), 3.0);
-        assert_eq!(text_width("基础数据"), 8.0);
-        assert_eq!(text_width("ab\n基础数据表"), 10.0);
     }
 }

@@ -419,7 +419,10 @@ fn xls_and_ods_inputs_get_widths_and_dates() {
         let out = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
         let geo = geometry::read_xlsx_geometry(&std::fs::read(&out).unwrap());
         let widths = &geo["Sheet1"].col_widths;
-        assert!(widths[&0] >= geometry::text_width(long), "{widths:?}");
+        assert!(
+            widths[&0] >= jixiao::model::text::excel_width(long),
+            "{widths:?}"
+        );
         assert!(
             !widths.contains_key(&3),
             "a merged title does not widen its column: {widths:?}"

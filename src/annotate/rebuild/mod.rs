@@ -14,8 +14,8 @@ use rust_xlsxwriter as xw;
 use super::paths::MARK_PROPERTY;
 use super::plan::{in_limits, CopyPlan, Flag, Mark};
 use super::{Lang, Mode, WriteError};
+use crate::model::text::excel_width;
 use crate::model::{CellPos, CellRange, CellValue, FileKind, FileReport, Sheet};
-use crate::read::geometry::text_width;
 use cells::write_cell;
 use style::Formats;
 
@@ -220,7 +220,7 @@ fn content_widths(sheet: &Sheet) -> BTreeMap<u32, f64> {
             continue;
         }
         let w = match &cell.value {
-            CellValue::Text(s) => text_width(s),
+            CellValue::Text(s) => excel_width(s),
             CellValue::Number(n) => format!("{:.2}", n)
                 .trim_end_matches('0')
                 .trim_end_matches('.')
