@@ -1,12 +1,14 @@
 //! jixiao (绩效): checks 部门整体支出绩效自评 workbooks.
 //!
-//! One folder per stage, dependencies pointing down this list only:
-//! [`model`] (cells, workbooks, findings) ← [`ooxml`] (package and XML helpers) ← [`read`]
-//! (file → workbook) ← [`expr`] (the rule language) ← [`template`] (layouts and rules as data) ←
+//! One folder per stage; each uses only the stages before it in this list (the order
+//! `tests/architecture.rs` enforces):
+//! [`model`] (cells, workbooks, findings) ← [`ooxml`] (package and XML helpers) ← [`expr`] (the
+//! rule language) ← [`read`] (file → workbook) ← [`template`] (layouts and rules as data) ←
 //! [`locate`] (labels → field cells) ← [`extract`] (cells → typed values) ← [`check`] (rules →
-//! outcomes) ← [`blame`] (failed rules → the cells to fix) ← [`pipeline`] (the stages for one
-//! workbook) ← [`annotate`] (the copies) ← [`report`] (text and JSON) ← [`summary`] /
-//! [`batch`] (many workbooks) ← [`cli`].
+//! outcomes) ← [`blame`] (failed rules → the cells to fix) ← [`narrative`] (the 自评报告 checked
+//! against the tables) ← [`annotate`] (the copies) ← [`pipeline`] (the stages for one workbook)
+//! ← [`report`] (text and JSON) ← [`summary`] (the summary table) ← [`batch`] (many workbooks)
+//! ← [`cli`].
 
 pub mod annotate;
 pub mod batch;

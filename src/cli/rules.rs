@@ -5,8 +5,9 @@ use std::fmt::Write;
 
 use crate::check::rules::{info, registry, Entry, RULES};
 use crate::expr::Style;
+use crate::model::text::AlignedTable;
 use crate::model::{RuleId, Severity};
-use crate::template::{load_or_family, table, Template, TemplateRule};
+use crate::template::{load_or_family, Template, TemplateRule};
 
 /// `jixiao rules`: the checks of a user's template, or of a built-in family (default: the first).
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -119,7 +120,8 @@ pub fn rules_table(template: &Template) -> String {
         template.description,
         entries.len()
     );
-    out.push_str(&table(&rows));
+    let table = AlignedTable::new(&rows, &[]);
+    out.push_str(&table.with_rule_under_header(&"─".repeat(table.full_width().min(100))));
     out.push_str("\n（程序）为程序内置的检查；各规则的说明与出处见 jixiao rules --markdown。\n");
     out
 }

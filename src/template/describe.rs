@@ -2,7 +2,7 @@
 
 use super::Template;
 use crate::expr::{Rule, Style};
-use crate::model::text::text_width;
+use crate::model::text::AlignedTable;
 
 impl Template {
     /// A rule with the fields called by their labels: `三公经费 = 公务用车购置和维护经费 + …`.
@@ -25,38 +25,11 @@ impl Template {
             rows.push([name, label]);
         }
         let mut out = format!("模板 {} 的字段（在检查的 rule 中使用）：\n\n", self.family);
-        out.push_str(&table(&rows));
+        let table = AlignedTable::new(&rows, &[]);
+        out.push_str(&table.with_rule_under_header(&"─".repeat(table.full_width().min(100))));
         out.push_str(
             "\n经费控制情况各行不带列后缀时按每一列分别检查；可重复的行（专项资金）与各项指标（ind.*）按各行合计。\n",
         );
         out
     }
-}
-
-/// Rows aligned in columns, the first row a header underlined; the last column is not padded.
-pub fn table<const N: usize>(rows: &[[String; N]]) -> String {
-    let mut widths = [0usize; N];
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(text_width(cell));
-        }
-    }
-    let mut out = String::new();
-    for (r, row) in rows.iter().enumerate() {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if i + 1 < N {
-                line.push_str(&" ".repeat(widths[i] - text_width(cell) + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-        if r == 0 {
-            let total: usize = widths.iter().sum::<usize>() + 2 * (N - 1);
-            out.push_str(&"─".repeat(total.min(100)));
-            out.push('\n');
-        }
-    }
-    out
 }

@@ -14,7 +14,6 @@ use crate::model::{FieldKey, RuleId, Severity};
 
 pub use crate::model::Kind;
 pub use builtin::load_or_family;
-pub use describe::table;
 pub use error::TemplateError;
 pub use labels::fill_placeholders;
 pub use schema::*;
