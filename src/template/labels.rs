@@ -101,17 +101,22 @@ impl Template {
         })
     }
 
-    /// Names a label may stand for: (normalised label, field, block; the block of a
-    /// 经费控制情况 row is empty).
-    fn aliases(&self) -> Vec<(String, String, &'static str)> {
-        let mut out = Vec::new();
-        let blocks: [(&[FieldDef], &'static str); 4] = [
+    /// The field lists of the 财政供养人员, 楼堂馆所, 年度预算 and 自评表 blocks, each with its
+    /// block's name (the qualifier a label may carry).
+    fn field_blocks(&self) -> [(&[FieldDef], &'static str); 4] {
+        [
             (&self.basic.staff.columns, "财政供养人员"),
             (&self.basic.building.columns, "楼堂馆所"),
             (&self.score.budget.columns, "年度预算"),
             (&self.score.labelled.fields, "自评表"),
-        ];
-        for (defs, block) in blocks {
+        ]
+    }
+
+    /// Names a label may stand for: (normalised label, field, block; the block of a
+    /// 经费控制情况 row is empty).
+    fn aliases(&self) -> Vec<(String, String, &'static str)> {
+        let mut out = Vec::new();
+        for (defs, block) in self.field_blocks() {
             for d in defs {
                 let plain = plain_label(d.print.as_deref(), &d.labels);
                 let mut names: Vec<String> = d.labels.to_vec();
@@ -234,13 +239,7 @@ impl Template {
     /// and how it is called.
     pub fn field_names(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
-        let blocks: [(&[FieldDef], &str); 4] = [
-            (&self.basic.staff.columns, "财政供养人员"),
-            (&self.basic.building.columns, "楼堂馆所"),
-            (&self.score.budget.columns, "年度预算"),
-            (&self.score.labelled.fields, "自评表"),
-        ];
-        for (defs, block) in blocks {
+        for (defs, block) in self.field_blocks() {
             for d in defs {
                 let mut label = plain_label(d.print.as_deref(), &d.labels);
                 if block == "年度预算" && d.kind == Kind::Score {
