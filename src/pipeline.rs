@@ -1,9 +1,6 @@
 //! Runs the stages for one workbook: read → locate → extract → check → blame → write.
 
-use std::cell::Cell as StdCell;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 
 use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
@@ -14,7 +11,7 @@ use crate::extract::value::format_number;
 use crate::locate::NotFound;
 use crate::model::Workbook;
 use crate::model::{ErrorKind, FileReport, Finding, Status};
-use crate::read;
+use crate::read::{self, quietly};
 use crate::template::Template;
 
 #[derive(Debug, Clone, Default)]
@@ -72,7 +69,7 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
         let report = check_workbook(&wb, templates)?;
         Ok((wb, report))
     })
-    .unwrap_or_else(|Panicked| Err(Error::Panic(internal_error("检查", path))));
+    .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
     let (wb, mut report) = match checked {
         Ok(checked) => checked,
         Err(e) => {
@@ -133,8 +130,8 @@ fn write_copy(
     path: &Path,
 ) -> Result<annotate::Written, Error> {
     match quietly(|| annotate::write_copy(wb, report, opts, corrected)) {
-        Ok(written) => Ok(written?),
-        Err(Panicked) => Err(Error::Panic(internal_error("生成副本", path))),
+        Some(written) => Ok(written?),
+        None => Err(Error::Panic(internal_error("生成副本", path))),
     }
 }
 
@@ -145,32 +142,6 @@ fn internal_error(doing: &str, path: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     format!("{doing} {name} 时出现内部错误；请把该文件发给 jixiao 的维护者")
-}
-
-thread_local! {
-    /// Set while [`quietly`] runs on this thread: its panics are caught and reported.
-    static CATCHING: StdCell<bool> = const { StdCell::new(false) };
-}
-
-/// A panic caught by [`quietly`].
-struct Panicked;
-
-/// Runs `f`, catching a panic in it without a message or backtrace on stderr: the caller
-/// reports it for the file. The hook is installed once and passes on every other panic.
-fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !CATCHING.with(StdCell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let was = CATCHING.with(|c| c.replace(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    CATCHING.with(|c| c.set(was));
-    result.map_err(|_| Panicked)
 }
 
 /// Checks a workbook already read, with the template whose labels fit it best.

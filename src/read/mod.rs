@@ -75,26 +75,32 @@ pub fn read_container(path: &Path, container: Container) -> Result<Workbook, Rea
 // Panics
 
 thread_local! {
-    /// Set while [`guarded`] runs on this thread: its panics are expected and reported.
-    static QUIET: StdCell<bool> = const { StdCell::new(false) };
+    /// Set while [`quietly`] runs on this thread: its panics are caught and reported.
+    static CATCHING: StdCell<bool> = const { StdCell::new(false) };
+}
+
+/// Runs `f`, catching a panic in it (`None`) without a message or backtrace on stderr: the
+/// caller reports it. The hook is installed once and passes on every other panic.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(StdCell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = CATCHING.with(|c| c.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(was));
+    result.ok()
 }
 
 /// Runs `f`, turning a panic (calamine has index panics on malformed records)
 /// into a parse error, without the panic message on stderr.
 fn guarded<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(StdCell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let was = QUIET.with(|q| q.replace(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(was));
-    result.unwrap_or_else(|_| Err(ReadError::Panicked))
+    quietly(f).unwrap_or(Err(ReadError::Panicked))
 }
 
 fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
