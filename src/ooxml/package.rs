@@ -2,7 +2,7 @@
 
 use std::io::{Read, Seek};
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use zip::ZipArchive;
 
@@ -85,46 +85,39 @@ pub fn resolve(base_dir: &str, target: &str) -> String {
 
 /// (Id, Type, Target) of every `<Relationship>`.
 pub fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
-    let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
-                if let (Some(id), Some(typ), Some(target)) =
-                    (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
-                {
-                    out.push((id, typ, target));
-                }
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-        buf.clear();
-        if out.len() > MAX_RELATIONSHIPS {
-            break;
-        }
-    }
-    out
+    elements(xml, "Relationship", MAX_RELATIONSHIPS, |e| {
+        Some((attr(e, "Id")?, attr(e, "Type")?, attr(e, "Target")?))
+    })
 }
 
 /// (name, r:id) of every `<sheet>` in workbook.xml.
 pub fn sheets_of_workbook(xml: &[u8]) -> Vec<(String, String)> {
+    elements(xml, "sheet", MAX_LISTED_SHEETS, |e| {
+        Some((attr(e, "name")?, attr(e, "id")?))
+    })
+}
+
+/// `pick` of every element called `name` (any prefix) that it takes, up to the first XML
+/// error; stops once more than `most` are taken.
+fn elements<T>(
+    xml: &[u8],
+    name: &str,
+    most: usize,
+    pick: impl Fn(&BytesStart<'_>) -> Option<T>,
+) -> Vec<T> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = Vec::new();
     loop {
         match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
-                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
-                    out.push((name, id));
-                }
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == name => {
+                out.extend(pick(&e));
             }
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
         buf.clear();
-        if out.len() > MAX_LISTED_SHEETS {
+        if out.len() > most {
             break;
         }
     }
