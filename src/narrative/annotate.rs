@@ -449,6 +449,7 @@ fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), DocError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let io = |e: std::io::Error| DocError::Io(format!("{}：{e}", dest.display()));
+    fs::create_dir_all(dir).map_err(io)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".jixiao-")
         .suffix(".tmp")
