@@ -505,3 +505,24 @@ fn a_run_with_reports_writes_the_summary_workbook() {
         .unwrap()
         .contains("汇总.xlsx："));
 }
+
+/// The annotated seed report opens in LibreOffice with every comment (scripts/…; needs
+/// LibreOffice Writer).
+#[test]
+#[ignore = "needs LibreOffice Writer"]
+fn libreoffice_opens_the_annotated_report_with_its_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_docx(dir.path(), "报告.docx", SEED_TEXT);
+    let doc = narrative::read_document(&path).unwrap();
+    let findings = narrative::check_document(&doc, Some(&seed_tables()));
+    let out = annotate::write_annotated(&path, &findings, None, false)
+        .unwrap()
+        .unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check-docx-libreoffice.sh");
+    let run = std::process::Command::new(script)
+        .arg(&out)
+        .arg(findings.len().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+}

@@ -286,9 +286,7 @@ fn highlighted(props: &str) -> String {
 }
 
 fn comment_xml(id: u64, f: &Finding) -> String {
-    let expected = f
-        .expected
-        .as_deref()
+    let expected = super::to_write(f)
         .map(|e| format!("（应为 {e}）"))
         .unwrap_or_default();
     let text = format!(
