@@ -526,3 +526,43 @@ fn libreoffice_opens_the_annotated_report_with_its_comments() {
         .unwrap();
     assert_eq!(run.status.code(), Some(0), "{run:?}");
 }
+
+#[test]
+fn figures_written_in_yuan_are_compared_with_the_tables_wan_yuan() {
+    let doc = Document {
+        path: PathBuf::from("元.docx"),
+        paragraphs: [
+            "基本支出 8,004,600 元。",
+            "基本支出 8004612 元。",
+            "基本支出 8,000,000 元。",
+            "项目支出 7000400 元。",
+            "公用经费 1000000 元，其中：办公费 400000 元，差旅费 500000 元。",
+            "基本支出 800.4 万元。",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    };
+    let findings = narrative::check_document(&doc, Some(&other_tables()));
+    assert_eq!(
+        summary(&findings),
+        vec![
+            "R1 Error 8,000,000 元→8004600 元 自评表!G6",
+            "R1 Warning 7000400 元→7000000 元 自评表!G9",
+            "R2 Error 1000000 元→900000 元",
+            "R1 Rounding 800.4 万元→800.46 自评表!G6",
+        ]
+    );
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages[0].contains("8,000,000 元（合 800 万元）"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("800.46 万元"), "{}", messages[0]);
+    assert!(
+        messages[2].contains("400000 + 500000 = 900000 元"),
+        "{}",
+        messages[2]
+    );
+    assert!(messages[3].contains("为 800.4 万元"), "{}", messages[3]);
+}
