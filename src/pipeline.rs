@@ -59,6 +59,16 @@ impl Error {
 /// only a copy cannot be written, the findings stand, a note says why the copy is missing and
 /// `error_kind` says what kind of error it was.
 pub fn check_file(path: &Path, opts: &Options) -> FileReport {
+    let (mut report, wb) = check_only(path, opts);
+    if let Some(wb) = wb {
+        write_copies(&wb, &mut report, None, opts, path);
+    }
+    report
+}
+
+/// Reads and checks one file, writing nothing: its report and, when it could be checked, the
+/// workbook read.
+pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>) {
     let display = path.display().to_string();
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
@@ -70,66 +80,88 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
         Ok((wb, report))
     })
     .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
-    let (wb, mut report) = match checked {
-        Ok(checked) => checked,
+    match checked {
+        Ok((wb, mut report)) => {
+            report.path = display;
+            (report, Some(wb))
+        }
         Err(e) => {
             let mut failed = FileReport::failed(display, e.to_string());
             failed.error_kind = Some(e.kind());
-            return failed;
+            (failed, None)
         }
+    }
+}
+
+/// Writes the copies `opts` asks for of the workbook `report` is on (read from `path`), their
+/// summary sheets also listing the findings of the 自评报告 checked with it (`document`); the
+/// copies' paths and notes go into `report`.
+pub fn write_copies(
+    wb: &Workbook,
+    report: &mut FileReport,
+    document: Option<&FileReport>,
+    opts: &Options,
+    path: &Path,
+) {
+    if !opts.annotate && !opts.fix {
+        return;
+    }
+    let wopts = WriteOptions {
+        out_dir: opts.out_dir.clone(),
+        force: opts.force,
+        lang: opts.lang,
     };
-    report.path = display;
-    if opts.annotate || opts.fix {
-        let wopts = WriteOptions {
-            out_dir: opts.out_dir.clone(),
-            force: opts.force,
-            lang: opts.lang,
-        };
-        // Both copies show the report as checked, before any note on writing them.
-        let written = [false, true]
-            .into_iter()
-            .filter(|&corrected| !corrected || opts.fix)
-            .map(|corrected| (corrected, write_copy(&wb, &report, &wopts, corrected, path)))
-            .collect::<Vec<_>>();
-        for (corrected, result) in written {
-            match result {
-                Ok(w) => {
-                    let shown = Some(w.path.display().to_string());
-                    if corrected {
-                        report.corrected = shown;
-                    } else {
-                        report.output = shown;
-                    }
-                    for note in w.notes {
-                        if !report.notes.contains(&note) {
-                            report.notes.push(note);
-                        }
+    // Both copies show the report as checked, before any note on writing them.
+    let written = [false, true]
+        .into_iter()
+        .filter(|&corrected| !corrected || opts.fix)
+        .map(|corrected| {
+            let result = write_copy(wb, report, document, &wopts, corrected, path);
+            (corrected, result)
+        })
+        .collect::<Vec<_>>();
+    for (corrected, result) in written {
+        match result {
+            Ok(w) => {
+                let shown = Some(w.path.display().to_string());
+                if corrected {
+                    report.corrected = shown;
+                } else {
+                    report.output = shown;
+                }
+                for note in w.notes {
+                    if !report.notes.contains(&note) {
+                        report.notes.push(note);
                     }
                 }
-                Err(why) => {
-                    let what = if corrected {
-                        "更正稿"
-                    } else {
-                        "批注副本"
-                    };
-                    report.notes.push(format!("未写出{what}：{why}"));
-                    report.error_kind = report.error_kind.or(Some(why.kind()));
-                }
+            }
+            Err(why) => {
+                let what = if corrected {
+                    "更正稿"
+                } else {
+                    "批注副本"
+                };
+                report.notes.push(format!("未写出{what}：{why}"));
+                report.error_kind = report.error_kind.or(Some(why.kind()));
             }
         }
     }
-    report
 }
 
 /// One copy written, a panic in writing it turned into the reason it is missing.
 fn write_copy(
     wb: &Workbook,
     report: &FileReport,
+    document: Option<&FileReport>,
     opts: &WriteOptions,
     corrected: bool,
     path: &Path,
 ) -> Result<annotate::Written, Error> {
-    match quietly(|| annotate::write_copy(wb, report, opts, corrected)) {
+    let write = || match document {
+        Some(d) => annotate::write_copy_with_document(wb, report, d, opts, corrected),
+        None => annotate::write_copy(wb, report, opts, corrected),
+    };
+    match quietly(write) {
         Some(written) => Ok(written?),
         None => Err(Error::Panic(internal_error("生成副本", path))),
     }

@@ -380,3 +380,189 @@ fn a_zip_bomb_is_refused() {
     let report = narrative::check_report(&path, None);
     assert!(report.error.unwrap_or_default().contains("过大"));
 }
+
+fn run_jixiao(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn zip_parts(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+            (part.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn summary_rows(path: &Path) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = wb.worksheet_range("校验结果").unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_workbook_copy_lists_the_reports_findings_and_marks_no_cell_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(seed_workbook(), dir.path().join("表.xlsx")).unwrap();
+    write_docx(dir.path(), "报告.docx", SEED_TEXT);
+    let alone = run_jixiao(dir.path(), &["check", "-o", "alone", "表.xlsx"]);
+    assert_eq!(alone.status.code(), Some(1));
+    let out = run_jixiao(dir.path(), &["check", "-o", "out", "报告.docx", "表.xlsx"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(dir.path().join("out/报告.checked.docx").is_file());
+    assert!(dir.path().join("out/汇总.xlsx").is_file());
+
+    let doc = narrative::read_document(&dir.path().join("报告.docx")).unwrap();
+    let findings = narrative::check_document(&doc, Some(&seed_tables()));
+    let rows = summary_rows(&dir.path().join("out/表.checked.xlsx"));
+    let start = rows.iter().position(|r| r[0] == "自评报告").unwrap();
+    assert_eq!(rows[start][1], "报告.docx");
+    assert_eq!(rows[start + 1][0], "段落");
+    assert_eq!(rows[start + 1][7], "原文");
+    let listed: Vec<&Vec<String>> = rows[start + 2..]
+        .iter()
+        .take_while(|r| r[0].starts_with('第'))
+        .collect();
+    assert_eq!(listed.len(), findings.len());
+    for (row, f) in listed.iter().zip(&findings) {
+        let place = f.text.as_ref().unwrap();
+        assert_eq!(row[0], format!("第 {} 段", place.paragraph));
+        assert_eq!(row[3], f.check.to_string());
+        assert_eq!(row[4], f.found);
+        assert_eq!(row[7], place.quote);
+        let cell = if f.sheet.is_empty() {
+            String::new()
+        } else {
+            f.cell.to_string()
+        };
+        assert_eq!(row[1], cell);
+    }
+    // The workbook's own findings are listed as without the report.
+    let before = summary_rows(&dir.path().join("alone/表.checked.xlsx"));
+    let first_seven = |rows: &[Vec<String>]| -> Vec<Vec<String>> {
+        rows.iter().map(|r| r[..7].to_vec()).collect()
+    };
+    assert_eq!(
+        first_seven(&rows[..start - 1]),
+        first_seven(&before[..start - 1])
+    );
+
+    // Only the summary sheet differs from the copy made without the report: no cell is marked
+    // for the report's findings.
+    let (with, without) = (
+        zip_parts(&dir.path().join("out/表.checked.xlsx")),
+        zip_parts(&dir.path().join("alone/表.checked.xlsx")),
+    );
+    assert_eq!(
+        with.keys().collect::<Vec<_>>(),
+        without.keys().collect::<Vec<_>>()
+    );
+    let differ: Vec<&String> = with.keys().filter(|k| with[*k] != without[*k]).collect();
+    assert_eq!(differ.len(), 1, "{differ:?}");
+}
+
+#[test]
+fn a_run_with_reports_writes_the_summary_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("甲")).unwrap();
+    std::fs::copy(seed_workbook(), inbox.join("甲/表.xlsx")).unwrap();
+    write_docx(&inbox.join("甲"), "报告.docx", SEED_TEXT);
+    write_docx(
+        &inbox,
+        "乙局自评报告.docx",
+        "公用经费 100 万元，其中：办公费 40 万元，差旅费 50 万元。",
+    );
+    let out = run_jixiao(dir.path(), &["check", "inbox"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("乙局自评报告.docx"), "{stdout}");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(inbox.join("汇总.xlsx")).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let files: Vec<String> = range.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("乙局自评报告.docx")),
+        "{files:?}"
+    );
+    // A second run replaces its own summary rather than checking it as a workbook.
+    let again = run_jixiao(dir.path(), &["check", "inbox"]);
+    assert_eq!(again.status.code(), Some(1), "{again:?}");
+    assert!(!String::from_utf8(again.stdout)
+        .unwrap()
+        .contains("汇总.xlsx："));
+}
+
+/// The annotated seed report opens in LibreOffice with every comment (scripts/…; needs
+/// LibreOffice Writer).
+#[test]
+#[ignore = "needs LibreOffice Writer"]
+fn libreoffice_opens_the_annotated_report_with_its_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_docx(dir.path(), "报告.docx", SEED_TEXT);
+    let doc = narrative::read_document(&path).unwrap();
+    let findings = narrative::check_document(&doc, Some(&seed_tables()));
+    let out = annotate::write_annotated(&path, &findings, None, false)
+        .unwrap()
+        .unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check-docx-libreoffice.sh");
+    let run = std::process::Command::new(script)
+        .arg(&out)
+        .arg(findings.len().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+}
+
+#[test]
+fn figures_written_in_yuan_are_compared_with_the_tables_wan_yuan() {
+    let doc = Document {
+        path: PathBuf::from("元.docx"),
+        paragraphs: [
+            "基本支出 8,004,600 元。",
+            "基本支出 8004612 元。",
+            "基本支出 8,000,000 元。",
+            "项目支出 7000400 元。",
+            "公用经费 1000000 元，其中：办公费 400000 元，差旅费 500000 元。",
+            "基本支出 800.4 万元。",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    };
+    let findings = narrative::check_document(&doc, Some(&other_tables()));
+    assert_eq!(
+        summary(&findings),
+        vec![
+            "R1 Error 8,000,000 元→8004600 元 自评表!G6",
+            "R1 Warning 7000400 元→7000000 元 自评表!G9",
+            "R2 Error 1000000 元→900000 元",
+            "R1 Rounding 800.4 万元→800.46 自评表!G6",
+        ]
+    );
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages[0].contains("8,000,000 元（合 800 万元）"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("800.46 万元"), "{}", messages[0]);
+    assert!(
+        messages[2].contains("400000 + 500000 = 900000 元"),
+        "{}",
+        messages[2]
+    );
+    assert!(messages[3].contains("为 800.4 万元"), "{}", messages[3]);
+}

@@ -106,7 +106,19 @@ pub fn write_copy(
     opts: &WriteOptions,
     corrected: bool,
 ) -> Result<Written, WriteError> {
-    write_output(wb, report, opts, Mode::of(corrected))
+    write_output(wb, report, None, opts, Mode::of(corrected))
+}
+
+/// Writes the copy as [`write_copy`] does, its summary sheet also listing the findings of the
+/// 自评报告 checked with the workbook (`document`), in a section of their own.
+pub fn write_copy_with_document(
+    wb: &Workbook,
+    report: &FileReport,
+    document: &FileReport,
+    opts: &WriteOptions,
+    corrected: bool,
+) -> Result<Written, WriteError> {
+    write_output(wb, report, Some(document), opts, Mode::of(corrected))
 }
 
 /// The bytes of the annotated copy (the corrected one with `corrected`), written nowhere.
@@ -116,7 +128,7 @@ pub fn render(
     lang: Lang,
     corrected: bool,
 ) -> Result<Vec<u8>, WriteError> {
-    build(wb, report, lang, Mode::of(corrected)).map(|built| built.bytes)
+    build(wb, report, None, lang, Mode::of(corrected)).map(|built| built.bytes)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +157,7 @@ impl Mode {
 fn write_output(
     wb: &Workbook,
     report: &FileReport,
+    document: Option<&FileReport>,
     opts: &WriteOptions,
     mode: Mode,
 ) -> Result<Written, WriteError> {
@@ -158,7 +171,7 @@ fn write_output(
         }
     }
     paths::check_destination(&wb.path, &dest, opts.force)?;
-    let built = build(wb, report, opts.lang, mode)?;
+    let built = build(wb, report, document, opts.lang, mode)?;
     atomic::write_atomically(&dest, &built.bytes)?;
     Ok(Written {
         path: dest,
@@ -172,7 +185,13 @@ struct Built {
     notes: Vec<String>,
 }
 
-fn build(wb: &Workbook, report: &FileReport, lang: Lang, mode: Mode) -> Result<Built, WriteError> {
+fn build(
+    wb: &Workbook,
+    report: &FileReport,
+    document: Option<&FileReport>,
+    lang: Lang,
+    mode: Mode,
+) -> Result<Built, WriteError> {
     let flags = plan::plan(wb, report, mode);
     let values_only = wb
         .sheets
@@ -185,7 +204,16 @@ fn build(wb: &Workbook, report: &FileReport, lang: Lang, mode: Mode) -> Result<B
         })
         .count();
     let names = names::sheet_names(wb, lang);
-    let summary = SummarySheet::layout(wb, report, &flags, &names, mode, lang, values_only);
+    let summary = SummarySheet::layout(
+        wb,
+        report,
+        document,
+        &flags,
+        &names,
+        mode,
+        lang,
+        values_only,
+    );
     let plan = CopyPlan {
         wb,
         report,

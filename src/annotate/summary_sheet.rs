@@ -12,7 +12,7 @@ use super::plan::{in_limits, severity_color, Flag, CORRECTED_COLOR};
 use super::rebuild::style::solid;
 use super::{Lang, Mode, WriteError};
 use crate::model::{CellPos, Workbook};
-use crate::model::{FileReport, Severity};
+use crate::model::{FileReport, Finding, Severity};
 
 struct Labels {
     department: &'static str,
@@ -29,6 +29,11 @@ struct Labels {
     no_findings: &'static str,
     notes: &'static str,
     unknown: &'static str,
+    document: &'static str,
+    document_columns: [&'static str; 7],
+    quote: &'static str,
+    document_clean: &'static str,
+    document_failed: &'static str,
 }
 
 const ZH: Labels = Labels {
@@ -46,6 +51,19 @@ const ZH: Labels = Labels {
     no_findings: "未发现问题。",
     notes: "备注",
     unknown: "（未识别）",
+    document: "自评报告",
+    document_columns: [
+        "段落",
+        "表中单元格",
+        "类别",
+        "规则",
+        "报告中的数字",
+        "应为",
+        "说明",
+    ],
+    quote: "原文",
+    document_clean: "报告中的数字未发现问题。",
+    document_failed: "无法检查：",
 };
 
 const EN: Labels = Labels {
@@ -65,6 +83,19 @@ const EN: Labels = Labels {
     no_findings: "No findings.",
     notes: "Notes",
     unknown: "(not found)",
+    document: "Self-evaluation report",
+    document_columns: [
+        "Paragraph",
+        "Table cell",
+        "Severity",
+        "Rule",
+        "Found",
+        "Expected",
+        "Message",
+    ],
+    quote: "Quote",
+    document_clean: "No findings in the report's figures.",
+    document_failed: "Could not be checked: ",
 };
 
 /// Row (0-based) of the findings table's header.
@@ -72,6 +103,8 @@ pub(super) const TABLE_HEADER_ROW: u32 = 9;
 
 /// Width of the summary's 说明 column, in characters.
 const MESSAGE_WIDTH: f64 = 70.0;
+/// Width of the 原文 column of the report's findings, in characters.
+const QUOTE_WIDTH: f64 = 50.0;
 
 pub(super) enum Value {
     Text(String),
@@ -148,11 +181,13 @@ struct Facts<'a> {
 }
 
 impl SummarySheet {
-    /// The summary of `report`: the file's facts and counts, then one row per finding.
+    /// The summary of `report`: the file's facts and counts, then one row per finding, then
+    /// the findings of the paired `document` if any.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn layout(
         wb: &Workbook,
         report: &FileReport,
+        document: Option<&FileReport>,
         flags: &HashMap<usize, BTreeMap<CellPos, Flag>>,
         names: &Names,
         mode: Mode,
@@ -182,11 +217,14 @@ impl SummarySheet {
         facts.put_facts(&mut cells);
         facts.put_counts(&mut cells);
         let last_col = facts.put_table_header(&mut cells);
-        let (mut row, row_heights) = facts.put_findings(&mut cells);
+        let (mut row, mut row_heights) = facts.put_findings(&mut cells);
         let last_row = row.saturating_sub(1).max(TABLE_HEADER_ROW);
         if report.findings.is_empty() {
             cells.put(row, 0, text(facts.l.no_findings), Look::Plain);
             row += 1;
+        }
+        if let Some(document) = document {
+            row = facts.put_document(&mut cells, &mut row_heights, document, row);
         }
         facts.put_notes(&mut cells, row, values_only);
 
@@ -195,6 +233,9 @@ impl SummarySheet {
             col_widths.push(12.0);
         }
         col_widths.push(MESSAGE_WIDTH);
+        if document.is_some() {
+            col_widths.push(QUOTE_WIDTH);
+        }
         let mut cells = cells.0;
         cells.sort_by_key(|e| (e.row, e.col));
         SummarySheet {
@@ -345,17 +386,8 @@ impl Facts<'_> {
                 .map(|s| self.names.sheets[s].as_str())
                 .unwrap_or(f.sheet.as_str());
             cells.put(row, 0, text(sheet_name), Look::Body);
-            let cell = f.cell.to_string();
-            if sheet_index.is_some() && in_limits(f.cell) {
-                let location = format!("'{}'!{}", sheet_name.replace('\'', "''"), cell);
-                let link = Value::Link {
-                    text: cell,
-                    location,
-                };
-                cells.put(row, 1, link, Look::Link);
-            } else {
-                cells.put(row, 1, Value::Text(cell), Look::Body);
-            }
+            let (cell, look) = self.cell_link(f, sheet_index.is_some(), sheet_name);
+            cells.put(row, 1, cell, look);
             let severity = self.severity(f.severity);
             cells.put(row, 2, text(severity), Look::Severity(f.severity));
             cells.put(row, 3, text(&f.check), Look::Body);
@@ -372,14 +404,107 @@ impl Facts<'_> {
                 c += 1;
             }
             cells.put(row, c, text(&f.message), Look::Wrap);
-            // Wrapped text needs its row tall enough; not every reader sizes rows itself.
-            let lines = (crate::model::text::excel_width(&f.message) / MESSAGE_WIDTH)
-                .ceil()
-                .max(1.0);
-            row_heights.push((row, (lines * 15.0).min(409.0)));
+            row_heights.push((row, row_height(lines(&f.message, MESSAGE_WIDTH))));
             row += 1;
         }
         (row, row_heights)
+    }
+
+    /// The finding's cell, a link to it when the copy has it.
+    fn cell_link(&self, f: &Finding, in_copy: bool, sheet_name: &str) -> (Value, Look) {
+        let cell = f.cell.to_string();
+        if in_copy && in_limits(f.cell) {
+            let location = format!("'{}'!{}", sheet_name.replace('\'', "''"), cell);
+            let link = Value::Link {
+                text: cell,
+                location,
+            };
+            (link, Look::Link)
+        } else {
+            (Value::Text(cell), Look::Body)
+        }
+    }
+
+    /// After a gap from `row`: the 自评报告's name, then its findings, one row each with the
+    /// paragraph, the table cell R1 compares with, and the sentence quoted; returns the next row.
+    /// The cells they name are not marked: the report, not the cell, says it.
+    fn put_document(
+        &self,
+        cells: &mut Cells,
+        row_heights: &mut Vec<(u32, f64)>,
+        document: &FileReport,
+        mut row: u32,
+    ) -> u32 {
+        let l = self.l;
+        row += 1;
+        let name = Path::new(&document.path)
+            .file_name()
+            .map_or(document.path.clone(), |n| n.to_string_lossy().into_owned());
+        cells.put(row, 0, text(l.document), Look::Label);
+        cells.put(row, 1, text(&name), Look::Plain);
+        row += 1;
+        if let Some(error) = &document.error {
+            cells.put(
+                row,
+                0,
+                text(&format!("{}{error}", l.document_failed)),
+                Look::Plain,
+            );
+            return row + 1;
+        }
+        if document.findings.is_empty() {
+            cells.put(row, 0, text(l.document_clean), Look::Plain);
+            return row + 1;
+        }
+        let mut columns: Vec<&str> = l.document_columns.to_vec();
+        if self.mode == Mode::Corrected {
+            columns.insert(6, l.action);
+        }
+        columns.push(l.quote);
+        for (c, name) in columns.iter().enumerate() {
+            cells.put(row, c as u16, text(name), Look::Header);
+        }
+        row += 1;
+        for f in &document.findings {
+            let paragraph = f.text.as_ref().map_or(0, |t| t.paragraph);
+            let paragraph = match self.lang {
+                Lang::Zh => format!("第 {paragraph} 段"),
+                Lang::En => format!("¶ {paragraph}"),
+            };
+            cells.put(row, 0, text(&paragraph), Look::Body);
+            let sheet_index = self.wb.sheets.iter().position(|s| s.name == f.sheet);
+            let (cell, look) = match sheet_index {
+                Some(s) => self.cell_link(f, true, &self.names.sheets[s]),
+                None => (Value::Text(String::new()), Look::Body),
+            };
+            cells.put(row, 1, cell, look);
+            cells.put(
+                row,
+                2,
+                text(self.severity(f.severity)),
+                Look::Severity(f.severity),
+            );
+            cells.put(row, 3, text(&f.check), Look::Body);
+            cells.put(row, 4, text(&f.found), Look::Body);
+            cells.put(
+                row,
+                5,
+                text(f.expected.as_deref().unwrap_or("")),
+                Look::Body,
+            );
+            let mut c = 6;
+            if self.mode == Mode::Corrected {
+                cells.put(row, c, text(""), Look::Body);
+                c += 1;
+            }
+            let quote = f.text.as_ref().map_or("", |t| t.quote.as_str());
+            cells.put(row, c, text(&f.message), Look::Wrap);
+            cells.put(row, c + 1, text(quote), Look::Wrap);
+            let tall = lines(&f.message, MESSAGE_WIDTH).max(lines(quote, QUOTE_WIDTH));
+            row_heights.push((row, row_height(tall)));
+            row += 1;
+        }
+        row
     }
 
     /// The report's notes, and one on formulas kept as values, from `row` on after a gap.
@@ -412,6 +537,16 @@ impl Facts<'_> {
             Lang::En => s.label_en(),
         }
     }
+}
+
+/// Lines `s` takes wrapped in a column `width` characters wide.
+fn lines(s: &str, width: f64) -> f64 {
+    (crate::model::text::excel_width(s) / width).ceil().max(1.0)
+}
+
+/// Wrapped text needs its row tall enough; not every reader sizes rows itself.
+fn row_height(lines: f64) -> f64 {
+    (lines * 15.0).min(409.0)
 }
 
 /// The table header's fill and the links' font colour (severity colours are the copy's own).

@@ -41,11 +41,6 @@ pub(super) fn check(
         lang,
         template: args.template.as_deref().map(Template::load).transpose()?,
     };
-    if let Some(exit) =
-        super::documents::run(paths, &opts, args.format == super::args::FormatArg::Json)
-    {
-        return Ok((exit, None));
-    }
     let format = Format::from(args.format);
     let summary_dest = summary_destination(paths, args);
     let mut skip_summaries = vec![summary::DEFAULT_NAME.to_string()];
@@ -53,6 +48,17 @@ pub(super) fn check(
         skip_summaries.push(name.to_string_lossy().into_owned());
     }
     let any_folder = paths.iter().any(|p| p.is_dir());
+    let json = format == Format::Json;
+    if let Some(done) = super::documents::run(paths, &opts, json, skip_summaries.clone()) {
+        if done.rows.totals().files == 1 && !any_folder {
+            return Ok((done.exit, done.single_copy));
+        }
+        let mut rows = done.rows.finish().map_err(Error::Rows)?;
+        let mut stdout = io::stdout().lock();
+        let table_out = (!json).then_some(&mut stdout as &mut dyn Write);
+        let (status, written) = summarise(&mut rows, &summary_dest, args, lang, table_out);
+        return Ok((done.exit.max(status), written));
+    }
     // A progress bar only for a person watching: stderr a terminal, text output, several files.
     let watched = format == Format::Text && io::stderr().is_terminal();
     let total =

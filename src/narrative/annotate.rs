@@ -286,9 +286,7 @@ fn highlighted(props: &str) -> String {
 }
 
 fn comment_xml(id: u64, f: &Finding) -> String {
-    let expected = f
-        .expected
-        .as_deref()
+    let expected = super::to_write(f)
         .map(|e| format!("（应为 {e}）"))
         .unwrap_or_default();
     let text = format!(
@@ -449,6 +447,7 @@ fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), DocError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let io = |e: std::io::Error| DocError::Io(format!("{}：{e}", dest.display()));
+    fs::create_dir_all(dir).map_err(io)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".jixiao-")
         .suffix(".tmp")

@@ -110,6 +110,23 @@ impl Context<'_> {
         }
     }
 
+    /// A figure of the text as a message names it, with its unit; as written too when the text
+    /// uses another unit than the tables (`22,049,500 元（合 2204.95 万元）`).
+    fn named(&self, m: &Mention) -> String {
+        let counted = format!("{}{}", plain(m.value), unit(m.kind));
+        if m.scale == Decimal::ONE {
+            counted
+        } else {
+            format!("{}（合 {}）", self.stated(m), counted.trim())
+        }
+    }
+
+    /// `value`, in the tables' unit with `decimals`, written in the unit `m` is written in.
+    fn in_text_unit(&self, m: &Mention, value: Decimal, decimals: u32) -> String {
+        let decimals = decimals.saturating_sub(m.scale.normalize().scale());
+        format!("{} {}", shown(value / m.scale, decimals), m.unit)
+    }
+
     /// A figure's value for a rate or change: the text's first statement of it, else the table's.
     fn value_of(&self, figure: usize, column: Column) -> Option<(Decimal, String)> {
         let stated = self.found.mentions.iter().find(|m| {
@@ -170,14 +187,31 @@ fn merge(out: &mut Vec<Finding>, f: Finding) {
     }
 }
 
-/// R1: the text's figure against the table's cell.
+/// R1: the text's figure against the table's cell, at the precision both give (a figure
+/// written in 元 is compared with the table's 万元 rounded as the table rounds them).
 fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding> {
-    let stated = m.value;
-    let agrees = |v: Option<Decimal>| v.map(|v| compare(stated, m.decimals, v));
+    let table_decimals = cell.decimals_shown().unwrap_or(u32::MAX).max(2);
+    let decimals = m.decimals.min(table_decimals);
+    let stated = round_half_up(m.value, decimals);
+    let agrees = |v: Option<Decimal>| v.map(|v| compare(stated, decimals, v));
     let where_ = format!("{}!{}", cell.sheet, cell.pos);
-    let filed = cell
-        .filed
-        .map_or("（空）".to_string(), |_| cell.shown.clone());
+    let table_unit = if m.kind == Kind::Rate {
+        ""
+    } else {
+        unit(m.kind)
+    };
+    let filed = cell.filed.map_or("（空）".to_string(), |_| {
+        format!("{}{table_unit}", cell.shown)
+    });
+    let text = cx.named(m);
+    // The figure the text should read, in the text's unit.
+    let to_write = |v: Decimal, shown_as: String| {
+        if m.scale == Decimal::ONE {
+            shown_as
+        } else {
+            cx.in_text_unit(m, v, table_decimals)
+        }
+    };
     let (severity, expected, message) = match (agrees(cell.corrected), agrees(cell.filed)) {
         (_, Some(Agreement::Same)) if cell.corrected.is_none() => return None,
         // A blank cell the tables fill with the text's figure: the missing finding says it.
@@ -188,35 +222,32 @@ fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding>
             }
             (
                 Severity::Warning,
-                Some(cell.shown.clone()),
+                Some(to_write(cell.filed?, cell.shown.clone())),
                 format!(
-                    "正文的{}为 {}，表中 {where_} 填报为 {filed}；表的校验已指出该格应为 {}，正文支持这一更正（改表，不必改正文）",
+                    "正文的{}为 {text}，表中 {where_} 填报为 {filed}；表的校验已指出该格应为 {}{table_unit}，正文支持这一更正（改表，不必改正文）",
                     cell.label,
-                    plain(stated),
                     plain(cell.corrected?)
                 ),
             )
         }
         (Some(a), _) => {
             let right = cell.corrected?;
+            let right_shown = shown(right, m.decimals.max(2).min(table_decimals));
             (
                 severity_of(&a),
-                Some(shown(right, m.decimals.max(2))),
+                Some(to_write(right, right_shown.clone())),
                 format!(
-                    "正文的{}为 {}，与表不符：表中 {where_} 填报为 {filed}，按表的校验应为 {}",
+                    "正文的{}为 {text}，与表不符：表中 {where_} 填报为 {filed}，按表的校验应为 {right_shown}{table_unit}",
                     cell.label,
-                    plain(stated),
-                    shown(right, m.decimals.max(2))
                 ),
             )
         }
         (None, Some(a)) => (
             severity_of(&a),
-            Some(cell.shown.clone()),
+            Some(to_write(cell.filed?, cell.shown.clone())),
             format!(
-                "正文的{}为 {}，与表中 {where_} 的 {filed} 不一致",
+                "正文的{}为 {text}，与表中 {where_} 的 {filed} 不一致",
                 cell.label,
-                plain(stated)
             ),
         ),
         (None, None) => return None,
@@ -256,7 +287,17 @@ fn items_add_up(cx: &Context, list: &ItemList) -> Option<Finding> {
     } else {
         Severity::Error
     };
-    let parts: Vec<String> = items.iter().map(|m| plain(m.value)).collect();
+    // Shown in the unit the text writes them in when it writes all of them in one.
+    let scale = Some(total.scale)
+        .filter(|s| items.iter().all(|m| m.scale == *s))
+        .unwrap_or(Decimal::ONE);
+    let (unit_shown, in_unit) = if scale == Decimal::ONE {
+        (unit(Kind::Amount).to_string(), Decimal::ONE)
+    } else {
+        (format!(" {}", total.unit), scale)
+    };
+    let written = |v: Decimal| plain(v / in_unit);
+    let parts: Vec<String> = items.iter().map(|m| written(m.value)).collect();
     let terms = if parts.len() > 8 {
         format!(
             "{} + … + {}",
@@ -267,23 +308,20 @@ fn items_add_up(cx: &Context, list: &ItemList) -> Option<Finding> {
         parts.join(" + ")
     };
     let mut message = format!(
-        "所列 {} 项合计 {terms} = {}{}，与所述合计 {}{} 不符",
+        "所列 {} 项合计 {terms} = {}{unit_shown}，与所述合计 {}{unit_shown} 不符",
         items.len(),
-        plain(sum),
-        unit(Kind::Amount),
-        plain(total.value),
-        unit(Kind::Amount)
+        written(sum),
+        written(total.value),
     );
     if severity == Severity::Warning {
         message.push_str("（差额在各项四舍五入的范围内）");
     }
-    Some(cx.finding(
-        total,
-        severity,
-        "R2",
-        Some(shown(sum, shown_decimals)),
-        message,
-    ))
+    let expected = if in_unit == Decimal::ONE {
+        shown(sum, shown_decimals)
+    } else {
+        cx.in_text_unit(total, sum, decimals)
+    };
+    Some(cx.finding(total, severity, "R2", Some(expected), message))
 }
 
 /// R3: a stated rate against its numerator and denominator.

@@ -37,6 +37,9 @@ pub struct Mention {
     /// Decimals as written, in the tables' unit.
     pub decimals: u32,
     pub kind: Kind,
+    /// The unit as written and what turns it into the tables' unit (`元`, 0.0001).
+    pub unit: String,
+    pub scale: Decimal,
     pub subject: Subject,
     pub column: Column,
     /// A stated change from the year before (`增加 0.21 万元`, `上升 4.46%`).
@@ -152,6 +155,8 @@ fn read_mention(
         value,
         decimals: n.decimals,
         kind: n.kind,
+        unit: n.unit.clone(),
+        scale: n.scale,
         subject,
         column,
         change,

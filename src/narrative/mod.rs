@@ -17,7 +17,7 @@ use std::fs;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use crate::model::{FileReport, Finding, Status};
+use crate::model::{FileReport, Finding, Severity, Status};
 pub use tables::Tables;
 use vocabulary::Vocabulary;
 
@@ -143,6 +143,13 @@ pub fn check_report(path: &Path, tables: Option<&Tables>) -> FileReport {
     report
 }
 
+/// The figure the text should read, when the finding gives one: not for an R1 warning, whose
+/// `expected` is the table's figure that the text shows to be wrong.
+fn to_write(f: &Finding) -> Option<&str> {
+    let text_supports_table_fix = f.check == "R1" && f.severity == Severity::Warning;
+    f.expected.as_deref().filter(|_| !text_supports_table_fix)
+}
+
 /// A readable block for one report, as the workbooks' text report prints them.
 pub fn to_text(report: &FileReport) -> String {
     let mut out = String::new();
@@ -161,11 +168,7 @@ pub fn to_text(report: &FileReport) -> String {
             .text
             .as_ref()
             .map_or(String::new(), |t| format!("第 {} 段", t.paragraph));
-        let expected = f
-            .expected
-            .as_deref()
-            .map(|e| format!(" → {e}"))
-            .unwrap_or_default();
+        let expected = to_write(f).map(|e| format!(" → {e}")).unwrap_or_default();
         let _ = writeln!(
             out,
             "  [{}] {place} {}{expected}  {} {}",

@@ -27,6 +27,15 @@ impl TableCell {
     pub fn value(&self) -> Option<Decimal> {
         self.corrected.or(self.filed)
     }
+
+    /// Decimals of the number as the cell shows it (`2204.05`, `79.80%`), None when it shows none.
+    pub fn decimals_shown(&self) -> Option<u32> {
+        let digits = self.shown.trim_end_matches(|c: char| !c.is_ascii_digit());
+        if digits.is_empty() {
+            return None;
+        }
+        Some(digits.split_once('.').map_or(0, |(_, d)| d.len() as u32))
+    }
 }
 
 #[derive(Debug, Clone, Default)]

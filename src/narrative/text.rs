@@ -43,6 +43,9 @@ pub struct Number {
     pub value: Decimal,
     pub decimals: u32,
     pub kind: Kind,
+    /// The unit as written (`元`), and what turns it into the tables' unit (0.0001).
+    pub unit: String,
+    pub scale: Decimal,
 }
 
 /// A phrase of the vocabulary found in the text.
@@ -214,6 +217,8 @@ impl Text {
             value,
             decimals,
             kind: unit.kind,
+            unit: unit.text.clone(),
+            scale: unit.scale,
         })
     }
 
