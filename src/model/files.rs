@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The error for a path that exists but is not a regular file.
 pub fn not_regular() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidInput, "不是普通文件")
+    io::Error::new(io::ErrorKind::InvalidInput, "不是普通文件，而是管道、设备或套接字")
 }
 
 /// Opens `path` for reading when it is a regular file (links to one are followed); anything
