@@ -51,3 +51,49 @@ fn a_link_planted_at_the_summary_temp_name_is_not_followed() {
     assert!(meta.is_file(), "汇总.xlsx is not a regular file: {meta:?}");
     assert!(jixiao::summary::is_jixiao_summary(&dest));
 }
+
+/// A power cut can leave an output's name empty (the rename reached the disk, the data not):
+/// that leftover is replaced without --force; a file with content is still left alone.
+#[test]
+fn an_empty_leftover_at_an_output_name_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("收件");
+    fs::create_dir(&dir).unwrap();
+    fs::copy(
+        crate::common::fixture("county-agri-2024-clean.xlsx"),
+        dir.join("农业局.xlsx"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let (copy, summary) = (out.join("农业局.checked.xlsx"), out.join("汇总.xlsx"));
+    fs::write(&copy, b"").unwrap();
+    fs::write(&summary, b"").unwrap();
+    let r = crate::run_within(
+        60,
+        &[
+            std::ffi::OsStr::new("check"),
+            dir.as_os_str(),
+            std::ffi::OsStr::new("-o"),
+            out.as_os_str(),
+        ],
+        &tmp.path().join("logs"),
+    );
+    assert_eq!(r.code, Some(0), "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(jixiao::annotate::is_jixiao_output(&copy));
+    assert!(jixiao::summary::is_jixiao_summary(&summary));
+
+    fs::write(&summary, b"x").unwrap();
+    let r = crate::run_within(
+        60,
+        &[
+            std::ffi::OsStr::new("check"),
+            dir.as_os_str(),
+            std::ffi::OsStr::new("-o"),
+            out.as_os_str(),
+        ],
+        &tmp.path().join("logs2"),
+    );
+    assert_eq!(r.code, Some(2), "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert_eq!(fs::read(&summary).unwrap(), b"x");
+}
