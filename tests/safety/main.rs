@@ -8,6 +8,7 @@ mod common;
 
 mod outputs;
 mod special;
+mod terminal;
 
 use std::ffi::OsStr;
 use std::fs;
