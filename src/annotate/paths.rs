@@ -6,6 +6,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::WriteError;
+use crate::model::files::{self, Existing};
 
 /// Where the output for `input` goes: `<out_dir or input's folder>/<input stem>.<suffix>.xlsx`.
 pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
@@ -27,10 +28,12 @@ pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBu
 /// Custom document property that marks a file as jixiao's own output.
 pub(crate) const MARK_PROPERTY: &str = "jixiao";
 
+/// Whether `dest` may be written: nothing there, an empty leftover, or (when not the input) a
+/// regular file jixiao wrote, or any regular file with `force`. Links, FIFOs and folders never.
 pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), WriteError> {
-    let Ok(meta) = fs::symlink_metadata(dest) else {
+    if fs::symlink_metadata(dest).is_err() {
         return Ok(());
-    };
+    }
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(dest)) {
         if a == b {
             return Err(WriteError::SameAsInput {
@@ -38,13 +41,11 @@ pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Resul
             });
         }
     }
-    if meta.is_dir() {
-        return Err(WriteError::Io {
-            path: dest.to_path_buf(),
-            reason: "同名目录已存在".to_string(),
-        });
-    }
-    if !force && !is_jixiao_output(dest) {
+    let existing = files::existing(dest).map_err(|e| WriteError::Io {
+        path: dest.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if existing == Existing::File && !force && !is_jixiao_output(dest) {
         return Err(WriteError::NotOurs {
             path: dest.to_path_buf(),
         });
@@ -68,7 +69,7 @@ pub fn is_jixiao_output(path: &Path) -> bool {
 /// Whether the xlsx at `path` has the `jixiao` property in its `docProps/custom.xml`, as every
 /// workbook jixiao writes has (copies and summaries alike).
 pub(crate) fn carries_mark(path: &Path) -> bool {
-    let Ok(file) = fs::File::open(path) else {
+    let Ok(file) = files::open_regular(path) else {
         return false;
     };
     let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {

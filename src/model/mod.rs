@@ -2,6 +2,7 @@
 //! Imports nothing of the crate.
 
 mod field;
+pub mod files;
 mod findings;
 mod rule;
 pub mod text;

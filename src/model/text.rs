@@ -93,6 +93,28 @@ pub fn text_width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
+/// Text safe to print on a terminal: control characters (escape sequences, carriage returns,
+/// line breaks, …) and the bidirectional overrides, which could rewrite or hide what is shown,
+/// become visible escapes (`\n`, `\u{1b}`).
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Width of text in Excel character units (digit widths): its longest line, wide characters
 /// counting two and every other character one.
 pub fn excel_width(text: &str) -> f64 {

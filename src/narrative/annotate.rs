@@ -10,6 +10,7 @@ use std::io::{Cursor, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::model::files::{self, Existing, TempFile};
 use crate::model::{Finding, TextPlace};
 use crate::narrative::docx::{self, Paragraph, Run, DOCUMENT_PART};
 use crate::narrative::DocError;
@@ -411,9 +412,11 @@ pub fn is_jixiao_output(path: &Path) -> bool {
     if !name.ends_with(".checked.docx") {
         return false;
     }
-    let Ok(bytes) = fs::read(path) else {
+    let mut bytes = Vec::new();
+    let read = files::open_regular(path).and_then(|mut f| f.read_to_end(&mut bytes));
+    if read.is_err() {
         return false;
-    };
+    }
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes.as_slice())) else {
         return false;
     };
@@ -432,7 +435,9 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
             )));
         }
     }
-    if !force && !is_jixiao_output(dest) {
+    let existing = files::existing(dest)
+        .map_err(|e| DocError::Unreadable(format!("{}：{e}", dest.display())))?;
+    if existing == Existing::File && !force && !is_jixiao_output(dest) {
         return Err(DocError::Unreadable(format!(
             "目标文件已存在且不是 jixiao 生成的（加 --force 覆盖）：{}",
             dest.display()
@@ -442,20 +447,11 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
 }
 
 fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), DocError> {
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let io = |e: std::io::Error| DocError::Io(format!("{}：{e}", dest.display()));
-    fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".jixiao-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(io)?;
-    tmp.persist(dest).map_err(|e| io(e.error))?;
-    Ok(())
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut tmp = TempFile::beside(dest).map_err(io)?;
+    tmp.file().write_all(bytes).map_err(io)?;
+    tmp.persist().map_err(io)
 }

@@ -78,7 +78,7 @@ pub fn read_document(path: &Path) -> Result<Document, DocError> {
         return Err(DocError::TooLarge);
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    fs::File::open(path)
+    crate::model::files::open_regular(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| DocError::Io(e.to_string()))?;
     let paragraphs = if name.ends_with(".txt") {

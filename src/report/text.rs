@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::msg::{self, Msg};
 use super::Renderer;
 use crate::annotate::Lang;
+use crate::model::text::terminal_safe as safe;
 use crate::model::{FileReport, Finding, Severity, Status};
 
 /// Text blocks, one after another.
@@ -25,13 +26,14 @@ fn severity_label(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
-/// A readable block for one workbook.
+/// A readable block for one workbook. Names and texts from the file have their control
+/// characters escaped ([`safe`]), so a file cannot rewrite the terminal.
 pub fn to_text(report: &FileReport, lang: Lang) -> String {
     let t = |m| msg::text(m, lang);
     let mut out = String::new();
-    let _ = writeln!(out, "{}", report.path);
+    let _ = writeln!(out, "{}", safe(&report.path));
     if report.status == Status::Failed {
-        let error = report.error.as_deref().unwrap_or("");
+        let error = safe(report.error.as_deref().unwrap_or(""));
         let _ = writeln!(out, "  {}{error}", t(Msg::CannotCheck));
         return out;
     }
@@ -45,23 +47,23 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
         findings(&mut out, report, lang);
     }
     for note in &report.notes {
-        let _ = writeln!(out, "  {} {note}", t(Msg::Note));
+        let _ = writeln!(out, "  {} {}", t(Msg::Note), safe(note));
     }
     if let Some(o) = &report.output {
-        let _ = writeln!(out, "  {} {o}", t(Msg::AnnotatedCopy));
+        let _ = writeln!(out, "  {} {}", t(Msg::AnnotatedCopy), safe(o));
     }
     if let Some(o) = &report.corrected {
-        let _ = writeln!(out, "  {} {o}", t(Msg::Corrected));
+        let _ = writeln!(out, "  {} {}", t(Msg::Corrected), safe(o));
     }
     out
 }
 
 /// Department, year, totals and grade, those the workbook has.
 fn head(report: &FileReport, lang: Lang) -> Vec<String> {
-    let labelled = |m, value: &dyn std::fmt::Display| format!("{} {value}", msg::text(m, lang));
+    let labelled = |m, value: &str| format!("{} {}", msg::text(m, lang), safe(value));
     let mut head = Vec::new();
     if let Some(d) = &report.department {
-        head.push(d.clone());
+        head.push(safe(d).into_owned());
     }
     if let Some(y) = report.year {
         head.push(msg::fill(Msg::Year, lang, &[&y]));
@@ -109,7 +111,7 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
     let expected = f
         .expected
         .as_deref()
-        .map(|e| format!(" → {e}"))
+        .map(|e| format!(" → {}", safe(e)))
         .unwrap_or_default();
     let found = if f.found.is_empty() {
         msg::text(Msg::Blank, lang)
@@ -120,11 +122,11 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
         out,
         "  [{}] {}!{} {}{}  {} {}",
         severity_label(f.severity, lang),
-        f.sheet,
+        safe(&f.sheet),
         f.cell,
-        found,
+        safe(found),
         expected,
         f.check,
-        f.message
+        safe(&f.message)
     );
 }

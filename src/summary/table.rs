@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{SortedRows, SummaryRow, Totals};
 use crate::annotate::Lang;
-use crate::model::text::{char_width, text_width, AlignedTable};
+use crate::model::text::{char_width, terminal_safe, text_width, AlignedTable};
 use crate::report::msg::{self, Msg};
 
 /// The terminal is assumed this wide; the table never is wider.
@@ -43,7 +43,7 @@ fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
         (true, Lang::En) => "not checked",
     };
     [
-        row.path.replace(['\n', '\r', '\t'], " "),
+        terminal_safe(&row.path).into_owned(),
         opt(&row.total_score),
         opt(&row.recalculated_total_score),
         count(0),

@@ -8,6 +8,7 @@ use rust_xlsxwriter as xw;
 
 use super::{cells, headers, SortedRows, SummaryRow, COLUMNS, NUMERIC};
 use crate::annotate::Lang;
+use crate::model::files::{self, Existing, TempFile};
 use crate::model::text::text_width;
 use crate::report::os_error;
 
@@ -24,8 +25,9 @@ pub fn is_jixiao_summary(path: &Path) -> bool {
     crate::annotate::carries_mark(path)
 }
 
-/// Writes the summary workbook to `dest` (through a temporary file in the same folder, renamed
-/// into place). An existing file is replaced only if jixiao wrote it, or with `force`.
+/// Writes the summary workbook to `dest` (through a new temporary file in the same folder,
+/// renamed into place). An existing file is replaced only if it is empty or jixiao wrote it, or
+/// with `force`; a link, FIFO or folder at `dest` never.
 pub fn write_summary(
     dest: &Path,
     rows: &mut SortedRows,
@@ -36,13 +38,9 @@ pub fn write_summary(
         path: dest.to_path_buf(),
         reason: e.to_string(),
     };
-    if let Ok(meta) = fs::symlink_metadata(dest) {
-        if meta.is_dir() {
-            return Err(io_err(&"同名目录已存在"));
-        }
-        if !force && !is_jixiao_summary(dest) {
-            return Err(SummaryError::NotOurs(dest.to_path_buf()));
-        }
+    let existing = files::existing(dest).map_err(|e| io_err(&e))?;
+    if existing == Existing::File && !force && !is_jixiao_summary(dest) {
+        return Err(SummaryError::NotOurs(dest.to_path_buf()));
     }
     let dir = dest
         .parent()
@@ -50,22 +48,14 @@ pub fn write_summary(
         .unwrap_or(Path::new("."));
     let os_err = |e: io::Error| io_err(&os_error(&e, lang));
     fs::create_dir_all(dir).map_err(os_err)?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let built = build(dir, rows, lang).and_then(|mut wb| wb.save(&tmp));
-    let result = built
+    let mut tmp = TempFile::beside(dest).map_err(os_err)?;
+    build(dir, rows, lang)
+        .and_then(|mut wb| wb.save_to_writer(tmp.file()))
         .map_err(|e| match e {
             xw::XlsxError::IoError(e) => os_err(e),
             e => io_err(&e),
-        })
-        .and_then(|()| fs::rename(&tmp, dest).map_err(os_err));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+        })?;
+    tmp.persist().map_err(os_err)
 }
 
 fn io(e: io::Error) -> xw::XlsxError {

@@ -194,11 +194,9 @@ pub fn sniff_bytes(bytes: Vec<u8>) -> Result<Container, SniffError> {
 }
 
 pub(crate) fn sniff_path_with(path: &Path, lim: &Limits) -> Result<Container, SniffError> {
-    let file = std::fs::File::open(path).map_err(SniffError::Io)?;
+    // A FIFO or device could block the open or never end: regular files only.
+    let file = crate::model::files::open_regular(path).map_err(SniffError::Io)?;
     let meta = file.metadata().map_err(SniffError::Io)?;
-    if meta.is_dir() {
-        return Err(SniffError::Io(io::Error::from(io::ErrorKind::IsADirectory)));
-    }
     if meta.len() > lim.file {
         return Err(SniffError::TooLarge {
             size: meta.len(),
