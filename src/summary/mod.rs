@@ -43,6 +43,15 @@ const SEVERITIES: [Severity; 4] = [
 ];
 
 impl SummaryRow {
+    /// The `i`th count as shown in the summary: blank for a file that could not be checked.
+    fn count_text(&self, i: usize) -> String {
+        if self.failed {
+            String::new()
+        } else {
+            self.counts[i].to_string()
+        }
+    }
+
     pub fn from_report(r: &FileReport) -> Self {
         SummaryRow {
             path: r.path.clone(),
@@ -139,13 +148,7 @@ fn headers(lang: Lang) -> [&'static str; COLUMNS] {
 /// The row's cells as text (what the column widths are measured on).
 fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let count = |i: usize| {
-        if row.failed {
-            String::new()
-        } else {
-            row.counts[i].to_string()
-        }
-    };
+    let count = |i: usize| row.count_text(i);
     [
         opt(&row.department),
         row.year.map(|y| y.to_string()).unwrap_or_default(),

@@ -30,13 +30,7 @@ fn headers(lang: Lang) -> [&'static str; COLUMNS] {
 
 fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let count = |i: usize| {
-        if row.failed {
-            String::new()
-        } else {
-            row.counts[i].to_string()
-        }
-    };
+    let count = |i: usize| row.count_text(i);
     let status = match (row.failed, lang) {
         (false, _) => msg::text(Msg::Checked, lang),
         (true, Lang::Zh) => "无法检查",
