@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
 use crate::check::rules::{indicators, plausibility, total, unreadable};
-use crate::check::{Evaluation, Values};
+use crate::check::{coverage, units, Evaluation, Values};
 use crate::extract;
 use crate::extract::value::format_number;
-use crate::locate::NotFound;
+use crate::locate::{FieldCell, Layout, NotFound};
+
 use crate::model::Workbook;
-use crate::model::{ErrorKind, FileReport, Finding, Status};
+use crate::model::{ErrorKind, FileReport, Finding, Replacement, Status};
 use crate::read::{self, quietly};
 use crate::template::Template;
 
@@ -178,9 +179,10 @@ fn internal_error(doing: &str, path: &Path) -> String {
 
 /// Checks a workbook already read, with the template whose labels fit it best.
 pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
-    let (template, layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
-    let figures = extract::extract(wb, &layout);
+    let (template, mut layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
+    let mut figures = extract::extract(wb, &layout);
     let values = Values::from_figures(&figures);
+    figures.notes.extend(units::settle(&mut layout, &values));
     let filed_total = total::filed_total(&values, &layout);
     let evaluation = Evaluation::new(template, &layout, values);
     let places = Places {
@@ -201,6 +203,8 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let recalculated = total::recalculated_total(values, &layout, &findings);
     findings.extend(total::check_grade(&figures, &layout, filed_total));
     sort_and_dedupe(&mut findings, wb);
+    write_back_in_label(&mut findings, &layout, &figures);
+    let not_checked = coverage::not_checked(template, &layout, &figures, &evaluation);
 
     Ok(FileReport {
         path: wb.path.display().to_string(),
@@ -217,8 +221,30 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
             .or(filed_total)
             .map(|t| total::grade_of(t).to_string()),
         findings,
+        not_checked,
         notes: figures.notes,
     })
+}
+
+/// A correction of a cell holding its label and its value (`其中：基本支出：900.47`) keeps the
+/// label: the corrected copy writes `其中：基本支出：` and the new value.
+fn write_back_in_label(findings: &mut [Finding], layout: &Layout, figures: &extract::Figures) {
+    let on = |c: &FieldCell, f: &Finding| {
+        c.pos == f.cell && figures.sheet_name(c.sheet) == Some(f.sheet.as_str())
+    };
+    for f in findings {
+        let Some(label) = layout
+            .fields
+            .values()
+            .find(|c| on(c, f))
+            .and_then(|c| c.in_label.as_ref())
+        else {
+            continue;
+        };
+        if let (Some(Replacement::Number(_)), Some(expected)) = (&f.replacement, &f.expected) {
+            f.replacement = Some(Replacement::Text(format!("{label}{expected}")));
+        }
+    }
 }
 
 fn sort_and_dedupe(findings: &mut Vec<Finding>, wb: &Workbook) {

@@ -28,6 +28,7 @@ struct Labels {
     action: &'static str,
     no_findings: &'static str,
     notes: &'static str,
+    not_checked: &'static str,
     unknown: &'static str,
     document: &'static str,
     document_columns: [&'static str; 7],
@@ -50,6 +51,7 @@ const ZH: Labels = Labels {
     action: "处理",
     no_findings: "未发现问题。",
     notes: "备注",
+    not_checked: "未能检查",
     unknown: "（未识别）",
     document: "自评报告",
     document_columns: [
@@ -82,6 +84,7 @@ const EN: Labels = Labels {
     action: "Action",
     no_findings: "No findings.",
     notes: "Notes",
+    not_checked: "Not checked",
     unknown: "(not found)",
     document: "Self-evaluation report",
     document_columns: [
@@ -350,6 +353,11 @@ impl Facts<'_> {
                 Look::Body,
             );
         }
+        if !report.not_checked.is_empty() {
+            cells.put(counts_row + 2, 0, text(l.not_checked), Look::Label);
+            let count = report.not_checked.len() as f64;
+            cells.put(counts_row + 2, 1, Value::Number(count), Look::Body);
+        }
         if self.mode == Mode::Corrected {
             let done = self.applied.iter().filter(|a| **a).count();
             cells.put(counts_row, 5, text(l.corrected), Look::Fixed);
@@ -509,7 +517,11 @@ impl Facts<'_> {
 
     /// The report's notes, and one on formulas kept as values, from `row` on after a gap.
     fn put_notes(&self, cells: &mut Cells, mut row: u32, values_only: usize) {
-        let mut notes: Vec<String> = self.report.notes.clone();
+        let english = self.lang == Lang::En;
+        let mut notes: Vec<String> = (self.report.not_checked.iter())
+            .map(|n| n.line(english))
+            .collect();
+        notes.extend(self.report.notes.iter().cloned());
         if values_only > 0 {
             notes.push(match self.lang {
                 Lang::Zh => format!(

@@ -1,7 +1,9 @@
 //! Check stage: the arithmetic rules of the template, expanded over the located fields and
 //! evaluated in decimal arithmetic at the precision each cell shows (RULES.md §3).
 
+pub mod coverage;
 pub mod rules;
+pub mod units;
 
 use std::sync::Arc;
 
@@ -251,12 +253,17 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
             let mut resolve = |name: &FieldKey| resolve_ref(layout, *name, column);
             let lhs = lhs.map_refs(&mut resolve);
             let rhs = rhs.map_refs(&mut resolve);
-            // A rule whose derived cell is not on the sheet does not apply.
+            // A rule whose derived cell is not on the sheet, or that reads a 绩效指标 table
+            // without rows, does not apply (coverage says so).
             if let Expr::Ref(k) = &lhs {
                 if !layout.fields.contains_key(k) {
                     continue;
                 }
             }
+            if layout.indicators.is_empty() && reads_indicators(&lhs, &rhs) {
+                continue;
+            }
+            let (lhs, rhs) = units::in_wan(layout, lhs, rhs);
             let anchor = def
                 .anchor
                 .iter()
@@ -275,6 +282,14 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
         }
     }
     out
+}
+
+/// Whether a rule reads the 绩效指标 rows (`ind.points`, `ind.score`).
+pub fn reads_indicators(lhs: &Expr<FieldKey>, rhs: &Expr<FieldKey>) -> bool {
+    lhs.refs()
+        .into_iter()
+        .chain(rhs.refs())
+        .any(|k| k.field.as_str() == "ind")
 }
 
 /// The column suffixes of the fields a rule reads (of a repeated field, its first instance's),

@@ -7,7 +7,8 @@ use crate::model::FieldMap;
 use rust_decimal::Decimal;
 
 use crate::expr::Expr;
-use crate::extract::value::{read_cell, Reading};
+use crate::extract::value::{read_cell, Num, Reading};
+use crate::model::text::is_dash;
 use crate::locate::{FieldCell, IndicatorRow, Layout};
 use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, SheetId, Workbook};
 
@@ -29,8 +30,11 @@ pub struct Figures {
     pub by_key: FieldMap<FieldKey, Figure>,
     /// Cells that cannot be read as the number their field needs (rule V1 reports them).
     pub unreadable_cells: Vec<Unreadable>,
-    /// Keys of fields whose cell could not be read.
+    /// Keys of fields whose cell could not be read, or holds a dash where a rate or a score
+    /// belongs: the rules that need them are not evaluated.
     pub unreadable: Vec<FieldKey>,
+    /// Fields whose cell holds a dash meaning "not applicable" (RULES.md §2), with the dash.
+    pub not_applicable: Vec<(FieldKey, String)>,
     pub notes: Vec<String>,
     /// The cells the 绩效指标 rules read, one entry per row of `Layout::indicators`, in order.
     pub indicators: Vec<IndicatorCells>,
@@ -128,6 +132,7 @@ impl Figures {
 pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
     let mut figures = Figures::default();
     let points_header = FieldKey::parse("ind.points_header");
+    let mut dashes = 0usize;
     for (&key, field) in &layout.fields {
         if key == points_header {
             continue;
@@ -138,6 +143,9 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         let cell = sheet.cell(field.pos);
         let format = cell.and_then(|c| wb.number_format(c));
         let mut value = cell.map(|c| c.value.clone()).unwrap_or_default();
+        if let (Some(label), CellValue::Text(text)) = (&field.in_label, &value) {
+            value = CellValue::Text(text.get(label.len()..).unwrap_or("").to_string());
+        }
         let formula = cell.and_then(|c| c.formula.clone());
         if let (CellValue::Empty, Some(f)) = (&value, &formula) {
             match eval_formula(wb, sheet, f, 0) {
@@ -159,8 +167,17 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
                 }
             }
         }
-        let reading = read_cell(&value, format, field.kind);
+        let mut reading = read_cell(&value, format, field.kind);
         let shown = shown_text(&value, &reading, format);
+        if matches!(&reading, Reading::Text(t) if is_dash(t)) {
+            dashes += 1;
+            if matches!(field.kind, Kind::Rate | Kind::Score) {
+                figures.unreadable.push(key);
+                figures.not_applicable.push((key, shown));
+                continue;
+            }
+            reading = zero(field.kind);
+        }
         if let Reading::Text(text) = &reading {
             let why = "无法识别为数值，未参与计算；请填写数字";
             figures.mark_unreadable(sheet, field, key, text.clone(), why);
@@ -183,6 +200,11 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
             },
         );
     }
+    if dashes > 0 {
+        figures.notes.push(format!(
+            "{dashes} 个单元格填的是“-”“—”“/”“无”之类：金额按 0 计，比率、得分视为不适用（相应检查未做）"
+        ));
+    }
     figures.indicators = layout
         .indicators
         .iter()
@@ -193,6 +215,20 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         .and_then(|(sheet, pos)| Some(wb.sheet_at(sheet)?.text(pos)?.trim().to_string()));
     figures.sheet_names = wb.sheets.iter().map(|s| s.name.clone()).collect();
     figures
+}
+
+/// Zero as a blank cell of `kind` shows it once filled.
+fn zero(kind: Kind) -> Reading {
+    let decimals = if kind == Kind::Count { 0 } else { 2 };
+    Reading::Quantity {
+        cmp: None,
+        num: Num {
+            value: Decimal::ZERO,
+            percent: false,
+            decimals,
+            unit: String::new(),
+        },
+    }
 }
 
 /// The text a cell shows.

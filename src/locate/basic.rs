@@ -4,7 +4,9 @@ use crate::model::{CellPos, FieldKey, Kind, Name, SheetId};
 use crate::template::{FieldDef, RowDef, SpendingBlock, Template};
 
 use super::texts::SheetIndex;
-use super::{add_field, header_columns, longest_prefix, match_len, year_in, Layout, BLOCK_GAP};
+use super::{
+    add_field, header_columns, longest_prefix, match_len, table_unit, year_in, Layout, BLOCK_GAP,
+};
 
 /// Finds the basic table on the first sheet holding one of its blocks.
 pub(super) fn locate_basic(indexes: &[SheetIndex], t: &Template, layout: &mut Layout) {
@@ -57,6 +59,12 @@ fn locate_header_block(
         if found.is_empty() {
             continue;
         }
+        let matched: Vec<CellPos> = found.iter().map(|(_, p)| *p).collect();
+        let unmatched = ix
+            .row_texts(row)
+            .filter(|(p, _)| p.col > anchor_end && !matched.contains(p))
+            .filter_map(|(p, _)| ix.sheet.text(*p).map(|t| t.trim().to_string()));
+        layout.unmatched.extend(unmatched);
         for (i, header) in found {
             let def = &columns[i];
             let value = CellPos::new(ix.sheet.extent_end_row(header) + 1, header.col);
@@ -117,6 +125,9 @@ fn locate_spending(
             .find(|c| c.suffix == "final")
             .and_then(|c| year_in(&c.header));
     }
+    let headers = columns.iter().map(|c| c.header.as_str());
+    let anchor_text = ix.sheet.text(anchor).unwrap_or("");
+    layout.basic_unit = table_unit(ix, anchor.row, headers.chain([anchor_text]));
     let mut row = ix.sheet.extent_end_row(anchor) + 1;
     let mut last_match = row;
     let end = ix.last_row();
@@ -128,6 +139,9 @@ fn locate_spending(
         if let Some(def) = best_row(text, &block.rows) {
             last_match = row;
             add_spending_row(layout, si, row, def, &columns);
+        } else if !text.is_empty() {
+            let raw = ix.sheet.text(CellPos::new(row, anchor.col)).unwrap_or("");
+            layout.unmatched.push(raw.trim().to_string());
         }
         row += 1;
     }

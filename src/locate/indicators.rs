@@ -1,11 +1,15 @@
 //! The 绩效指标 table: its columns from the header row, one row an indicator under its
 //! 一级/二级指标, down to the 总分 row.
 
+use crate::model::text::norm;
 use crate::model::{CellPos, FieldKey, Kind, Name, SheetId};
 use crate::template::{IndicatorBlock, Labels, Template};
 
 use super::texts::SheetIndex;
 use super::{add_field, longest_prefix, match_len, IndicatorRow, Layout, BLOCK_GAP};
+
+/// Rows that end the table when they lead their row: notes and footers (RULES.md §1).
+const FOOTERS: [&str; 5] = ["说明", "备注", "填表人", "联系电话", "填报人"];
 
 /// Grades a 总分 row may carry beside its scores.
 const GRADES: [&str; 8] = ["优", "良", "中", "差", "优秀", "良好", "合格", "不合格"];
@@ -121,6 +125,12 @@ pub(super) fn locate_indicators(
         {
             break;
         }
+        if row_texts
+            .first()
+            .is_some_and(|t| FOOTERS.iter().any(|f| t.starts_with(f)))
+        {
+            break;
+        }
         if row_texts.iter().any(|t| b.total.normalised().contains(t)) {
             add_total_row(ix, si, row, &cols, layout);
             break;
@@ -139,7 +149,10 @@ pub(super) fn locate_indicators(
     let list: Vec<FieldKey> = (0..layout.indicators.len() as u16)
         .map(|i| ind.with_instance(i))
         .collect();
-    layout.repeats.insert(ind, list);
+    // Without rows the indicator sums are absent, not zero (RULES.md §8).
+    if !list.is_empty() {
+        layout.repeats.insert(ind, list);
+    }
 }
 
 /// Labels (normalised) of the basic table, which end the 绩效指标 table when the basic table
@@ -197,6 +210,7 @@ fn add_indicator_row(
         .sheet
         .text(cell(cols.name.col))
         .map(str::trim)
+        .filter(|t| !norm(t).is_empty())
         .unwrap_or("")
         .to_string();
     let filled = |col: u32| !ix.sheet.value(cell(col)).is_empty();

@@ -17,6 +17,8 @@ pub use texts::Texts;
 
 /// Rows scanned past the last matched row before a block is taken to have ended.
 const BLOCK_GAP: u32 = 6;
+/// Lines above a table searched for `单位：元`.
+const UNIT_LINES: u32 = 3;
 
 /// One field of the tables and the cell that holds it.
 #[derive(Debug, Clone)]
@@ -27,6 +29,13 @@ pub struct FieldCell {
     /// How the field is named in messages ("三公经费（2024年决算数）").
     pub label: String,
     pub plausible: Option<[f64; 2]>,
+    /// The cell holds the label and then the value (`其中：基本支出：900.47`): the label part
+    /// as typed, up to and with its colon.
+    pub in_label: Option<String>,
+    /// An amount of a table whose amounts are in 元 (RULES.md §2).
+    pub yuan: bool,
+    /// A field of the 基础数据表 (else of the 绩效自评表).
+    pub basic: bool,
 }
 
 /// One row of the 绩效指标 table.
@@ -61,6 +70,28 @@ pub struct Layout {
     pub score_sheet: Option<SheetId>,
     /// The grade cell of the 总分 row, if any.
     pub grade_cell: Option<(SheetId, CellPos)>,
+    /// The unit of each table's amounts, as its headers say.
+    pub basic_unit: Unit,
+    pub score_unit: Unit,
+    /// Header texts of the located blocks that matched no field (for near misses, RULES.md §8).
+    pub unmatched: Vec<String>,
+}
+
+/// The unit of a table's amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    #[default]
+    Wan,
+    Yuan,
+}
+
+impl Unit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Wan => "万元",
+            Unit::Yuan => "元",
+        }
+    }
 }
 
 /// The located fields in the order they were found, looked up by key or by the key's text.
@@ -74,6 +105,10 @@ impl Fields {
 
     pub fn contains_key(&self, key: impl Into<FieldKey>) -> bool {
         self.0.contains_key(&key.into())
+    }
+
+    pub fn cells_mut(&mut self) -> impl Iterator<Item = &mut FieldCell> {
+        self.0.values_mut()
     }
 }
 
@@ -151,11 +186,24 @@ pub fn locate_in(
         basic_sheet: None,
         score_sheet: None,
         grade_cell: None,
+        basic_unit: Unit::Wan,
+        score_unit: Unit::Wan,
+        unmatched: Vec::new(),
     };
     basic::locate_basic(&indexes, template, &mut layout);
+    let basic_fields = layout.fields.len();
     score::locate_score(&indexes, template, &mut layout);
     if layout.basic_sheet.is_none() && layout.score_sheet.is_none() {
         return Err(NotFound);
+    }
+    for (i, field) in layout.fields.0.values_mut().enumerate() {
+        let unit = if i < basic_fields {
+            layout.basic_unit
+        } else {
+            layout.score_unit
+        };
+        field.basic = i < basic_fields;
+        field.yuan = field.kind == Kind::Amount && unit == Unit::Yuan;
     }
     if layout.year.is_none() {
         layout.year = indexes
@@ -192,7 +240,36 @@ fn add_field(
         kind,
         label,
         plausible,
+        in_label: None,
+        yuan: false,
+        basic: false,
     });
+}
+
+/// Whether a header or title line says its table's amounts are in 元: `（元）`, `单位：元`.
+fn says_yuan(raw: &str) -> bool {
+    let folded: String = fold(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    folded.contains("(元)") || folded.contains("单位:元") || folded.ends_with("(元")
+}
+
+/// The unit of a table whose header texts are `headers`, or of the sheet's lines above row
+/// `top` (`单位：元` over the table).
+fn table_unit<'a>(
+    ix: &SheetIndex,
+    top: u32,
+    headers: impl IntoIterator<Item = &'a str>,
+) -> Unit {
+    let above: Vec<&str> = ix
+        .sheet
+        .cells
+        .range(CellPos::new(top.saturating_sub(UNIT_LINES), 0)..CellPos::new(top, 0))
+        .filter_map(|(_, c)| c.value.as_text())
+        .collect();
+    if headers.into_iter().any(says_yuan) || above.into_iter().any(says_yuan) {
+        Unit::Yuan
+    } else {
+        Unit::Wan
+    }
 }
 
 /// Header cells in `row` right of `from_col`, matched to `columns`; each field takes the

@@ -6,7 +6,8 @@ use crate::template::{FieldDef, Template};
 
 use super::indicators::locate_indicators;
 use super::texts::SheetIndex;
-use super::{add_field, header_columns, match_len, year_in, Layout};
+use super::{add_field, header_columns, match_len, table_unit, year_in, Layout};
+use crate::model::text::{fold, is_dash, norm};
 
 /// Rows searched for labelled fields below the budget figures when no 绩效指标 header follows.
 const LABELLED_ROWS: u32 = 12;
@@ -31,6 +32,18 @@ pub(super) fn locate_score(indexes: &[SheetIndex], t: &Template, layout: &mut La
             .max()
             .unwrap_or(header_row)
             + 1;
+        let matched: Vec<CellPos> = found.iter().map(|(_, p)| *p).collect();
+        let header_texts = || {
+            ix.row_texts(header_row)
+                .chain(ix.row_texts(value_row))
+                .filter_map(|(p, _)| ix.sheet.text(*p).map(|t| (*p, t)))
+        };
+        layout.score_unit = table_unit(ix, header_row, header_texts().map(|(_, t)| t));
+        let unmatched: Vec<String> = header_texts()
+            .filter(|(p, _)| p.row == header_row && !matched.contains(p))
+            .map(|(_, t)| t.trim().to_string())
+            .collect();
+        layout.unmatched.extend(unmatched);
         for (i, header) in &found {
             let def = &s.budget.columns[*i];
             add_field(
@@ -110,6 +123,17 @@ fn locate_labelled(
         .collect();
     let is_label = |pos: CellPos| label_cells.iter().any(|(p, _, _)| *p == pos);
     for (pos, def, _) in &label_cells {
+        let key = FieldKey::parse(&def.field);
+        if let Some(label) = ix.sheet.text(*pos).and_then(|t| label_with_value(t, def)) {
+            add_field(layout, key, si, *pos, def.kind, def.labels[0].clone(), None);
+            if let Some(field) = layout.fields.0.get_mut(&key) {
+                field.in_label.get_or_insert(label);
+            }
+            continue;
+        }
+        if def.in_label {
+            continue;
+        }
         let first = ix.sheet.extent_end_col(*pos) + 1;
         let mut value = CellPos::new(pos.row, first);
         for col in first..first + 4 {
@@ -124,7 +148,7 @@ fn locate_labelled(
         }
         add_field(
             layout,
-            FieldKey::parse(&def.field),
+            key,
             si,
             value,
             def.kind,
@@ -132,4 +156,25 @@ fn locate_labelled(
             None,
         );
     }
+}
+
+/// The label part of a cell holding `def`'s label, a colon and a number or a dash
+/// (`其中: 一般公共预算:1325.68` → `其中: 一般公共预算:`), or None when the cell holds no value.
+fn label_with_value(text: &str, def: &FieldDef) -> Option<String> {
+    let colon = text.rfind([':', '：'])?;
+    let (label, value) = text.split_at(colon);
+    let value = &value[value.chars().next()?.len_utf8()..];
+    let named = match_len(&norm(label), &def.labels).is_some();
+    (named && (is_dash(value) || is_amount(value))).then(|| text[..text.len() - value.len()].to_string())
+}
+
+/// A plain amount as typed after a label: digits with separators and one decimal point, a
+/// sign, and 万元 or 元 after it (the value stage reads it).
+fn is_amount(text: &str) -> bool {
+    let folded: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let body = folded.trim_end_matches("万元").trim_end_matches('元');
+    let body = body.strip_prefix('-').unwrap_or(body);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && body.matches('.').count() <= 1
 }

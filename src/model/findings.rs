@@ -154,6 +154,64 @@ fn serialize_a1_list<S: serde::Serializer>(list: &[CellPos], s: S) -> Result<S::
     seq.end()
 }
 
+/// A rule that did not run (RULES.md §8): the fields it needed and could not find.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotChecked {
+    pub check: RuleId,
+    /// The rule's name in Chinese and in English, for the text report.
+    #[serde(skip)]
+    pub name: String,
+    #[serde(skip)]
+    pub name_en: String,
+    /// The fields' labels as the template knows them ("编制数"), or a whole table ("基础数据表").
+    pub missing: Vec<String>,
+    /// Labels on the sheet close to a missing one (`实有人数` ≈ `实际在职人数`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub close: Vec<CloseLabel>,
+}
+
+impl NotChecked {
+    /// The report's line: `未能检查：B1 财政供养人员控制率（未找到"编制数"）`, and the labels
+    /// on the sheet close to a missing one.
+    pub fn line(&self, english: bool) -> String {
+        let quoted: Vec<String> = self.missing.iter().map(|m| format!("\"{m}\"")).collect();
+        if english {
+            let close: String = self
+                .close
+                .iter()
+                .map(|c| format!("; \"{}\" on the sheet is close to \"{}\"", c.found, c.known))
+                .collect();
+            format!(
+                "not checked: {} {} (not found: {}{close})",
+                self.check,
+                self.name_en,
+                quoted.join(", ")
+            )
+        } else {
+            let close: String = self
+                .close
+                .iter()
+                .map(|c| format!("；表中\"{}\"与\"{}\"相近", c.found, c.known))
+                .collect();
+            format!(
+                "未能检查：{} {}（未找到{}{close}）",
+                self.check,
+                self.name,
+                quoted.join("、")
+            )
+        }
+    }
+}
+
+/// A label on the sheet that is close to, but not, a known one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloseLabel {
+    /// As typed on the sheet.
+    pub found: String,
+    /// The template's label it resembles.
+    pub known: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -219,6 +277,9 @@ pub struct FileReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     pub findings: Vec<Finding>,
+    /// Rules that could not run on this workbook, with the fields they lacked (RULES.md §8).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<NotChecked>,
     /// Things worth saying that are not findings (a formula computed because it had no cached value…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -239,6 +300,7 @@ impl FileReport {
             recalculated_total_score: None,
             grade: None,
             findings: Vec::new(),
+            not_checked: Vec::new(),
             notes: Vec::new(),
         }
     }

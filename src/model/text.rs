@@ -83,6 +83,24 @@ fn is_label_punctuation(c: char) -> bool {
     )
 }
 
+/// Dash-like entries clerks type for "nothing" or "not applicable" (RULES.md §2): `-` `－` `—`
+/// `——` `/` `／` `无` `\`, alone or repeated, with spaces around.
+pub fn is_dash(text: &str) -> bool {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if t == "无" {
+        return true;
+    }
+    !t.is_empty()
+        && t.chars().count() <= 4
+        && t.chars().all(|c| {
+            matches!(
+                c,
+                '-' | '－' | '—' | '–' | '‐' | '―' | '─' | '一' | '/' | '／' | '\\' | '＼'
+            )
+        })
+        && t != "一"
+}
+
 /// Columns a character takes in a terminal: two for CJK and full-width forms, none for controls.
 pub fn char_width(c: char) -> usize {
     unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)

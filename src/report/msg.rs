@@ -31,6 +31,7 @@ pub enum Msg {
     NoWorkbook,
     OutputFailed,
     Progress,
+    NotCheckedCount,
 }
 
 /// The text of `m` in `lang`.
@@ -83,6 +84,7 @@ fn zh(m: Msg) -> &'static str {
         Msg::NoWorkbook => "未找到工作簿：{} 中没有 .xlsx、.xls、.ods 或 .et 文件",
         Msg::OutputFailed => "输出检查结果失败：{}",
         Msg::Progress => "有误 {} · 无法检查 {}",
+        Msg::NotCheckedCount => "未能检查",
     }
 }
 
@@ -115,6 +117,7 @@ fn en(m: Msg) -> &'static str {
         Msg::NoWorkbook => "no workbook found: {} holds no .xlsx, .xls, .ods or .et file",
         Msg::OutputFailed => "printing the report failed: {}",
         Msg::Progress => "with errors {} · not checked {}",
+        Msg::NotCheckedCount => "Not checked",
     }
 }
 

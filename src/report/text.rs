@@ -46,6 +46,9 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
     } else {
         findings(&mut out, report, lang);
     }
+    for n in &report.not_checked {
+        let _ = writeln!(out, "  {}", safe(&n.line(lang == Lang::En)));
+    }
     for note in &report.notes {
         let _ = writeln!(out, "  {} {}", t(Msg::Note), safe(note));
     }

@@ -33,6 +33,9 @@ pub struct SummaryRow {
     pub counts: [u32; 4],
     pub failed: bool,
     pub error: Option<String>,
+    /// Rules that could not run (RULES.md §8).
+    #[serde(default)]
+    pub not_checked: u32,
 }
 
 const SEVERITIES: [Severity; 4] = [
@@ -64,6 +67,7 @@ impl SummaryRow {
             counts: SEVERITIES.map(|s| u32::try_from(r.count(s)).unwrap_or(u32::MAX)),
             failed: r.status == Status::Failed,
             error: r.error.clone(),
+            not_checked: u32::try_from(r.not_checked.len()).unwrap_or(u32::MAX),
         }
     }
 
@@ -112,7 +116,7 @@ pub struct Totals {
 }
 
 /// Columns of the summary workbook.
-const COLUMNS: usize = 11;
+const COLUMNS: usize = 12;
 
 fn headers(lang: Lang) -> [&'static str; COLUMNS] {
     match lang {
@@ -128,6 +132,7 @@ fn headers(lang: Lang) -> [&'static str; COLUMNS] {
             "缺失",
             "提示",
             "状态",
+            "未能检查的规则",
         ],
         Lang::En => [
             "Department",
@@ -141,6 +146,7 @@ fn headers(lang: Lang) -> [&'static str; COLUMNS] {
             "Missing",
             "Warnings",
             "Status",
+            "Rules not checked",
         ],
     }
 }
@@ -161,12 +167,17 @@ fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
         count(2),
         count(3),
         row.status_text(lang),
+        if row.failed {
+            String::new()
+        } else {
+            row.not_checked.to_string()
+        },
     ]
 }
 
 /// Columns holding numbers, written as numbers.
 const NUMERIC: [bool; COLUMNS] = [
-    false, true, false, true, true, false, true, true, true, true, false,
+    false, true, false, true, true, false, true, true, true, true, false, true,
 ];
 
 #[cfg(test)]
@@ -182,5 +193,6 @@ fn sample_row(path: &str, failed: bool, counts: [u32; 4]) -> SummaryRow {
         counts,
         failed,
         error: failed.then(|| "坏了".to_string()),
+        not_checked: 0,
     }
 }

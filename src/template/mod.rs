@@ -34,6 +34,8 @@ pub struct TemplateRule {
     pub unexplained: Severity,
     /// Where a failure is reported when the left side is not a cell: the first field present.
     pub anchor: Vec<String>,
+    /// Applies only where its left side is in the table ([`CheckDef::optional`]).
+    pub optional: bool,
 }
 
 impl Template {
@@ -83,6 +85,7 @@ impl Template {
                 severity: check.severity,
                 unexplained: check.unexplained.unwrap_or(check.severity),
                 anchor: check.anchor.clone(),
+                optional: check.optional,
             });
         }
         // A rule over field names stays as written; one over labels is put in field names.

@@ -119,6 +119,9 @@ pub struct FieldDef {
     /// A value the blank fills in (the 分值 of 预算执行率, say).
     #[serde(default)]
     pub default: Option<f64>,
+    /// Read only where the value is typed in the label cell itself (`按收入性质分:2030.12`).
+    #[serde(default)]
+    pub in_label: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -177,6 +180,10 @@ pub struct CheckDef {
     /// Where to report the failure when the left side is not a cell: the first field present.
     #[serde(default)]
     pub anchor: Vec<String>,
+    /// The check applies only where its left side is in the table (a printed total many
+    /// tables leave out); without it, no "not checked" line.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 fn default_severity() -> Severity {

@@ -129,6 +129,14 @@ fn expected_row(file: &Value) -> Vec<String> {
     } else {
         "已检查".to_string()
     });
+    row.push(if failed {
+        String::new()
+    } else {
+        file["not_checked"]
+            .as_array()
+            .map_or(0, Vec::len)
+            .to_string()
+    });
     row
 }
 

@@ -67,7 +67,8 @@ fn folder_gives_one_summary_whose_rows_match_the_json() {
             "舍入",
             "缺失",
             "提示",
-            "状态"
+            "状态",
+            "未能检查的规则"
         ]
     );
     let mut want: Vec<&Value> = files.iter().collect();

@@ -18,6 +18,7 @@ fn one_row() -> SummaryRow {
         counts: [0; 4],
         failed: false,
         error: None,
+        not_checked: 0,
     }
 }
 

@@ -223,7 +223,7 @@ fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
     let score_format = s.score_format;
     let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
     // Figures are at most 1e15 (value::MAX_MAGNITUDE), so products of a figure and a share fit.
-    Ok(match attainment(s.target, s.actual) {
+    Ok(match super::targets::judge(&s.cells.target, &s.cells.actual) {
         Attainment::Met if score < points => Some(s.finding(
             Severity::Warning,
             RuleId::S5,
@@ -255,6 +255,12 @@ fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
                 ),
             ))
         }
+        Attainment::Missed { ratio: None } if score >= points => Some(s.finding(
+            Severity::Warning,
+            RuleId::S6,
+            None,
+            format!("「{name}」实际完成值 {actual_shown} 未达到年度指标值 {target_shown}，得分应低于分值 {}，填报 {found}", points.normalize()),
+        )),
         Attainment::QualitativeMet if !band(Decimal::new(8, 1), Decimal::ONE) => Some(s.finding(
             Severity::Warning,
             RuleId::S7,

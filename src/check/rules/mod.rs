@@ -4,6 +4,7 @@
 
 pub mod indicators;
 pub mod plausibility;
+pub mod targets;
 pub mod total;
 pub mod unreadable;
 

@@ -15,10 +15,14 @@ fn score_keys(layout: &Layout) -> Vec<FieldKey> {
         .collect()
 }
 
-/// The 总分 cell as filed, or the sum of the filed scores.
+/// The 总分 cell as filed, or the sum of the filed scores; without 绩效指标 rows and a 总分
+/// cell, none (the score of 执行率 alone is no total).
 pub fn filed_total(values: &Values, layout: &Layout) -> Option<Decimal> {
     if let Some(t) = values.number(&FieldKey::parse("total.score")) {
         return Some(t);
+    }
+    if layout.indicators.is_empty() {
+        return None;
     }
     let scores: Vec<Decimal> = score_keys(layout)
         .iter()
@@ -33,6 +37,9 @@ pub fn recalculated_total(
     layout: &Layout,
     findings: &[Finding],
 ) -> Option<Decimal> {
+    if layout.indicators.is_empty() {
+        return None;
+    }
     let mut total = None;
     for key in score_keys(layout) {
         let Some(field) = layout.fields.get(key) else {
