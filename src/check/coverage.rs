@@ -205,7 +205,13 @@ fn field_info<'t>(template: &'t Template, key: &FieldKey) -> FieldInfo<'t> {
         }
     }
     let base = key.field.as_str();
-    if let Some(row) = template.basic.spending.rows.iter().find(|r| r.field == base) {
+    if let Some(row) = template
+        .basic
+        .spending
+        .rows
+        .iter()
+        .find(|r| r.field == base)
+    {
         return FieldInfo {
             label: template.field_label(base),
             labels: Some(&row.labels),

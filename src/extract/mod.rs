@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Num, Reading};
-use crate::model::text::is_dash;
 use crate::locate::{FieldCell, IndicatorRow, Layout};
+use crate::model::text::is_dash;
 use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, SheetId, Workbook};
 
 const MAX_FORMULA_DEPTH: usize = 16;

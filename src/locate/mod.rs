@@ -254,11 +254,7 @@ fn says_yuan(raw: &str) -> bool {
 
 /// The unit of a table whose header texts are `headers`, or of the sheet's lines above row
 /// `top` (`单位：元` over the table).
-fn table_unit<'a>(
-    ix: &SheetIndex,
-    top: u32,
-    headers: impl IntoIterator<Item = &'a str>,
-) -> Unit {
+fn table_unit<'a>(ix: &SheetIndex, top: u32, headers: impl IntoIterator<Item = &'a str>) -> Unit {
     let above: Vec<&str> = ix
         .sheet
         .cells

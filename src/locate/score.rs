@@ -165,7 +165,8 @@ fn label_with_value(text: &str, def: &FieldDef) -> Option<String> {
     let (label, value) = text.split_at(colon);
     let value = &value[value.chars().next()?.len_utf8()..];
     let named = match_len(&norm(label), &def.labels).is_some();
-    (named && (is_dash(value) || is_amount(value))).then(|| text[..text.len() - value.len()].to_string())
+    (named && (is_dash(value) || is_amount(value)))
+        .then(|| text[..text.len() - value.len()].to_string())
 }
 
 /// A plain amount as typed after a label: digits with separators and one decimal point, a
@@ -175,6 +176,8 @@ fn is_amount(text: &str) -> bool {
     let body = folded.trim_end_matches("万元").trim_end_matches('元');
     let body = body.strip_prefix('-').unwrap_or(body);
     body.starts_with(|c: char| c.is_ascii_digit())
-        && body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
         && body.matches('.').count() <= 1
 }

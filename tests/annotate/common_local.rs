@@ -48,6 +48,7 @@ pub fn report(path: &Path, findings: Vec<Finding>) -> FileReport {
         recalculated_total_score: Some("94.50".to_string()),
         grade: Some("优".to_string()),
         findings,
+        not_checked: Vec::new(),
         notes: vec!["G4 是公式，按缓存值检查".to_string()],
     }
 }

@@ -74,7 +74,9 @@ fn deadline_of(target: &CellReading, year: Option<i32>) -> Option<(i32, u32, u32
         .parse()
         .ok()?;
     let y = year?;
-    (1..=12).contains(&month).then(|| (y, month, days_in_month(y, month)))
+    (1..=12)
+        .contains(&month)
+        .then(|| (y, month, days_in_month(y, month)))
 }
 
 /// The date an actual value names: a date cell, `2023年12月15日`, or that with `完成` (`已于
@@ -132,13 +134,19 @@ mod tests {
     #[test]
     fn deadlines() {
         assert_eq!(judged("2023年10月31日前", "2023年12月15日完成"), MISSED);
-        assert_eq!(judged("2023年10月31日前", "2023年10月20日"), Attainment::Met);
+        assert_eq!(
+            judged("2023年10月31日前", "2023年10月20日"),
+            Attainment::Met
+        );
         assert_eq!(judged("2023年10月31日前", "按时完成"), Attainment::Met);
         assert_eq!(judged("2024年12月31日之前", "已完成"), Attainment::Met);
         assert_eq!(judged("2024年12月31日之前", "未完成"), MISSED);
         assert_eq!(judged("10月底前", "2023年11月5日完成"), MISSED);
         assert_eq!(judged("10月底前", "已于2023年10月9日完成"), Attainment::Met);
         assert_eq!(judged("年内", "2023年12月30日"), Attainment::Met);
-        assert_eq!(judged("2024年12月31日之前", "正在推进"), Attainment::Unknown);
+        assert_eq!(
+            judged("2024年12月31日之前", "正在推进"),
+            Attainment::Unknown
+        );
     }
 }
