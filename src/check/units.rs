@@ -83,7 +83,7 @@ pub fn in_wan(
         .refs()
         .into_iter()
         .chain(rhs.refs())
-        .filter_map(|k| amount(k))
+        .filter_map(&amount)
         .collect();
     if !(units.contains(&true) && units.contains(&false)) {
         return (lhs, rhs);
