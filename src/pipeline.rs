@@ -182,7 +182,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let figures = extract::extract(wb, &layout);
     let values = Values::from_figures(&figures);
     let filed_total = total::filed_total(&values, &layout);
-    let evaluation = Evaluation::new(template, &layout, values);
+    let evaluation = Evaluation::new(template, &layout, &figures, values);
     let places = Places {
         layout: &layout,
         figures: &figures,
@@ -194,12 +194,15 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     // de-duplication keeps the first of a rule on a cell, and B6 skips cells already flagged.
     let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
     findings.extend(repair.findings);
-    findings.extend(indicators::check_indicators(&figures, &layout, values));
+    // The judgement calls on the scores as repaired, so that none contradicts a repair.
+    findings.extend(indicators::check_indicators(&figures, &layout, &repair.values));
     let ranges = plausibility::check_ranges(&layout, &figures, values, checks, &findings);
     findings.extend(ranges);
 
     let recalculated = total::recalculated_total(values, &layout, &findings);
-    findings.extend(total::check_grade(&figures, &layout, filed_total));
+    // The grade goes with the total as repaired: a wrong total is not a reason for a wrong grade.
+    let repaired_total = total::filed_total(&repair.values, &layout);
+    findings.extend(total::check_grade(&figures, &layout, repaired_total));
     sort_and_dedupe(&mut findings, wb);
 
     Ok(FileReport {
