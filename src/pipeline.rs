@@ -195,7 +195,11 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
     findings.extend(repair.findings);
     // The judgement calls on the scores as repaired, so that none contradicts a repair.
-    findings.extend(indicators::check_indicators(&figures, &layout, &repair.values));
+    findings.extend(indicators::check_indicators(
+        &figures,
+        &layout,
+        &repair.values,
+    ));
     let ranges = plausibility::check_ranges(&layout, &figures, values, checks, &findings);
     findings.extend(ranges);
 

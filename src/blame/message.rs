@@ -88,7 +88,14 @@ pub(super) fn change_finding(
         _ => check.severity,
     };
     let mut message = if derived {
-        derived_message(check, &label, &expected, show_found(&found), after, severity)
+        derived_message(
+            check,
+            &label,
+            &expected,
+            show_found(&found),
+            after,
+            severity,
+        )
     } else {
         input_message(check, &label, &expected, show_found(&found), before, places)?
     };
@@ -134,14 +141,15 @@ fn derived_message(
     } else {
         ""
     };
-    let rhs = check
-        .explain
-        .clone()
-        .unwrap_or_else(|| render(&check.rhs, values));
-    format!(
-        "{}：{label}应为 {rhs} = {expected}{why}，填报为 {found}",
-        check.name
-    )
+    match &check.explain {
+        // The rule's name says whose value it is: "「…」未达到年度指标值 ≤5%（实际 6.2%），按比例得分".
+        Some(rhs) => format!("{}应为 {rhs} = {expected}{why}，填报为 {found}", check.name),
+        None => format!(
+            "{}：{label}应为 {} = {expected}{why}，填报为 {found}",
+            check.name,
+            render(&check.rhs, values)
+        ),
+    }
 }
 
 /// "…不成立：全年执行数 3157.85 ≠ 2204.05 + 952.9 = 3156.95；其他单元格与相关检查一致，只有基本支出应为 2204.95".
@@ -185,16 +193,18 @@ fn rounded_rate_note(
         let Some(rate) = rate_rule.lhs_key() else {
             continue;
         };
-        if rate_rule.form != Form::Rule || !contains(&score_rule.rhs, &rate_rule.rhs) {
+        if rate_rule.form != Form::Rule || std::ptr::eq(rate_rule, score_rule) {
             continue;
         }
         let rate_format = values.format(&rate);
-        let exact_rate = eval_side(&rate_rule.rhs, values).flatten()?;
+        let Some(exact_rate) = eval_side(&rate_rule.rhs, values).flatten() else {
+            continue;
+        };
         let rounded = stored(exact_rate, rate_format);
-        if rounded == exact_rate {
+        let with_rounded = substitute(&score_rule.rhs, &rate_rule.rhs, &Expr::Num(rounded));
+        if rounded == exact_rate || with_rounded == score_rule.rhs {
             continue;
         }
-        let with_rounded = substitute(&score_rule.rhs, &rate_rule.rhs, &Expr::Num(rounded));
         let from_rounded = eval_side(&with_rounded, values).flatten()?;
         if shown(from_rounded) == shown(filed) {
             return Some(format!(
@@ -206,18 +216,6 @@ fn rounded_rate_note(
         }
     }
     None
-}
-
-fn contains(expr: &Expr<FieldKey>, part: &Expr<FieldKey>) -> bool {
-    if expr == part {
-        return true;
-    }
-    match expr {
-        Expr::Neg(e) => contains(e, part),
-        Expr::Bin(_, a, b) => contains(a, part) || contains(b, part),
-        Expr::Call(_, args) => args.iter().any(|a| contains(a, part)),
-        _ => false,
-    }
 }
 
 /// `expr` with `part` put in its place wherever it stands, matched as a whole; a product or
@@ -242,10 +240,9 @@ fn substitute(
         },
         Expr::Neg(e) => Expr::Neg(sub(e)),
         Expr::Bin(op, a, b) => Expr::Bin(*op, sub(a), sub(b)),
-        Expr::Call(f, args) => Expr::Call(
-            *f,
-            args.iter().map(|a| substitute(a, part, with)).collect(),
-        ),
+        Expr::Call(f, args) => {
+            Expr::Call(*f, args.iter().map(|a| substitute(a, part, with)).collect())
+        }
         other => other.clone(),
     }
 }
@@ -283,7 +280,9 @@ pub(super) fn unexplained_finding(
     };
     let rhs_text = match (&check.rhs, &check.explain, check.lhs_key()) {
         (Expr::Num(n), ..) => n.normalize().to_string(),
-        (_, Some(text), Some(lhs)) => format!("{text} = {}", display(*expected, values.format(&lhs))),
+        (_, Some(text), Some(lhs)) => {
+            format!("{text} = {}", display(*expected, values.format(&lhs)))
+        }
         (other, ..) => format!("{} = {}", render(other, values), expected.normalize()),
     };
     let broken = match check.cmp {

@@ -279,13 +279,16 @@ fn blame(evaluation: &Evaluation, places: &Places) -> Searched {
             .max_by_key(|(fixed, ..)| *fixed);
         match best {
             Some((_, cluster, changes, trial)) => {
+                // One change makes the cluster's other rules hold too; of two, neither alone.
+                let fixed_too: &[usize] = if changes.len() == 1 { cluster } else { &[] };
                 for change in changes {
                     let values = Before {
                         before: &current,
                         after: &trial,
                     };
-                    out.findings
-                        .extend(change_finding(checks, &ix, values, places, change, cluster));
+                    out.findings.extend(change_finding(
+                        checks, &ix, values, places, change, fixed_too,
+                    ));
                     out.changes.push(CellChange {
                         key: ix.names[change.key],
                         value: change.value,

@@ -25,7 +25,10 @@ pub fn slip(filed: Decimal, right: Decimal, format: &Num, amount: bool) -> Optio
     if f.is_sign_negative() != r.is_sign_negative() {
         return None;
     }
-    let (fd, rd) = (digits(f.abs(), format.decimals), digits(r.abs(), format.decimals));
+    let (fd, rd) = (
+        digits(f.abs(), format.decimals),
+        digits(r.abs(), format.decimals),
+    );
     if fd.len() == rd.len() {
         return same_length(&fd, &rd);
     }
@@ -107,9 +110,8 @@ fn same_length(filed: &[u8], right: &[u8]) -> Option<Typo> {
 
 /// `short` is `long` with one of its digits left out.
 fn removes_one_digit(long: &[u8], short: &[u8]) -> bool {
-    (0..long.len()).any(|i| {
-        long[i].is_ascii_digit() && long[..i] == short[..i] && long[i + 1..] == short[i..]
-    })
+    (0..long.len())
+        .any(|i| long[i].is_ascii_digit() && long[..i] == short[..i] && long[i + 1..] == short[i..])
 }
 
 /// `long` is `short` with one of its digits typed twice.

@@ -86,7 +86,10 @@ impl Typo {
 
     /// `疑似录入错误：3874.26 录成了 3847.26（相邻两位数字颠倒）`.
     pub fn note_zh(self, expected: &str, found: &str) -> String {
-        format!("疑似录入错误：{expected} 录成了 {found}（{}）", self.label_zh())
+        format!(
+            "疑似录入错误：{expected} 录成了 {found}（{}）",
+            self.label_zh()
+        )
     }
 
     /// `looks like a typing slip: 3874.26 typed as 3847.26 (two adjacent digits swapped)`.

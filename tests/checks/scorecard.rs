@@ -63,7 +63,14 @@ fn s3_income_line_with_swapped_digits_is_blamed() {
     let mut wb = corrected();
     set(&mut wb, "绩效自评表", "D9", num(807.37));
     let f = only(&check(&wb)).clone();
-    assert_finding(&f, "绩效自评表", "D9", Severity::Error, "S3", Some("870.37"));
+    assert_finding(
+        &f,
+        "绩效自评表",
+        "D9",
+        Severity::Error,
+        "S3",
+        Some("870.37"),
+    );
     assert!(
         f.message
             .contains("疑似录入错误：870.37 录成了 807.37（相邻两位数字颠倒）"),

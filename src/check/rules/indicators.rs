@@ -102,7 +102,12 @@ fn comparable(t: &Num, a: &Num) -> Option<(Decimal, Decimal)> {
 /// and S7's band as judgement calls a repair must not break).
 pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Vec<Check> {
     let mut out = Vec::new();
-    for (i, (row, cells)) in layout.indicators.iter().zip(&figures.indicators).enumerate() {
+    for (i, (row, cells)) in layout
+        .indicators
+        .iter()
+        .zip(&figures.indicators)
+        .enumerate()
+    {
         let score = FieldKey::indicator(i, "score");
         let points = FieldKey::indicator(i, "points");
         let Some(shown_points) = values.number(&points).map(|p| p.normalize()) else {
@@ -111,21 +116,52 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
         let name = row_name(row, i);
         let check = |id: RuleId, title: String, cmp: Cmp, rhs: Expr<FieldKey>, form: Form| {
             let severity = Severity::Error;
-            Check::new(id, title, Expr::Ref(score), cmp, rhs, severity, severity, Some(score))
-                .with_form(form)
+            Check::new(
+                id,
+                title,
+                Expr::Ref(score),
+                cmp,
+                rhs,
+                severity,
+                severity,
+                Some(score),
+            )
+            .with_form(form)
         };
         let range = format!("「{name}」得分超出 0～{shown_points} 的范围");
-        out.push(check(RuleId::S8, range.clone(), Cmp::Le, Expr::Ref(points), Form::Bound));
-        out.push(check(RuleId::S8, range, Cmp::Ge, Expr::Num(Decimal::ZERO), Form::Bound));
+        out.push(check(
+            RuleId::S8,
+            range.clone(),
+            Cmp::Le,
+            Expr::Ref(points),
+            Form::Bound,
+        ));
+        out.push(check(
+            RuleId::S8,
+            range,
+            Cmp::Ge,
+            Expr::Num(Decimal::ZERO),
+            Form::Bound,
+        ));
         let (target, actual) = (&cells.target, &cells.actual);
         let involved = vec![row.target, row.actual];
         let points_times = |share: Decimal| {
-            Expr::Bin(Op::Mul, Box::new(Expr::Ref(points)), Box::new(Expr::Num(share)))
+            Expr::Bin(
+                Op::Mul,
+                Box::new(Expr::Ref(points)),
+                Box::new(Expr::Num(share)),
+            )
         };
         match attainment(&target.reading, &actual.reading) {
             Attainment::Met => out.push(
-                check(RuleId::S5, name.clone(), Cmp::Ge, Expr::Ref(points), Form::Judgement)
-                    .involving(involved),
+                check(
+                    RuleId::S5,
+                    name.clone(),
+                    Cmp::Ge,
+                    Expr::Ref(points),
+                    Form::Judgement,
+                )
+                .involving(involved),
             ),
             Attainment::Missed { ratio: Some(ratio) } => {
                 let title = format!(
@@ -318,12 +354,22 @@ fn reason_missing(s: &Scored) -> Option<Finding> {
     if s.cells.reason.as_ref()?.reading != Reading::Blank {
         return None;
     }
+    // A score the repair changed is named as it should be.
+    let corrected = display(s.score, s.score_format);
+    let filed = match &s.cells.score.reading {
+        Reading::Quantity { num, .. } => Some(num.value),
+        _ => None,
+    };
+    let score = if filed.is_none_or(|v| v == s.score) {
+        format!("得分 {}", s.found)
+    } else {
+        format!("得分应为 {corrected}")
+    };
     let message = format!(
-        "「{}」扣分 {}（分值 {}，得分 {}），但未填写偏差原因分析及改进措施",
+        "「{}」扣分 {}（分值 {}，{score}），但未填写偏差原因分析及改进措施",
         s.name,
         (s.points - s.score).normalize(),
         s.points.normalize(),
-        s.found
     );
     Some(
         Finding::new(RuleId::S8, Severity::Warning, &s.sheet, reason, message)
