@@ -184,7 +184,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     let values = Values::from_figures(&figures);
     figures.notes.extend(units::settle(&mut layout, &values));
     let filed_total = total::filed_total(&values, &layout);
-    let evaluation = Evaluation::new(template, &layout, values);
+    let evaluation = Evaluation::new(template, &layout, &figures, values);
     let places = Places {
         layout: &layout,
         figures: &figures,
@@ -196,12 +196,19 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     // de-duplication keeps the first of a rule on a cell, and B6 skips cells already flagged.
     let mut findings: Vec<Finding> = unreadable::check_unreadable(&figures);
     findings.extend(repair.findings);
-    findings.extend(indicators::check_indicators(&figures, &layout, values));
+    // The judgement calls on the scores as repaired, so that none contradicts a repair.
+    findings.extend(indicators::check_indicators(
+        &figures,
+        &layout,
+        &repair.values,
+    ));
     let ranges = plausibility::check_ranges(&layout, &figures, values, checks, &findings);
     findings.extend(ranges);
 
     let recalculated = total::recalculated_total(values, &layout, &findings);
-    findings.extend(total::check_grade(&figures, &layout, filed_total));
+    // The grade goes with the total as repaired: a wrong total is not a reason for a wrong grade.
+    let repaired_total = total::filed_total(&repair.values, &layout);
+    findings.extend(total::check_grade(&figures, &layout, repaired_total));
     sort_and_dedupe(&mut findings, wb);
     write_back_in_label(&mut findings, &layout, &figures);
     let not_checked = coverage::not_checked(template, &layout, &figures, &evaluation);

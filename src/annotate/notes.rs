@@ -113,6 +113,9 @@ fn finding_text(f: &Finding, lang: Lang) -> String {
             lines.push(format!("Found: {found}"));
             if let Some(e) = &f.expected {
                 lines.push(format!("Expected: {e}"));
+                if let Some(typo) = f.typo {
+                    lines.push(typo.note_en(e, found));
+                }
             }
         }
     }

@@ -1,21 +1,25 @@
 //! Blame stage: for the failed rules, the smallest set of cells whose change makes every rule
-//! hold, preferring derived cells (RULES.md §4, Fellegi–Holt).
+//! hold (RULES.md §4, Fellegi–Holt). Between repairs of one size the cheapest wins: a cell's
+//! weight is lowest when its change undoes a typing slip, then when it is a derived cell.
+
+mod message;
+mod typo;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
-use crate::check::{
-    display, evaluate_at, off_by_one_unit, render, stored, Check, Evaluation, Lookup, MissingCell,
-    Outcome, Slot, Values,
-};
+use crate::check::{evaluate_at, stored, Check, Evaluation, Form, Lookup, Outcome, Slot, Values};
 use crate::expr::Expr;
 use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::{CellPos, FieldKey};
-use crate::model::{Finding, Replacement, Severity};
+use crate::model::{CellPos, FieldKey, Finding, Kind, Typo};
+use message::{change_finding, missing_findings, unexplained_finding, Before};
 
 /// Largest repair tried; beyond it the failure is reported on its derived cell.
 const MAX_REPAIR: usize = 2;
+
+/// Most cells a pair is chosen from, so that the pairs stay a few hundred.
+const MAX_SUSPECTS: usize = 40;
 
 /// Where field keys live, for naming cells in findings.
 pub struct Places<'a> {
@@ -34,15 +38,25 @@ impl Places<'_> {
     fn shown(&self, key: &FieldKey) -> String {
         self.figures.shown(key).to_string()
     }
+
+    /// Whether the field holds an amount in 万元.
+    fn amount(&self, key: &FieldKey) -> bool {
+        self.layout
+            .fields
+            .get(key)
+            .is_some_and(|f| f.kind == Kind::Amount)
+    }
 }
 
 /// What the checks' failures come to: the cells to change and to what, with the findings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Repair {
     /// The blank derived cells filled, then the cells the search changed, in the order decided.
     pub changes: Vec<CellChange>,
     /// A finding for each change, and one for each failure no repair explains.
     pub findings: Vec<Finding>,
+    /// The values with every change made.
+    pub values: Values,
 }
 
 /// A cell of a [`Repair`] and the value it should hold.
@@ -53,22 +67,39 @@ pub struct CellChange {
 }
 
 /// Fills the blank derived cells of the evaluation, then finds for the failed checks the
-/// smallest changes that make every check hold.
+/// smallest changes that make every check hold. A blank cell is not filled from cells that a
+/// failure no repair explains reads: its value would rest on a figure known to be off.
 pub fn repair(evaluation: &Evaluation, places: &Places) -> Repair {
-    let values = &evaluation.values;
-    let mut repair = Repair {
-        changes: evaluation
-            .filled
+    let checks = &evaluation.checks;
+    let searched = blame(evaluation, places);
+    let undetermined = |check: &Check| {
+        let keys = check.keys();
+        searched
+            .given_up
             .iter()
-            .map(|m| CellChange {
-                key: m.key,
-                value: stored(m.expected, values.format(&m.key)),
-            })
-            .collect(),
-        findings: missing_findings(&evaluation.checks, &evaluation.filled, values, places),
+            .any(|&g| checks[g].keys().iter().any(|k| keys.contains(k)))
     };
-    blame(evaluation, places, &mut repair);
-    repair
+    let filled: Vec<_> = evaluation
+        .filled
+        .iter()
+        .filter(|m| !undetermined(&checks[m.check]))
+        .collect();
+    let values = &evaluation.values;
+    let mut changes: Vec<CellChange> = filled
+        .iter()
+        .map(|m| CellChange {
+            key: m.key,
+            value: stored(m.expected, values.format(&m.key)),
+        })
+        .collect();
+    changes.extend(searched.changes);
+    let mut findings = missing_findings(checks, &filled, values, places);
+    findings.extend(searched.findings);
+    Repair {
+        changes,
+        findings,
+        values: searched.values,
+    }
 }
 
 /// A cell changed by a repair, with the rule that fixed its value.
@@ -78,6 +109,8 @@ struct Change {
     key: usize,
     value: Decimal,
     by: usize,
+    /// The slip the filed value is of the new one.
+    typo: Option<Typo>,
 }
 
 /// The fields the checks read, numbered once, so that the search compares integers and reads
@@ -87,6 +120,8 @@ struct Index {
     names: Vec<FieldKey>,
     /// Field id → where its value lives.
     slots: Vec<Slot>,
+    /// Field id → whether it holds 万元.
+    amounts: Vec<bool>,
     /// Check → the ids of [`Check::keys`], in the same order.
     keys: Vec<Vec<usize>>,
     /// Check → the slots of [`Check::keys`], for [`evaluate_at`].
@@ -100,7 +135,7 @@ struct Index {
 }
 
 impl Index {
-    fn new(checks: &[Check], values: &Values) -> Index {
+    fn new(checks: &[Check], values: &Values, places: &Places) -> Index {
         let mut ids: FxHashMap<FieldKey, usize> = FxHashMap::default();
         let mut names: Vec<FieldKey> = Vec::new();
         let mut id = |name: FieldKey| {
@@ -119,6 +154,7 @@ impl Index {
             .collect();
         let lhs = checks.iter().map(|c| c.lhs_key().map(&mut id)).collect();
         let slots: Vec<Slot> = names.iter().map(|k| values.slot(k)).collect();
+        let amounts = names.iter().map(|k| places.amount(k)).collect();
         let key_slots = keys
             .iter()
             .map(|ks| ks.iter().map(|&k| slots[k]).collect())
@@ -134,6 +170,7 @@ impl Index {
         Index {
             names,
             slots,
+            amounts,
             keys,
             key_slots,
             solvable,
@@ -150,8 +187,23 @@ impl Index {
         self.keys[check].contains(&key)
     }
 
-    /// Whether check `i` holds on `trial`, which is the values of `outcomes` with `changes`
+    /// The outcome of check `i` on `trial`, which is the values of `outcomes` with `changes`
     /// made: a check that reads no changed cell keeps its outcome.
+    fn outcome_after(
+        &self,
+        checks: &[Check],
+        outcomes: &[Outcome],
+        changes: &[Change],
+        trial: &Values,
+        i: usize,
+    ) -> Outcome {
+        if changes.iter().any(|c| self.involves(i, c.key)) {
+            self.evaluate(checks, i, trial)
+        } else {
+            outcomes[i].clone()
+        }
+    }
+
     fn holds_after(
         &self,
         checks: &[Check],
@@ -160,120 +212,115 @@ impl Index {
         trial: &Values,
         i: usize,
     ) -> bool {
-        if changes.iter().any(|c| self.involves(i, c.key)) {
-            self.evaluate(checks, i, trial) == Outcome::Holds
-        } else {
-            outcomes[i] == Outcome::Holds
+        self.outcome_after(checks, outcomes, changes, trial, i) == Outcome::Holds
+    }
+
+    /// The value of field `key` in `values`.
+    fn original(&self, key: usize, values: &Values) -> Option<Option<Decimal>> {
+        match values.get_at(self.slots[key]) {
+            Lookup::Known(v) => Some(v),
+            Lookup::Unknown => None,
         }
     }
 }
 
-fn missing_findings(
-    checks: &[Check],
-    missing: &[MissingCell],
-    values: &Values,
-    places: &Places,
-) -> Vec<Finding> {
-    missing
-        .iter()
-        .filter_map(|m| {
-            let check = &checks[m.check];
-            let (sheet, pos, label) = places.cell(&m.key)?;
-            let format = values.format(&m.key);
-            let expected = display(m.expected, format);
-            let message = format!(
-                "{}：{}未填，应为 {} = {}",
-                check.name,
-                label,
-                render(&check.rhs, values),
-                expected
-            );
-            Some(
-                Finding::new(check.id.clone(), Severity::Missing, sheet, pos, message)
-                    .expected(expected)
-                    .involves(involved_cells(check, &m.key, places))
-                    .replacement(Replacement::Number(stored(m.expected, format))),
-            )
-        })
-        .collect()
+/// What the blame search decided.
+struct Searched {
+    changes: Vec<CellChange>,
+    findings: Vec<Finding>,
+    /// The failed checks no repair explains.
+    given_up: Vec<usize>,
+    values: Values,
 }
 
-fn involved_cells(check: &Check, except: &FieldKey, places: &Places) -> Vec<CellPos> {
-    check
-        .keys()
-        .iter()
-        .filter(|k| *k != except)
-        .filter_map(|k| places.cell(k).map(|(_, p, _)| p))
-        .collect()
-}
-
-/// Adds to `repair` the changes and findings for every failed check.
-fn blame(evaluation: &Evaluation, places: &Places, repair: &mut Repair) {
+/// The changes and findings for every failed check.
+fn blame(evaluation: &Evaluation, places: &Places) -> Searched {
     let checks = &evaluation.checks;
-    let ix = Index::new(checks, &evaluation.values);
+    let ix = Index::new(checks, &evaluation.values, places);
     let mut current = evaluation.values.clone();
-    let mut given_up: Vec<usize> = Vec::new();
-    let findings = &mut repair.findings;
+    let mut out = Searched {
+        changes: Vec::new(),
+        findings: Vec::new(),
+        given_up: Vec::new(),
+        values: evaluation.values.clone(),
+    };
     let mut outcomes = evaluation.outcomes.clone();
     // Greedy over clusters: the repair that makes the most failed rules hold goes first, so a
     // wrong input (全年执行数) is fixed before the rates computed from it are blamed.
     for _ in 0..checks.len() {
         let failed: Vec<usize> = (0..checks.len())
-            .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }) && !given_up.contains(i))
+            .filter(|i| matches!(outcomes[*i], Outcome::Fails { .. }) && !out.given_up.contains(i))
             .collect();
         if failed.is_empty() {
             break;
         }
         let groups = clusters(&ix, &failed);
+        let searched: Vec<Search> = groups
+            .iter()
+            .map(|cluster| best_repair(&ix, checks, &outcomes, cluster, &current))
+            .collect();
         let best = groups
             .iter()
-            .filter_map(|cluster| {
-                let changes = best_repair(&ix, checks, &outcomes, cluster, &current)?;
+            .zip(&searched)
+            .filter_map(|(cluster, search)| {
+                let Search::Found(changes) = search else {
+                    return None;
+                };
                 let mut trial = current.clone();
-                for change in &changes {
+                for change in changes {
                     trial.set_at(ix.slots[change.key], change.value);
                 }
                 let fixed = failed
                     .iter()
-                    .filter(|&&i| ix.holds_after(checks, &outcomes, &changes, &trial, i))
+                    .filter(|&&i| ix.holds_after(checks, &outcomes, changes, &trial, i))
                     .count();
                 Some((fixed, cluster, changes, trial))
             })
             .max_by_key(|(fixed, ..)| *fixed);
         match best {
             Some((_, cluster, changes, trial)) => {
-                for change in &changes {
-                    findings.extend(change_finding(
-                        checks, &ix, &current, places, change, cluster,
+                // One change makes the cluster's other rules hold too; of two, neither alone.
+                let fixed_too: &[usize] = if changes.len() == 1 { cluster } else { &[] };
+                for change in changes {
+                    let values = Before {
+                        before: &current,
+                        after: &trial,
+                    };
+                    out.findings.extend(change_finding(
+                        checks, &ix, values, places, change, fixed_too,
                     ));
-                    repair.changes.push(CellChange {
+                    out.changes.push(CellChange {
                         key: ix.names[change.key],
                         value: change.value,
                     });
                 }
                 current = trial;
                 // Only the rules that read a changed cell can have a new outcome.
-                for change in &changes {
+                for change in changes {
                     for &i in &ix.readers[change.key] {
                         outcomes[i] = ix.evaluate(checks, i, &current);
                     }
                 }
             }
             None => {
-                for cluster in &groups {
+                for (cluster, search) in groups.iter().zip(&searched) {
+                    let ties = search.ties(&ix);
                     for &i in cluster {
-                        findings.extend(unexplained_finding(
+                        out.findings.extend(unexplained_finding(
                             &checks[i],
                             &outcomes[i],
                             &current,
                             places,
+                            &ties,
                         ));
-                        given_up.push(i);
+                        out.given_up.push(i);
                     }
                 }
             }
         }
     }
+    out.values = current;
+    out
 }
 
 /// Groups failed checks that share a cell they could be solved for.
@@ -297,13 +344,48 @@ fn clusters(ix: &Index, failed: &[usize]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// What the search found for a cluster.
+enum Search {
+    /// The one cheapest repair.
+    Found(Vec<Change>),
+    /// Several repairs of the smallest size cost the same.
+    Tied(Vec<Vec<Change>>),
+    Nothing,
+}
+
+impl Search {
+    /// The tied repairs, as cells and values.
+    fn ties(&self, ix: &Index) -> Vec<Vec<(FieldKey, Decimal)>> {
+        match self {
+            Search::Tied(repairs) => repairs
+                .iter()
+                .map(|r| r.iter().map(|c| (ix.names[c.key], c.value)).collect())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A change's weight (its cell's reliability, `errorlocate`): undoing a typing slip is
+/// cheapest, then changing a derived cell, then an input; a slip on a derived cell is cheaper
+/// than one on an input.
+fn weight(ix: &Index, change: &Change) -> u32 {
+    let derived = ix.lhs[change.by] == Some(change.key);
+    match (change.typo.is_some(), derived) {
+        (true, true) => 2,
+        (true, false) => 3,
+        (false, true) => 4,
+        (false, false) => 6,
+    }
+}
+
 fn best_repair(
     ix: &Index,
     checks: &[Check],
     outcomes: &[Outcome],
     cluster: &[usize],
     values: &Values,
-) -> Option<Vec<Change>> {
+) -> Search {
     let mut candidates: Vec<usize> = Vec::new();
     for &i in cluster {
         for &k in &ix.solvable[i] {
@@ -323,12 +405,13 @@ fn best_repair(
             add(&mut candidates, k);
         }
     }
+    candidates.truncate(MAX_SUSPECTS.max(direct));
     for size in 1..=MAX_REPAIR {
         let pool = if size == 1 { direct } else { candidates.len() };
         if size > pool {
             break;
         }
-        let mut solutions: Vec<(Vec<Change>, bool)> = Vec::new();
+        let mut solutions: Vec<(u32, Vec<Change>)> = Vec::new();
         for combo in combinations(pool, size) {
             let keys: Vec<usize> = combo.iter().map(|&i| candidates[i]).collect();
             if let Some(changes) = try_repair(ix, checks, outcomes, cluster, values, &keys) {
@@ -336,19 +419,25 @@ fn best_repair(
                     .into_iter()
                     .map(|c| attribute(ix, cluster, c))
                     .collect();
-                let all_derived = changes.iter().all(|c| ix.lhs[c.by] == Some(c.key));
-                solutions.push((changes, all_derived));
+                let cost = changes.iter().map(|c| weight(ix, c)).sum();
+                solutions.push((cost, changes));
             }
         }
-        let derived: Vec<&(Vec<Change>, bool)> = solutions.iter().filter(|(_, d)| *d).collect();
-        match (derived.len(), solutions.len()) {
-            (1, _) => return Some(derived[0].0.clone()),
-            (_, 1) => return Some(solutions[0].0.clone()),
-            (_, 0) => continue,
-            _ => return None,
-        }
+        let Some(least) = solutions.iter().map(|(cost, _)| *cost).min() else {
+            continue;
+        };
+        let mut cheapest: Vec<Vec<Change>> = solutions
+            .into_iter()
+            .filter(|(cost, _)| *cost == least)
+            .map(|(_, changes)| changes)
+            .collect();
+        return if cheapest.len() == 1 {
+            Search::Found(cheapest.remove(0))
+        } else {
+            Search::Tied(cheapest)
+        };
     }
-    None
+    Search::Nothing
 }
 
 /// Names the change after the failed rule that computes its cell, where there is one.
@@ -385,7 +474,8 @@ fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
 }
 
 /// Solves the cluster's checks for `keys`; the repair counts when every check of the cluster
-/// then holds and no check that held before breaks.
+/// then holds and no check that held before breaks (a judgement call that did not hold may
+/// still not, but no change may make a rule wrong).
 fn try_repair(
     ix: &Index,
     checks: &[Check],
@@ -407,6 +497,9 @@ fn try_repair(
     others.dedup();
     for _ in 0..keys.len() {
         for &i in cluster.iter().chain(&others) {
+            if checks[i].form == Form::Judgement {
+                continue;
+            }
             let mut open = keys
                 .iter()
                 .copied()
@@ -414,19 +507,25 @@ fn try_repair(
             let (Some(key), None) = (open.next(), open.next()) else {
                 continue;
             };
-            if ix.holds_after(checks, outcomes, &changes, &trial, i) {
-                continue;
+            match ix.outcome_after(checks, outcomes, &changes, &trial, i) {
+                Outcome::Holds | Outcome::Judged => continue,
+                _ => {}
             }
             let value = solve(&checks[i], &ix.names[key], &trial)?;
-            let original = match values.get_at(ix.slots[key]) {
-                Lookup::Known(v) => v,
-                Lookup::Unknown => return None,
-            };
-            if original == Some(value) {
+            let original = ix.original(key, values)?;
+            if original == Some(value) || !keeps_sign(original, value) {
                 return None;
             }
             trial.set_at(ix.slots[key], value);
-            changes.push(Change { key, value, by: i });
+            let typo = original.and_then(|o| {
+                typo::slip(o, value, values.format_at(ix.slots[key]), ix.amounts[key])
+            });
+            changes.push(Change {
+                key,
+                value,
+                by: i,
+                typo,
+            });
         }
     }
     if changes.len() != keys.len() {
@@ -437,9 +536,25 @@ fn try_repair(
         .all(|&i| ix.holds_after(checks, outcomes, &changes, &trial, i));
     // Only a rule that reads a changed cell can break.
     let nothing_breaks = keys.iter().flat_map(|&k| &ix.readers[k]).all(|&i| {
-        outcomes[i] != Outcome::Holds || ix.evaluate(checks, i, &trial) == Outcome::Holds
+        let after = || ix.evaluate(checks, i, &trial);
+        match outcomes[i] {
+            Outcome::Holds => after() == Outcome::Holds,
+            Outcome::Judged => matches!(after(), Outcome::Holds | Outcome::Judged),
+            _ => true,
+        }
     });
     (cluster_holds && nothing_breaks).then_some(changes)
+}
+
+/// A cell filed as zero, blank or positive is not repaired to a negative value, unless the
+/// repair undoes a sign flipped in typing.
+fn keeps_sign(original: Option<Decimal>, value: Decimal) -> bool {
+    match original {
+        _ if value >= Decimal::ZERO => true,
+        Some(o) if o < Decimal::ZERO => true,
+        Some(o) => o == -value,
+        None => false,
+    }
 }
 
 /// The value of `key` that makes `check` hold, rounded as the cell shows it.
@@ -476,144 +591,11 @@ fn solve(check: &Check, key: &FieldKey, values: &Values) -> Option<Decimal> {
     }
 }
 
-fn change_finding(
-    checks: &[Check],
-    ix: &Index,
-    values: &Values,
-    places: &Places,
-    change: &Change,
-    cluster: &[usize],
-) -> Option<Finding> {
-    let check = &checks[change.by];
-    let key = &ix.names[change.key];
-    let (sheet, pos, label) = places.cell(key)?;
-    let format = values.format(key);
-    let original = match values.get(key) {
-        Lookup::Known(v) => v,
-        Lookup::Unknown => None,
-    };
-    let expected = display(change.value, format);
-    let found = places.shown(key);
-    let derived = check.lhs_key() == Some(*key);
-    let severity = match original {
-        None => Severity::Missing,
-        Some(v) if check.rhs.is_inexact() && off_by_one_unit(v, change.value, format) => {
-            Severity::Rounding
-        }
-        Some(_) => check.severity,
-    };
-    let others: Vec<String> = cluster
-        .iter()
-        .filter(|&&i| i != change.by)
-        .map(|&i| format!("{}（{}）", checks[i].name, checks[i].id))
-        .collect();
-    let mut message = if derived {
-        let why = if severity == Severity::Rounding {
-            "，应四舍五入而非截断"
-        } else {
-            ""
-        };
-        format!(
-            "{}：{}应为 {} = {}{}，填报为 {}",
-            check.name,
-            label,
-            render(&check.rhs, values),
-            expected,
-            why,
-            show_found(&found)
-        )
-    } else {
-        // A repair is only ever found for a rule whose left side is a field.
-        let lhs_key = check.lhs_key()?;
-        let lhs_label = places.cell(&lhs_key).map(|c| c.2).unwrap_or_default();
-        let sum = crate::check::eval_side(&check.rhs, values)
-            .flatten()
-            .unwrap_or_default();
-        format!(
-            "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
-            check.name,
-            lhs_label,
-            places.shown(&lhs_key),
-            render(&check.rhs, values),
-            display(sum, values.format(&lhs_key)),
-            label,
-            expected,
-            show_found(&found)
-        )
-    };
-    if !others.is_empty() {
-        message.push_str(&format!("；同时使{}成立", others.join("、")));
-    }
-    Some(
-        Finding::new(check.id.clone(), severity, sheet, pos, message)
-            .found(found)
-            .expected(expected)
-            .involves(involved_cells(check, key, places))
-            .replacement(Replacement::Number(change.value)),
-    )
-}
-
-fn show_found(found: &str) -> &str {
-    if found.is_empty() {
-        "空"
-    } else {
-        found
-    }
-}
-
-fn unexplained_finding(
-    check: &Check,
-    outcome: &Outcome,
-    values: &Values,
-    places: &Places,
-) -> Option<Finding> {
-    let Outcome::Fails { expected } = outcome else {
-        return None;
-    };
-    let key = check.anchor.or(check.lhs_key())?;
-    let (sheet, pos, label) = places.cell(&key)?;
-    let lhs_text = match &check.lhs {
-        Expr::Ref(k) => places.shown(k),
-        other => format!(
-            "{} = {}",
-            render(other, values),
-            crate::check::eval_side(other, values)
-                .flatten()
-                .unwrap_or_default()
-                .normalize()
-        ),
-    };
-    let rhs_text = match &check.rhs {
-        Expr::Num(n) => n.normalize().to_string(),
-        other => format!("{} = {}", render(other, values), expected.normalize()),
-    };
-    let broken = match check.cmp {
-        crate::expr::Cmp::Eq => "≠",
-        crate::expr::Cmp::Ge => "<",
-        crate::expr::Cmp::Le => ">",
-    };
-    let message = format!(
-        "{}不成立：{} {} {} {}；无法确定是哪一个单元格填错，请逐项核对",
-        check.name, label, lhs_text, broken, rhs_text
-    );
-    let found = match &check.lhs {
-        Expr::Ref(_) => places.shown(&key),
-        other => crate::check::eval_side(other, values)
-            .flatten()
-            .map(|v| v.normalize().to_string())
-            .unwrap_or_default(),
-    };
-    Some(
-        Finding::new(check.id.clone(), check.unexplained, sheet, pos, message)
-            .found(found)
-            .involves(involved_cells(check, &key, places)),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::Evaluation;
+    use crate::model::Replacement;
 
     #[test]
     fn each_change_of_the_repair_has_its_finding() {
@@ -624,7 +606,7 @@ mod tests {
         let (template, layout) = crate::locate::choose(&wb, &templates).expect("located");
         let figures = crate::extract::extract(&wb, &layout);
         let values = Values::from_figures(&figures);
-        let evaluation = Evaluation::new(template, &layout, values);
+        let evaluation = Evaluation::new(template, &layout, &figures, values);
         let places = Places {
             layout: &layout,
             figures: &figures,

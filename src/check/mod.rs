@@ -13,7 +13,7 @@ use crate::expr::{Cmp, Expr, Func, Style};
 use crate::extract::value::{format_number, round_half_up, Num, Reading};
 use crate::extract::Figures;
 use crate::locate::Layout;
-use crate::model::{FieldKey, FieldMap, Name, RuleId, Severity};
+use crate::model::{CellPos, FieldKey, FieldMap, Name, RuleId, Severity};
 use crate::template::{Kind, Template};
 
 /// One rule applied to concrete cells (one column of the 经费控制情况 block, say).
@@ -34,6 +34,26 @@ pub struct Check {
     lhs_refs: usize,
     /// The fields it can be solved for, each with whether it is the derived cell.
     solvable: Vec<(FieldKey, bool)>,
+    pub form: Form,
+    /// How a message states the right side, when not by its figures ("5 × 5% ÷ 6.2%").
+    pub explain: Option<String>,
+    /// Cells the rule reads besides its fields (an indicator's target and actual value).
+    pub cells: Vec<CellPos>,
+}
+
+/// How a check's two sides are compared, and what a failure means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `lhs cmp rhs` at the precision the lhs cell shows; an equality can be solved for its
+    /// cells, an inequality for none.
+    Rule,
+    /// A bound on a score (S8): solved for the score, it takes the bound.
+    Bound,
+    /// A proportional score (S6, `score = rhs`): above the rhs, or the rhs truncated, is wrong;
+    /// below it is a judgement call ([`Outcome::Judged`]).
+    Proportional,
+    /// A judgement call (S5, S7): never repaired, but no repair may break it.
+    Judgement,
 }
 
 impl Check {
@@ -53,6 +73,9 @@ impl Check {
         keys.extend(rhs.refs().into_iter().copied());
         let solvable = solvable_keys(&lhs, cmp, &rhs);
         Check {
+            form: Form::Rule,
+            explain: None,
+            cells: Vec::new(),
             id,
             name,
             lhs,
@@ -65,6 +88,30 @@ impl Check {
             lhs_refs,
             solvable,
         }
+    }
+
+    /// This check compared as `form` says; a bound or proportional score is solved for its
+    /// left side alone.
+    pub fn with_form(mut self, form: Form) -> Check {
+        self.form = form;
+        self.solvable = match (form, self.lhs_key()) {
+            (Form::Rule, _) => solvable_keys(&self.lhs, self.cmp, &self.rhs),
+            (Form::Bound | Form::Proportional, Some(k)) => vec![(k, true)],
+            _ => Vec::new(),
+        };
+        self
+    }
+
+    /// This check with the right side stated as `text` in messages.
+    pub fn explained(mut self, text: String) -> Check {
+        self.explain = Some(text);
+        self
+    }
+
+    /// This check reading `cells` besides its fields.
+    pub fn involving(mut self, cells: Vec<CellPos>) -> Check {
+        self.cells = cells;
+        self
     }
 
     /// The derived cell: the left side when it is a single field.
@@ -349,6 +396,8 @@ pub enum Outcome {
     Missing {
         expected: Decimal,
     },
+    /// A judgement call does not hold: worth a warning, not a repair.
+    Judged,
     /// Not enough filled cells to say.
     Skipped,
 }
@@ -429,15 +478,11 @@ fn evaluate_in(check: &Check, values: &Values, slots: Option<&[Slot]>) -> Outcom
             };
             let format = values.format_at(slot);
             match lhs {
-                None if check.cmp == Cmp::Eq => Outcome::Missing { expected: rhs },
-                None => Outcome::Skipped,
-                Some(lhs) => {
-                    if holds(lhs, rhs, check.cmp, format) {
-                        Outcome::Holds
-                    } else {
-                        Outcome::Fails { expected: rhs }
-                    }
+                None if check.cmp == Cmp::Eq && check.form == Form::Rule => {
+                    Outcome::Missing { expected: rhs }
                 }
+                None => Outcome::Skipped,
+                Some(lhs) => compare(check, lhs, rhs, format),
             }
         }
         other => {
@@ -451,6 +496,16 @@ fn evaluate_in(check: &Check, values: &Values, slots: Option<&[Slot]>) -> Outcom
                 Outcome::Fails { expected: rhs }
             }
         }
+    }
+}
+
+fn compare(check: &Check, lhs: Decimal, rhs: Decimal, format: &Num) -> Outcome {
+    let fails = Outcome::Fails { expected: rhs };
+    match check.form {
+        _ if holds(lhs, rhs, check.cmp, format) => Outcome::Holds,
+        Form::Rule | Form::Bound => fails,
+        Form::Proportional if lhs > rhs || truncated(lhs, rhs, format) => fails,
+        Form::Proportional | Form::Judgement => Outcome::Judged,
     }
 }
 
@@ -472,10 +527,17 @@ pub fn holds(lhs: Decimal, rhs: Decimal, cmp: Cmp, format: &Num) -> bool {
     }
 }
 
-/// Off by exactly one unit in the last shown digit.
-pub fn off_by_one_unit(found: Decimal, expected: Decimal, format: &Num) -> bool {
-    let unit = Decimal::new(1, format.decimals);
-    (shown(found, format) - shown(expected, format)).abs() == unit
+/// The filed value is the exact value truncated at the shown precision instead of rounded
+/// (99.54% for 99.548%): the one cause of a `rounding` finding (RULES.md §5).
+pub fn truncated(found: Decimal, exact: Decimal, format: &Num) -> bool {
+    let scale = if format.percent {
+        Decimal::ONE_HUNDRED
+    } else {
+        Decimal::ONE
+    };
+    let cut = (exact * scale).trunc_with_scale(format.decimals);
+    let found = shown(found, format);
+    found == cut && found != shown(exact, format)
 }
 
 /// The value a derived cell should hold, rounded as it is shown, in stored units.
@@ -520,10 +582,16 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Expands the template's rules over `layout`, fills the blank derived cells of `values`
-    /// and evaluates every check.
-    pub fn new(template: &Template, layout: &Layout, mut values: Values) -> Evaluation {
-        let checks = expand(template, layout);
+    /// Expands the template's rules over `layout`, adds the indicator rows' scoring rules
+    /// (S5–S8), fills the blank derived cells of `values` and evaluates every check.
+    pub fn new(
+        template: &Template,
+        layout: &Layout,
+        figures: &Figures,
+        mut values: Values,
+    ) -> Evaluation {
+        let mut checks = expand(template, layout);
+        checks.extend(rules::indicators::scoring_checks(figures, layout, &values));
         let filled = fill_missing(&checks, &mut values);
         let outcomes = checks.iter().map(|c| evaluate(c, &values)).collect();
         Evaluation {

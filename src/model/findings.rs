@@ -39,6 +39,68 @@ impl Severity {
     }
 }
 
+/// A typing slip that turns the right value into the filed one (RULES.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Typo {
+    /// 3847.26 for 3874.26.
+    AdjacentSwap,
+    /// 2204.05 for 2204.95.
+    OneDigit,
+    /// 54.49 for 545.49.
+    DigitDropped,
+    /// 5455.49 for 545.49.
+    DigitDoubled,
+    /// 18.9 for 1.89: the decimal point in the wrong place (×10ⁿ or ÷10ⁿ).
+    DecimalShift,
+    /// −407.41 for 407.41.
+    SignFlip,
+    /// 38742600 for 3874.26 万元: the amount typed in 元.
+    YuanForWan,
+}
+
+impl Typo {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Typo::AdjacentSwap => "相邻两位数字颠倒",
+            Typo::OneDigit => "一位数字错误",
+            Typo::DigitDropped => "漏了一位数字",
+            Typo::DigitDoubled => "多打了一位重复数字",
+            Typo::DecimalShift => "小数点错位",
+            Typo::SignFlip => "正负号错误",
+            Typo::YuanForWan => "按元填报了万元数",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Typo::AdjacentSwap => "two adjacent digits swapped",
+            Typo::OneDigit => "one digit wrong",
+            Typo::DigitDropped => "a digit dropped",
+            Typo::DigitDoubled => "a digit doubled",
+            Typo::DecimalShift => "decimal point misplaced",
+            Typo::SignFlip => "sign flipped",
+            Typo::YuanForWan => "元 typed for 万元",
+        }
+    }
+
+    /// `疑似录入错误：3874.26 录成了 3847.26（相邻两位数字颠倒）`.
+    pub fn note_zh(self, expected: &str, found: &str) -> String {
+        format!(
+            "疑似录入错误：{expected} 录成了 {found}（{}）",
+            self.label_zh()
+        )
+    }
+
+    /// `looks like a typing slip: 3874.26 typed as 3847.26 (two adjacent digits swapped)`.
+    pub fn note_en(self, expected: &str, found: &str) -> String {
+        format!(
+            "looks like a typing slip: {expected} typed as {found} ({})",
+            self.label_en()
+        )
+    }
+}
+
 /// The value a corrected workbook writes into a flagged cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Replacement {
@@ -75,6 +137,9 @@ pub struct Finding {
     /// What `--fix` writes into the cell.
     #[serde(skip)]
     pub replacement: Option<Replacement>,
+    /// The typing slip the filed value looks like, when the expected value explains it so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typo: Option<Typo>,
     /// Where in the 自评报告 a finding of its text stands (`document`, `paragraph`, `quote`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub text: Option<TextPlace>,
@@ -115,6 +180,7 @@ impl Finding {
             message: message.into(),
             involves: Vec::new(),
             replacement: None,
+            typo: None,
             text: None,
         }
     }
@@ -137,6 +203,11 @@ impl Finding {
 
     pub fn replacement(mut self, replacement: impl Into<Option<Replacement>>) -> Finding {
         self.replacement = replacement.into();
+        self
+    }
+
+    pub fn typo(mut self, typo: Option<Typo>) -> Finding {
+        self.typo = typo;
         self
     }
 }

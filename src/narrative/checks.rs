@@ -106,6 +106,7 @@ impl Context<'_> {
             message,
             involves: Vec::new(),
             replacement: None,
+            typo: None,
             text: Some(self.place(m)),
         }
     }

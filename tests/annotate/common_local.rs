@@ -70,6 +70,7 @@ pub fn finding(
         message: format!("{cell} 的测试说明：应为 {}", expected.unwrap_or("人工判断")),
         involves: Vec::new(),
         replacement: None,
+        typo: None,
         text: None,
     }
 }

@@ -72,5 +72,6 @@ fn assert_finding(
 }
 
 mod basic;
+mod judgement;
 mod reading;
 mod scorecard;

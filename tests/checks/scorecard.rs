@@ -19,14 +19,14 @@ fn s1_execution_rate_from_full_year_budget() {
 }
 
 #[test]
-fn s2_score_from_exact_ratio() {
+fn s2_score_one_unit_too_high_is_an_error() {
     let mut wb = corrected();
     set(&mut wb, "绩效自评表", "H4", num(9.96));
     assert_finding(
         only(&check(&wb)),
         "绩效自评表",
         "H4",
-        Severity::Rounding,
+        Severity::Error,
         "S2",
         Some("9.95"),
     );
@@ -47,10 +47,36 @@ fn s2_score_with_a_total_row_changes_the_total_too() {
 #[test]
 fn s3_income_total_with_no_single_culprit_is_reported_on_the_total() {
     let mut wb = corrected();
-    set(&mut wb, "绩效自评表", "D9", num(807.37));
+    // 800 is no slip of 870.37: any of the four income lines could be off.
+    set(&mut wb, "绩效自评表", "D9", num(800.0));
     let f = only(&check(&wb)).clone();
     assert_finding(&f, "绩效自评表", "E4", Severity::Error, "S3", None);
     assert_eq!(f.involves.len(), 4, "{f:#?}");
+    // The tied candidates are named, each with the value it would need.
+    for candidate in ["绩效自评表!D6）改为 2357.85", "绩效自评表!D9）改为 870.37"] {
+        assert!(f.message.contains(candidate), "{}", f.message);
+    }
+}
+
+#[test]
+fn s3_income_line_with_swapped_digits_is_blamed() {
+    let mut wb = corrected();
+    set(&mut wb, "绩效自评表", "D9", num(807.37));
+    let f = only(&check(&wb)).clone();
+    assert_finding(
+        &f,
+        "绩效自评表",
+        "D9",
+        Severity::Error,
+        "S3",
+        Some("870.37"),
+    );
+    assert!(
+        f.message
+            .contains("疑似录入错误：870.37 录成了 807.37（相邻两位数字颠倒）"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::{display, off_by_one_unit, Values};
+use crate::check::{display, truncated, Check, Form, Values};
+use crate::expr::{Cmp, Expr, Func, Op};
 use crate::extract::value::{Comparison, Num, Reading};
 use crate::extract::{Figures, IndicatorCells};
 use crate::locate::{IndicatorRow, Layout};
@@ -96,6 +97,113 @@ fn comparable(t: &Num, a: &Num) -> Option<(Decimal, Decimal)> {
     Some((t.value, a.value))
 }
 
+/// The scoring rules of every indicator row as checks the repair search takes part in: the
+/// score range (S8) and the score the attainment calls for (S6 proportional; S5 full marks
+/// and S7's band as judgement calls a repair must not break).
+pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Vec<Check> {
+    let mut out = Vec::new();
+    for (i, (row, cells)) in layout
+        .indicators
+        .iter()
+        .zip(&figures.indicators)
+        .enumerate()
+    {
+        let score = FieldKey::indicator(i, "score");
+        let points = FieldKey::indicator(i, "points");
+        let Some(shown_points) = values.number(&points).map(|p| p.normalize()) else {
+            continue;
+        };
+        let name = row_name(row, i);
+        let check = |id: RuleId, title: String, cmp: Cmp, rhs: Expr<FieldKey>, form: Form| {
+            let severity = Severity::Error;
+            Check::new(
+                id,
+                title,
+                Expr::Ref(score),
+                cmp,
+                rhs,
+                severity,
+                severity,
+                Some(score),
+            )
+            .with_form(form)
+        };
+        let range = format!("「{name}」得分超出 0～{shown_points} 的范围");
+        out.push(check(
+            RuleId::S8,
+            range.clone(),
+            Cmp::Le,
+            Expr::Ref(points),
+            Form::Bound,
+        ));
+        out.push(check(
+            RuleId::S8,
+            range,
+            Cmp::Ge,
+            Expr::Num(Decimal::ZERO),
+            Form::Bound,
+        ));
+        let (target, actual) = (&cells.target, &cells.actual);
+        let involved = vec![row.target, row.actual];
+        let points_times = |share: Decimal| {
+            Expr::Bin(
+                Op::Mul,
+                Box::new(Expr::Ref(points)),
+                Box::new(Expr::Num(share)),
+            )
+        };
+        match attainment(&target.reading, &actual.reading) {
+            Attainment::Met => out.push(
+                check(
+                    RuleId::S5,
+                    name.clone(),
+                    Cmp::Ge,
+                    Expr::Ref(points),
+                    Form::Judgement,
+                )
+                .involving(involved),
+            ),
+            Attainment::Missed { ratio: Some(ratio) } => {
+                let title = format!(
+                    "「{name}」未达到年度指标值 {}（实际 {}），按比例得分",
+                    target.shown, actual.shown
+                );
+                let rhs = Expr::Call(Func::Min, vec![points_times(ratio), Expr::Ref(points)]);
+                let explain = format!(
+                    "{shown_points} × {}",
+                    ratio_text(&target.reading, &actual.reading)
+                );
+                out.push(
+                    check(RuleId::S6, title, Cmp::Eq, rhs, Form::Proportional)
+                        .explained(explain)
+                        .involving(involved),
+                );
+            }
+            Attainment::QualitativeMet => {
+                let low = points_times(Decimal::new(8, 1));
+                out.push(
+                    check(RuleId::S7, name.clone(), Cmp::Ge, low, Form::Judgement)
+                        .involving(involved),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn row_name(row: &IndicatorRow, i: usize) -> String {
+    if row.name.is_empty() {
+        format!("第{}项指标", i + 1)
+    } else {
+        row.name.clone()
+    }
+}
+
+/// The judgement calls of the indicator rows, on the values as the repair left them: a met
+/// target's deduction (S5), a score below the proportion (S6), a qualitative score outside its
+/// band (S7) and a deduction without a reason (S8). The rules that have one right value are
+/// part of the repair search ([`scoring_checks`]).
 pub fn check_indicators(figures: &Figures, layout: &Layout, values: &Values) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, (row, cells)) in layout
@@ -165,11 +273,7 @@ fn check_row(
         row,
         cells,
         sheet,
-        name: if row.name.is_empty() {
-            format!("第{}项指标", i + 1)
-        } else {
-            row.name.clone()
-        },
+        name: row_name(row, i),
         points,
         score,
         score_format: values.format(&score_key),
@@ -180,10 +284,8 @@ fn check_row(
         actual_shown: &cells.actual.shown,
     };
     let mut out = Vec::new();
-    let out_of_range = score_range(&scored);
-    let score_flagged = out_of_range.is_some();
-    out.extend(out_of_range);
-    if !score_flagged {
+    // A score out of range is the repair's (S8); what it should be is not a judgement call.
+    if score >= Decimal::ZERO && score <= points {
         match attained(&scored) {
             Ok(finding) => out.extend(finding),
             Err(Overflow) => return out,
@@ -193,24 +295,6 @@ fn check_row(
         out.extend(reason_missing(&scored));
     }
     out
-}
-
-/// S8: 0 ≤ 得分 ≤ 分值.
-fn score_range(s: &Scored) -> Option<Finding> {
-    let (name, found, points, score) = (&s.name, &s.found, s.points, s.score);
-    if score >= Decimal::ZERO && score <= points {
-        return None;
-    }
-    let expected = if score > points {
-        points
-    } else {
-        Decimal::ZERO
-    };
-    let message = format!(
-        "「{name}」得分 {found} 超出 0～{} 的范围",
-        points.normalize()
-    );
-    Some(s.finding(Severity::Error, RuleId::S8, Some(expected), message))
 }
 
 /// The proportional score does not fit a decimal: the row is left unjudged.
@@ -233,22 +317,17 @@ fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
         Attainment::Missed { ratio: Some(ratio) } => {
             let expected = points.checked_mul(ratio).ok_or(Overflow)?.min(points);
             let stored = crate::check::stored(expected, score_format);
-            if crate::check::holds(score, expected, crate::expr::Cmp::Eq, score_format) {
+            // Above the proportion, or truncated, is the repair's.
+            let below = score < expected && !truncated(score, expected, score_format);
+            if crate::check::holds(score, expected, Cmp::Eq, score_format) || !below {
                 return Ok(None);
             }
-            let severity = if off_by_one_unit(score, expected, score_format) {
-                Severity::Rounding
-            } else if score > expected {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
             Some(s.finding(
-                severity,
+                Severity::Warning,
                 RuleId::S6,
                 Some(stored),
                 format!(
-                    "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}",
+                    "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}；低于按比例计算的得分，请说明理由",
                     points.normalize(),
                     ratio_text(s.target, s.actual),
                     display(expected, score_format)
@@ -281,12 +360,22 @@ fn reason_missing(s: &Scored) -> Option<Finding> {
     if s.cells.reason.as_ref()?.reading != Reading::Blank {
         return None;
     }
+    // A score the repair changed is named as it should be.
+    let corrected = display(s.score, s.score_format);
+    let filed = match &s.cells.score.reading {
+        Reading::Quantity { num, .. } => Some(num.value),
+        _ => None,
+    };
+    let score = if filed.is_none_or(|v| v == s.score) {
+        format!("得分 {}", s.found)
+    } else {
+        format!("得分应为 {corrected}")
+    };
     let message = format!(
-        "「{}」扣分 {}（分值 {}，得分 {}），但未填写偏差原因分析及改进措施",
+        "「{}」扣分 {}（分值 {}，{score}），但未填写偏差原因分析及改进措施",
         s.name,
         (s.points - s.score).normalize(),
         s.points.normalize(),
-        s.found
     );
     Some(
         Finding::new(RuleId::S8, Severity::Warning, &s.sheet, reason, message)

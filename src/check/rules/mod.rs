@@ -178,7 +178,7 @@ pub static RULES: [RuleInfo; 21] = [
             "正向（≥）：实际 ÷ 目标 × 分值；反向（≤）：目标 ÷ 实际 × 分值。",
             SCORING,
         ),
-        "未达标的定量指标按比例得分；高于比例为错误，差一个末位单位为舍入，低于比例为提示",
+        "未达标的定量指标按比例得分；高于比例为错误，比例得分截断而未四舍五入为舍入，低于比例为提示",
         &[Severity::Error, Severity::Rounding, Severity::Warning],
         always,
     ),
