@@ -228,15 +228,7 @@ fn build(
         })
         .count();
     let names = names::sheet_names(wb, lang);
-    let summary = SummarySheet::layout(
-        wb,
-        report,
-        document,
-        &names,
-        mode,
-        lang,
-        values_only,
-    );
+    let summary = SummarySheet::layout(wb, report, document, &names, mode, lang, values_only);
     let plan = CopyPlan {
         wb,
         report,

@@ -50,7 +50,9 @@ fn correction_text(c: &Correction, cell: Option<&Cell>, mode: Mode, lang: Lang) 
         (from, _) => from,
     };
     let to = &c.to;
-    let formula = cell.and_then(|c| c.formula.as_deref()).filter(|_| c.formula);
+    let formula = cell
+        .and_then(|c| c.formula.as_deref())
+        .filter(|_| c.formula);
     let corrected = mode.corrects();
     let mut line = match (corrected, zh) {
         (true, true) => format!("已更正：原值 {from} → {to}"),
@@ -60,7 +62,7 @@ fn correction_text(c: &Correction, cell: Option<&Cell>, mode: Mode, lang: Lang) 
     };
     if let Some(formula) = formula {
         line.push_str(&match (corrected, zh) {
-            (true, true) => format!("\n原为公式 ={formula}，其结果有误，已改为数值"),
+            (true, true) => format!("\n原为公式 ={formula}，公式结果有误，已改为数值"),
             (true, false) => {
                 format!("\nThe formula ={formula} gave a wrong result and was replaced by the value")
             }

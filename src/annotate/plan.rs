@@ -85,10 +85,13 @@ pub(super) fn plan(
         sheet: usize,
         pos: CellPos,
     ) -> &mut Flag {
-        out.entry(sheet).or_default().entry(pos).or_insert_with(|| Flag {
-            findings: Vec::new(),
-            correction: None,
-        })
+        out.entry(sheet)
+            .or_default()
+            .entry(pos)
+            .or_insert_with(|| Flag {
+                findings: Vec::new(),
+                correction: None,
+            })
     }
     if mode.marks() {
         for (i, f) in report.findings.iter().enumerate() {

@@ -112,7 +112,8 @@ fn summarise(
     lang: Lang,
     table_out: Option<&mut dyn Write>,
 ) -> (i32, Option<PathBuf>) {
-    let wanted = !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix.is_some());
+    let wanted =
+        !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix.is_some());
     let mut exit = 0;
     let mut written = None;
     if wanted {

@@ -159,7 +159,7 @@ pub struct Correction {
 }
 
 /// Why `--fix` left a flagged cell as filed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unfixed {
     /// No single value follows from the rules.

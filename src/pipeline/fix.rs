@@ -91,7 +91,10 @@ fn candidates(wb: &Workbook, findings: &[Finding]) -> (Vec<Correction>, Vec<Unco
             continue;
         };
         if valued.iter().any(|(_, v, _)| *v != value) {
-            left.push(not(Unfixed::Conflict, "不同的检查给出的值不一致，请人工核实"));
+            left.push(not(
+                Unfixed::Conflict,
+                "不同的检查给出的值不一致，请人工核实",
+            ));
         } else if sheet.merged_at(cell).is_some_and(|m| m.first != cell) {
             left.push(not(Unfixed::Merged, "单元格在合并区域内，无法单独写入"));
         } else {
@@ -124,7 +127,8 @@ fn recheck(
     lang: Lang,
 ) -> Result<FileReport, String> {
     quietly(|| {
-        let bytes = annotate::render(wb, report, lang, Mode::Corrected).map_err(|e| e.to_string())?;
+        let bytes =
+            annotate::render(wb, report, lang, Mode::Corrected).map_err(|e| e.to_string())?;
         let container = read::sniff::sniff_bytes(bytes).map_err(|e| e.to_string())?;
         let copy = read::read_container(&wb.path, container).map_err(|e| e.to_string())?;
         super::check_workbook(&copy, templates).map_err(|e| e.to_string())

@@ -117,7 +117,7 @@ pub fn write_copies(
         return;
     }
     if opts.fix {
-        fix::settle(wb, report, templates(opts), opts.lang);
+        correct(wb, report, opts);
     }
     let wopts = WriteOptions {
         out_dir: opts.out_dir.clone(),
@@ -160,6 +160,12 @@ pub fn write_copies(
             }
         }
     }
+}
+
+/// Decides which findings of `report` (the check of `wb`) the corrected workbook puts right, as
+/// `--fix` does before writing it: fills `report.corrections` and `report.not_corrected`.
+pub fn correct(wb: &Workbook, report: &mut FileReport, opts: &Options) {
+    fix::settle(wb, report, templates(opts), opts.lang);
 }
 
 /// One copy written, a panic in writing it turned into the reason it is missing.

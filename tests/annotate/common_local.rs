@@ -63,7 +63,12 @@ pub fn corrected(wb: &Workbook, mut report: FileReport) -> FileReport {
         .filter(|f| f.severity.fails())
         .filter_map(|f| {
             let value = f.replacement.clone()?;
-            let cell = wb.sheet(&f.sheet).and_then(|s| s.cell(f.cell));
+            let sheet = wb.sheet(&f.sheet)?;
+            // A cell hidden in a merged range is never written.
+            if sheet.merged_at(f.cell).is_some_and(|m| m.first != f.cell) {
+                return None;
+            }
+            let cell = sheet.cell(f.cell);
             Some(Correction {
                 sheet: f.sheet.clone(),
                 cell: f.cell,

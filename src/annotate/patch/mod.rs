@@ -105,8 +105,10 @@ pub(super) fn patch(package: &crate::model::Package, p: &CopyPlan<'_>) -> Result
     };
     mark_sheets(&mut w, &book, p, &mut styles)?;
     if let Some(part) = &summary_part {
-        w.edits
-            .add(part.clone(), summary_xml(p.summary, &mut styles).into_bytes());
+        w.edits.add(
+            part.clone(),
+            summary_xml(p.summary, &mut styles).into_bytes(),
+        );
     }
     w.edits.replace(styles_index, styles.finish());
     let dropped_part = patch_book(&mut w, &book, p, summary_part.as_deref())?;
@@ -208,8 +210,7 @@ fn mark_sheets(
             .filter(|f| !f.is_empty());
         // A sheet with nothing flagged is read whole only if its views may be selected, and
         // then only to give the summary the selection.
-        if flags.is_none()
-            && (!p.mode.marks() || !may_be_selected(&w.pkg.head(index, SHEET_HEAD)?))
+        if flags.is_none() && (!p.mode.marks() || !may_be_selected(&w.pkg.head(index, SHEET_HEAD)?))
         {
             continue;
         }
@@ -440,10 +441,8 @@ fn add_custom_mark(w: &mut Work<'_>, book: &Book, p: &CopyPlan<'_>) -> Result<()
     let empty = format!(
         "{XML_HEAD}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"{VT_NS}\"></Properties>"
     );
-    w.edits.add(
-        "docProps/custom.xml".into(),
-        add_mark(empty.as_bytes(), p)?,
-    );
+    w.edits
+        .add("docProps/custom.xml".into(), add_mark(empty.as_bytes(), p)?);
     w.content_types
         .push(("docProps/custom.xml".into(), CT_CUSTOM));
     Ok(())

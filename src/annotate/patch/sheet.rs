@@ -247,10 +247,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
             self.splices.put(whole, new);
         } else {
             let s = attr(e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let new = self
-                .styles
-                .marked(s, flag.mark(self.p), false)
-                .to_string();
+            let new = self.styles.marked(s, flag.mark(self.p), false).to_string();
             self.splices
                 .put(range, rewrite_tag(e, empty, &[("s", Some(&new))]));
         }

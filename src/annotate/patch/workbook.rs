@@ -77,7 +77,7 @@ pub(super) fn patch_workbook(
                         // Chart and dialog sheets are not among the workbook's worksheets.
                         if summary
                             && attr(e, "name")
-                            .is_some_and(|n| n.to_lowercase() == summary_name.to_lowercase())
+                                .is_some_and(|n| n.to_lowercase() == summary_name.to_lowercase())
                         {
                             return Err(Unsupported::NameTaken);
                         }
@@ -218,7 +218,10 @@ pub(super) fn add_mark(xml: &[u8], p: &CopyPlan<'_>) -> Result<Vec<u8>> {
     };
     let mut properties = vec![
         (MARK_PROPERTY.to_string(), p.mode.suffix().to_string()),
-        ("jixiao-version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        (
+            "jixiao-version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
     ];
     properties.extend(correction_properties(p));
     let mut added = String::new();
