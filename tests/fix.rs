@@ -157,7 +157,7 @@ fn tinted(path: &Path) -> BTreeSet<(String, u32, u32)> {
                     | (u32::from(color.green) << 8)
                     | u32::from(color.blue);
                 if TINTS.contains(&rgb) {
-                    out.insert((name.clone(), r as u32, c as u32));
+                    out.insert((name.clone(), r, c));
                 }
             }
         }

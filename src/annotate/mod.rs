@@ -2,9 +2,11 @@
 //!
 //! An xlsx file is copied by patching its own package ([`patch`]), so the copy keeps whatever it
 //! holds; xls and ods files, and xlsx ones the patch cannot take, are rebuilt with
-//! rust_xlsxwriter from the [`Workbook`] model ([`rebuild`]). Either way a summary sheet comes
-//! first, flagged cells get a fill by severity and a note ([`plan`], [`notes`]), and `--fix`
-//! also writes each finding's replacement into its cell.
+//! rust_xlsxwriter from the [`Workbook`] model ([`rebuild`]). In the annotated copy a summary
+//! sheet comes first and flagged cells get a fill by severity and a note ([`plan`], [`notes`]).
+//! The corrected copy holds the report's corrections (decided by the pipeline) and is clean —
+//! the original's look, its changes listed in its document properties — or, marked, shows
+//! what the annotated copy shows ([`Mode`]).
 //!
 //! Files are written to a temporary file beside the destination and renamed into place
 //! ([`atomic`]), and an existing file is only replaced when jixiao wrote it, or with `force`

@@ -48,13 +48,7 @@ pub(super) fn patch_workbook(
     let mut names_at = None;
     let mut calc_seen = false;
     let summary_name = &p.names.summary;
-    let filter = format!(
-        "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'{}'!$A${}:${}${}</definedName>",
-        esc(&summary_name.replace('\'', "''")),
-        TABLE_HEADER_ROW + 1,
-        CellPos::column_letters(u32::from(p.summary.last_col)),
-        p.summary.last_row + 1
-    );
+    let filter = summary_filter(p);
     loop {
         let (event, range, depth) = spans.next()?;
         match event {
@@ -155,6 +149,17 @@ pub(super) fn patch_workbook(
         splices.put(at..at, "<calcPr fullCalcOnLoad=\"1\"/>".to_string());
     }
     Ok(splices.apply(xml))
+}
+
+/// The summary sheet's autofilter range, as a defined name.
+fn summary_filter(p: &CopyPlan<'_>) -> String {
+    format!(
+        "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'{}'!$A${}:${}${}</definedName>",
+        esc(&p.names.summary.replace('\'', "''")),
+        TABLE_HEADER_ROW + 1,
+        CellPos::column_letters(u32::from(p.summary.last_col)),
+        p.summary.last_row + 1
+    )
 }
 
 pub(super) fn patch_content_types(
