@@ -2,9 +2,11 @@
 //!
 //! An xlsx file is copied by patching its own package ([`patch`]), so the copy keeps whatever it
 //! holds; xls and ods files, and xlsx ones the patch cannot take, are rebuilt with
-//! rust_xlsxwriter from the [`Workbook`] model ([`rebuild`]). Either way a summary sheet comes
-//! first, flagged cells get a fill by severity and a note ([`plan`], [`notes`]), and `--fix`
-//! also writes each finding's replacement into its cell.
+//! rust_xlsxwriter from the [`Workbook`] model ([`rebuild`]). In the annotated copy a summary
+//! sheet comes first and flagged cells get a fill by severity and a note ([`plan`], [`notes`]).
+//! The corrected copy holds the report's corrections (decided by the pipeline) and is clean —
+//! the original's look, its changes listed in its document properties — or, marked, shows
+//! what the annotated copy shows ([`Mode`]).
 //!
 //! Files are written to a temporary file beside the destination and renamed into place
 //! ([`atomic`]), and an existing file is only replaced when jixiao wrote it, or with `force`
@@ -46,6 +48,8 @@ pub struct WriteOptions {
     /// Replace an existing output even when jixiao did not write it.
     pub force: bool,
     pub lang: Lang,
+    /// The corrected copy shows the annotated copy's marks and notes (`--fix=marked`).
+    pub marked: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +84,9 @@ pub fn write_annotated(
     write_copy(wb, report, opts, false).map(|w| w.path)
 }
 
-/// Writes `<name>.corrected.xlsx`: as the annotated copy, but every finding with a replacement
-/// has it written into its cell (marked green, the original value in the note).
+/// Writes `<name>.corrected.xlsx`: the workbook with the report's corrections written into their
+/// cells — clean (no fills, notes or summary sheet, the changes listed in its document
+/// properties), or marked as the annotated copy is with `opts.marked`.
 pub fn write_corrected(
     wb: &Workbook,
     report: &FileReport,
@@ -106,7 +111,7 @@ pub fn write_copy(
     opts: &WriteOptions,
     corrected: bool,
 ) -> Result<Written, WriteError> {
-    write_output(wb, report, None, opts, Mode::of(corrected))
+    write_output(wb, report, None, opts, Mode::of(corrected, opts.marked))
 }
 
 /// Writes the copy as [`write_copy`] does, its summary sheet also listing the findings of the
@@ -118,38 +123,59 @@ pub fn write_copy_with_document(
     opts: &WriteOptions,
     corrected: bool,
 ) -> Result<Written, WriteError> {
-    write_output(wb, report, Some(document), opts, Mode::of(corrected))
+    write_output(
+        wb,
+        report,
+        Some(document),
+        opts,
+        Mode::of(corrected, opts.marked),
+    )
 }
 
-/// The bytes of the annotated copy (the corrected one with `corrected`), written nowhere.
+/// The bytes of a copy, written nowhere.
 pub fn render(
     wb: &Workbook,
     report: &FileReport,
     lang: Lang,
-    corrected: bool,
+    mode: Mode,
 ) -> Result<Vec<u8>, WriteError> {
-    build(wb, report, None, lang, Mode::of(corrected)).map(|built| built.bytes)
+    build(wb, report, None, lang, mode).map(|built| built.bytes)
 }
 
+/// Which copy is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub enum Mode {
+    /// The workbook with every flagged cell filled and noted, after a summary sheet.
     Annotated,
+    /// The report's corrections written in, and nothing else: what is sent on.
     Corrected,
+    /// The corrections written in, with the annotated copy's marks, notes and summary.
+    CorrectedMarked,
 }
 
 impl Mode {
-    fn of(corrected: bool) -> Mode {
-        if corrected {
-            Mode::Corrected
-        } else {
-            Mode::Annotated
+    fn of(corrected: bool, marked: bool) -> Mode {
+        match (corrected, marked) {
+            (false, _) => Mode::Annotated,
+            (true, false) => Mode::Corrected,
+            (true, true) => Mode::CorrectedMarked,
         }
+    }
+
+    /// Whether the copy holds the corrections.
+    fn corrects(self) -> bool {
+        self != Mode::Annotated
+    }
+
+    /// Whether the copy shows fills, notes and the summary sheet.
+    fn marks(self) -> bool {
+        self != Mode::Corrected
     }
 
     fn suffix(self) -> &'static str {
         match self {
             Mode::Annotated => "checked",
-            Mode::Corrected => "corrected",
+            Mode::Corrected | Mode::CorrectedMarked => "corrected",
         }
     }
 }
@@ -204,16 +230,7 @@ fn build(
         })
         .count();
     let names = names::sheet_names(wb, lang);
-    let summary = SummarySheet::layout(
-        wb,
-        report,
-        document,
-        &flags,
-        &names,
-        mode,
-        lang,
-        values_only,
-    );
+    let summary = SummarySheet::layout(wb, report, document, &names, mode, lang, values_only);
     let plan = CopyPlan {
         wb,
         report,

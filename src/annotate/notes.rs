@@ -1,9 +1,9 @@
 //! The text of a flagged cell's note and Excel's limits on text.
 
-use super::plan::Flag;
-use super::Lang;
+use super::plan::{CopyPlan, Flag};
+use super::{Lang, Mode};
 use crate::model::text::excel_width;
-use crate::model::{Cell, CellValue, FileReport, Finding, Replacement};
+use crate::model::{Cell, Correction, Finding};
 
 /// Excel's longest string, in UTF-16 units.
 pub(super) const MAX_STRING: usize = 32_767;
@@ -28,64 +28,51 @@ pub(super) fn clip_to(s: &str, max: usize) -> &str {
     s
 }
 
-fn display_value(value: &CellValue) -> String {
-    match value {
-        CellValue::Empty => String::new(),
-        CellValue::Number(n) | CellValue::DateTime(n) => format!("{n}"),
-        CellValue::Text(s) => s.clone(),
-        CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        CellValue::Error(e) => e.clone(),
-    }
-}
-
-pub(super) fn note_text(
-    flag: &Flag,
-    cell: Option<&Cell>,
-    report: &FileReport,
-    lang: Lang,
-) -> String {
-    let zh = lang == Lang::Zh;
+/// The note of a flagged cell: its correction, if any (in the corrected copy what it was, in
+/// the annotated one what the corrected copy holds), then its findings.
+pub(super) fn note_text(flag: &Flag, cell: Option<&Cell>, p: &CopyPlan<'_>) -> String {
     let mut parts = Vec::new();
-    if let Some(i) = flag.fix {
-        let f = &report.findings[i];
-        let original = match cell {
-            _ if !f.found.is_empty() => f.found.clone(),
-            Some(c) => display_value(&c.value),
-            None => String::new(),
-        };
-        let original = if original.trim().is_empty() {
-            if zh {
-                "（空白）".to_string()
-            } else {
-                "(blank)".to_string()
-            }
-        } else {
-            original
-        };
-        let new = match (&f.expected, &f.replacement) {
-            (Some(e), _) => e.clone(),
-            (None, Some(Replacement::Number(d))) => d.normalize().to_string(),
-            (None, Some(Replacement::Text(t))) => t.clone(),
-            (None, None) => String::new(),
-        };
-        let mut line = if zh {
-            format!("已更正：原值 {original} → {new}")
-        } else {
-            format!("Corrected: was {original}, now {new}")
-        };
-        if let Some(formula) = cell.and_then(|c| c.formula.as_ref()) {
-            line.push_str(&if zh {
-                format!("\n原为公式 ={formula}，已改为数值")
-            } else {
-                format!("\nThe formula ={formula} was replaced by the value")
-            });
-        }
-        parts.push(line);
+    let correction = flag.correction.and_then(|i| p.report.corrections.get(i));
+    if let Some(c) = correction {
+        parts.push(correction_text(c, cell, p.mode, p.lang));
     }
     for &i in &flag.findings {
-        parts.push(finding_text(&report.findings[i], lang));
+        parts.push(finding_text(&p.report.findings[i], p.lang));
     }
     parts.join("\n\n")
+}
+
+fn correction_text(c: &Correction, cell: Option<&Cell>, mode: Mode, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let from = match (c.from.trim(), zh) {
+        ("", true) => "（空白）",
+        ("", false) => "(blank)",
+        (from, _) => from,
+    };
+    let to = &c.to;
+    let formula = cell
+        .and_then(|c| c.formula.as_deref())
+        .filter(|_| c.formula);
+    let corrected = mode.corrects();
+    let mut line = match (corrected, zh) {
+        (true, true) => format!("已更正：原值 {from} → {to}"),
+        (true, false) => format!("Corrected: was {from}, now {to}"),
+        (false, true) => format!("更正版中已改为 {to}"),
+        (false, false) => format!("The corrected copy holds {to}"),
+    };
+    if let Some(formula) = formula {
+        line.push_str(&match (corrected, zh) {
+            (true, true) => format!("\n原为公式 ={formula}，公式结果有误，已改为数值"),
+            (true, false) => {
+                format!("\nThe formula ={formula} gave a wrong result and was replaced by the value")
+            }
+            (false, true) => format!("\n公式 ={formula} 的结果有误，更正版中已改为数值"),
+            (false, false) => format!(
+                "\nThe formula ={formula} gives a wrong result; the corrected copy holds the value instead"
+            ),
+        });
+    }
+    line
 }
 
 fn finding_text(f: &Finding, lang: Lang) -> String {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::names::Names;
 use super::summary_sheet::SummarySheet;
 use super::{Lang, Mode};
-use crate::model::{CellPos, FileReport, Severity, Workbook};
+use crate::model::{CellPos, Correction, FileReport, Severity, Workbook};
 
 /// What a copy shows, whichever writer makes it: the workbook, its report, the cells to mark,
 /// the sheets' names and the summary.
@@ -38,72 +38,118 @@ pub(super) enum Mark {
     Corrected,
 }
 
-/// The findings on one cell (indices into `report.findings`, most severe first) and, in the
-/// corrected output, the finding whose replacement is written.
+/// The findings on one cell (indices into `report.findings`, most severe first; none in the
+/// clean corrected copy) and the report's correction of the cell, if any (an index into
+/// `report.corrections`).
 pub(super) struct Flag {
     pub findings: Vec<usize>,
-    pub fix: Option<usize>,
+    pub correction: Option<usize>,
 }
 
 impl Flag {
-    pub(super) fn mark(&self, report: &FileReport) -> Mark {
-        if self.fix.is_some() {
+    /// How the cell is marked in the copy `p` makes.
+    pub(super) fn mark(&self, p: &CopyPlan<'_>) -> Mark {
+        if !p.mode.marks() {
+            Mark::Plain
+        } else if self.fix(p).is_some() {
             Mark::Corrected
         } else {
             self.findings
                 .iter()
-                .map(|&i| report.findings[i].severity)
+                .map(|&i| p.report.findings[i].severity)
                 .min()
                 .map(Mark::Flag)
                 .unwrap_or(Mark::Plain)
         }
     }
+
+    /// The correction the copy writes into the cell: in a corrected copy only.
+    pub(super) fn fix<'r>(&self, p: &CopyPlan<'r>) -> Option<&'r Correction> {
+        let i = self.correction.filter(|_| p.mode.corrects())?;
+        p.report.corrections.get(i)
+    }
 }
 
-/// Findings grouped by sheet index and the cell that shows them: a cell hidden inside a merged
-/// range is shown by the range's top-left cell, so that one gets the fill and the note.
+/// The cells of the copy to mark or correct, by sheet index. Findings are shown by the cell that
+/// shows them: a cell hidden inside a merged range by the range's top-left cell. Corrections
+/// are only ever of a cell that shows itself (the pipeline makes no other).
 pub(super) fn plan(
     wb: &Workbook,
     report: &FileReport,
     mode: Mode,
 ) -> HashMap<usize, BTreeMap<CellPos, Flag>> {
     let mut out: HashMap<usize, BTreeMap<CellPos, Flag>> = HashMap::new();
-    for (i, f) in report.findings.iter().enumerate() {
-        let Some(sheet) = wb.sheets.iter().position(|s| s.name == f.sheet) else {
-            continue;
-        };
-        if !in_limits(f.cell) {
-            continue;
-        }
-        let shown = wb.sheets[sheet]
-            .merged_at(f.cell)
-            .map_or(f.cell, |m| m.first);
+    let sheet_of = |name: &str| wb.sheets.iter().position(|s| s.name == name);
+    fn flag_at(
+        out: &mut HashMap<usize, BTreeMap<CellPos, Flag>>,
+        sheet: usize,
+        pos: CellPos,
+    ) -> &mut Flag {
         out.entry(sheet)
             .or_default()
-            .entry(shown)
+            .entry(pos)
             .or_insert_with(|| Flag {
                 findings: Vec::new(),
-                fix: None,
+                correction: None,
             })
-            .findings
-            .push(i);
     }
-    for flags in out.values_mut() {
-        for (pos, flag) in flags.iter_mut() {
-            flag.findings.sort_by_key(|&i| report.findings[i].severity);
-            // A replacement is written only into the cell it is for, never into a merged range's
-            // top-left cell on behalf of a hidden one.
-            if mode == Mode::Corrected {
-                flag.fix = flag.findings.iter().copied().find(|&i| {
-                    let f = &report.findings[i];
-                    f.replacement.is_some() && f.cell == *pos
-                });
+    if mode.marks() {
+        for (i, f) in report.findings.iter().enumerate() {
+            let Some(sheet) = sheet_of(&f.sheet) else {
+                continue;
+            };
+            if !in_limits(f.cell) {
+                continue;
             }
+            let shown = wb.sheets[sheet]
+                .merged_at(f.cell)
+                .map_or(f.cell, |m| m.first);
+            flag_at(&mut out, sheet, shown).findings.push(i);
         }
+    }
+    for (i, c) in report.corrections.iter().enumerate() {
+        if let Some(sheet) = sheet_of(&c.sheet).filter(|_| in_limits(c.cell)) {
+            flag_at(&mut out, sheet, c.cell).correction = Some(i);
+        }
+    }
+    for flag in out.values_mut().flat_map(|flags| flags.values_mut()) {
+        flag.findings.sort_by_key(|&i| report.findings[i].severity);
     }
     out
 }
 
 pub(super) fn in_limits(pos: CellPos) -> bool {
     pos.row < 1_048_576 && pos.col < 16_384
+}
+
+/// The corrected copy's list of changes, for its document properties: one (name, text) per
+/// correction, `jixiao-correction-1` = `基础数据表!D3: 100.00% → 79.80%`. None in the
+/// annotated copy.
+pub(super) fn correction_properties(p: &CopyPlan<'_>) -> Vec<(String, String)> {
+    if !p.mode.corrects() {
+        return Vec::new();
+    }
+    let blank = match p.lang {
+        Lang::Zh => "（空白）",
+        Lang::En => "(blank)",
+    };
+    let formula = match p.lang {
+        Lang::Zh => "（原为公式）",
+        Lang::En => " (was a formula)",
+    };
+    p.report
+        .corrections
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let from = if c.from.trim().is_empty() {
+                blank
+            } else {
+                c.from.as_str()
+            };
+            let was = if c.formula { formula } else { "" };
+            let text = format!("{}!{}: {from} → {}{was}", c.sheet, c.cell, c.to);
+            (format!("jixiao-correction-{}", i + 1), text)
+        })
+        .collect()
 }

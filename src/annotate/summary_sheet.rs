@@ -1,17 +1,17 @@
 //! The summary sheet that opens every copy: laid out once as cells ([`SummarySheet::layout`]),
 //! then drawn by whichever writer makes the copy (rust_xlsxwriter here, XML in `patch`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use rust_xlsxwriter as xw;
 
 use super::names::Names;
 use super::notes::clip;
-use super::plan::{in_limits, severity_color, Flag, CORRECTED_COLOR};
+use super::plan::{in_limits, severity_color, CORRECTED_COLOR};
 use super::rebuild::style::solid;
 use super::{Lang, Mode, WriteError};
-use crate::model::{CellPos, Workbook};
+use crate::model::Workbook;
 use crate::model::{FileReport, Finding, Severity};
 
 struct Labels {
@@ -191,19 +191,24 @@ impl SummarySheet {
         wb: &Workbook,
         report: &FileReport,
         document: Option<&FileReport>,
-        flags: &HashMap<usize, BTreeMap<CellPos, Flag>>,
         names: &Names,
         mode: Mode,
         lang: Lang,
         values_only: usize,
     ) -> SummarySheet {
-        // Which findings were put right in the corrected copy.
-        let mut applied = vec![false; report.findings.len()];
-        for flag in flags.values().flat_map(|cells| cells.values()) {
-            if let Some(i) = flag.fix {
-                applied[i] = true;
-            }
-        }
+        // Which findings were put right in the corrected copy: those its corrections settle.
+        let applied = report
+            .findings
+            .iter()
+            .map(|f| {
+                mode.corrects()
+                    && f.severity.fails()
+                    && report
+                        .corrections
+                        .iter()
+                        .any(|c| c.sheet == f.sheet && c.cell == f.cell)
+            })
+            .collect();
         let facts = Facts {
             wb,
             report,
@@ -232,7 +237,7 @@ impl SummarySheet {
         facts.put_notes(&mut cells, row, values_only);
 
         let mut col_widths: Vec<f64> = vec![20.0, 10.0, 8.0, 8.0, 16.0, 16.0];
-        if mode == Mode::Corrected {
+        if mode.corrects() {
             col_widths.push(12.0);
         }
         col_widths.push(MESSAGE_WIDTH);
@@ -358,7 +363,7 @@ impl Facts<'_> {
             let count = report.not_checked.len() as f64;
             cells.put(counts_row + 2, 1, Value::Number(count), Look::Body);
         }
-        if self.mode == Mode::Corrected {
+        if self.mode.corrects() {
             let done = self.applied.iter().filter(|a| **a).count();
             cells.put(counts_row, 5, text(l.corrected), Look::Fixed);
             cells.put(counts_row + 1, 5, Value::Number(done as f64), Look::Body);
@@ -375,7 +380,7 @@ impl Facts<'_> {
     /// The findings table's header; returns its last column.
     fn put_table_header(&self, cells: &mut Cells) -> u16 {
         let mut columns: Vec<&str> = self.l.columns.to_vec();
-        if self.mode == Mode::Corrected {
+        if self.mode.corrects() {
             columns.insert(6, self.l.action);
         }
         for (c, name) in columns.iter().enumerate() {
@@ -403,7 +408,7 @@ impl Facts<'_> {
             let expected = text(f.expected.as_deref().unwrap_or(""));
             cells.put(row, 5, expected, Look::Body);
             let mut c = 6;
-            if self.mode == Mode::Corrected {
+            if self.mode.corrects() {
                 if self.applied[i] {
                     cells.put(row, c, text(self.l.corrected), Look::Fixed);
                 } else {
@@ -465,7 +470,7 @@ impl Facts<'_> {
             return row + 1;
         }
         let mut columns: Vec<&str> = l.document_columns.to_vec();
-        if self.mode == Mode::Corrected {
+        if self.mode.corrects() {
             columns.insert(6, l.action);
         }
         columns.push(l.quote);
@@ -501,7 +506,7 @@ impl Facts<'_> {
                 Look::Body,
             );
             let mut c = 6;
-            if self.mode == Mode::Corrected {
+            if self.mode.corrects() {
                 cells.put(row, c, text(""), Look::Body);
                 c += 1;
             }

@@ -58,8 +58,16 @@ pub(super) struct CheckArgs {
     pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-    #[arg(long)]
-    pub fix: bool,
+    /// `--fix` (clean) or `--fix=marked`.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "STYLE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "clean"
+    )]
+    pub fix: Option<FixArg>,
     #[arg(long)]
     pub force: bool,
     #[arg(long)]
@@ -96,6 +104,15 @@ pub(super) enum FormatArg {
     #[default]
     Text,
     Json,
+}
+
+/// How the corrected workbook looks.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FixArg {
+    /// As the original, values corrected; the changes in its document properties.
+    Clean,
+    /// With the annotated copy's fills, notes and summary sheet.
+    Marked,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]

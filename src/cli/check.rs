@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::args::CheckArgs;
+use super::args::{CheckArgs, FixArg};
 use super::Error;
 use crate::annotate::Lang;
 use crate::batch::{self, BatchOptions, Walker};
@@ -36,7 +36,8 @@ pub(super) fn check(
     let opts = Options {
         out_dir: args.out.clone(),
         annotate: !args.no_write,
-        fix: args.fix,
+        fix: args.fix.is_some(),
+        marked: args.fix == Some(FixArg::Marked),
         force: args.force,
         lang,
         template: args.template.as_deref().map(Template::load).transpose()?,
@@ -111,7 +112,8 @@ fn summarise(
     lang: Lang,
     table_out: Option<&mut dyn Write>,
 ) -> (i32, Option<PathBuf>) {
-    let wanted = !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix);
+    let wanted =
+        !args.no_summary && (args.summary.is_some() || !args.no_write || args.fix.is_some());
     let mut exit = 0;
     let mut written = None;
     if wanted {

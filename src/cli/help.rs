@@ -37,7 +37,7 @@ const ARGS: &[ArgText] = &[
     arg("*", "paths", "要检查的文件或文件夹（.xlsx .xls .ods .et；文件夹含子文件夹）", "Files or folders to check (.xlsx .xls .ods .et; folders with their subfolders)", "文件或文件夹"),
     arg("*", "out", "输出目录（默认：与各输入文件放在一起）", "Where outputs go (default: beside each input)", "目录"),
     arg("*", "format", "标准输出的格式：text（默认）或 json", "Output format on stdout: text (default) or json", "格式"),
-    arg("*", "fix", "同时写出更正后的工作簿（<名称>.corrected.xlsx）", "Also write the corrected workbook (<name>.corrected.xlsx)", ""),
+    arg("*", "fix", "同时写出更正版（<名称>.corrected.xlsx）：只改有确定值的错误、舍入和缺失，从不改提示，复核通过才改；样子与原表相同，所改之处列在文档属性中；--fix=marked 则标出更正", "Also write the corrected workbook (<name>.corrected.xlsx): only errors, rounding and missing cells with a determined value, never a warning, and only changes that check clean again; it looks like the original, the changes listed in its document properties; --fix=marked marks them", "样式"),
     arg("*", "force", "覆盖已存在、但不是 jixiao 生成的输出文件", "Replace existing output files that jixiao did not write", ""),
     arg("*", "no_write", "不写批注副本（除非给了 --summary，也不写汇总表）", "Do not write the annotated copy (nor the summary workbook, unless --summary is given)", ""),
     arg("*", "summary", "检查文件夹或多个文件时写出的汇总表名称（默认 汇总.xlsx，放在 -o 目录，否则放在第一个输入所在的文件夹）", "Name of the summary workbook written when a folder or several files are checked (default 汇总.xlsx, in the -o folder, else in the first input's folder)", "名称"),

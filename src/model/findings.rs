@@ -212,6 +212,51 @@ impl Finding {
     }
 }
 
+/// A value the corrected workbook holds in place of what was filed (`--fix`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub sheet: String,
+    #[serde(serialize_with = "serialize_a1")]
+    pub cell: CellPos,
+    /// The value as filed ("" for a blank cell).
+    pub from: String,
+    /// The value written, as the cell shows it.
+    pub to: String,
+    /// The cell held a formula whose result was wrong; the copy holds the value instead.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub formula: bool,
+    #[serde(skip)]
+    pub value: Replacement,
+}
+
+/// Why `--fix` left a flagged cell as filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unfixed {
+    /// No single value follows from the rules.
+    Open,
+    /// Findings on the cell ask for different values.
+    Conflict,
+    /// The cell is hidden inside a merged range.
+    Merged,
+    /// With the change made, the corrected workbook checked again still does not hold.
+    Unsettled,
+}
+
+/// An error, rounding or missing finding `--fix` did not put right, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Uncorrected {
+    pub sheet: String,
+    #[serde(serialize_with = "serialize_a1")]
+    pub cell: CellPos,
+    pub found: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    pub why: Unfixed,
+    /// One sentence in Chinese.
+    pub reason: String,
+}
+
 fn serialize_a1<S: serde::Serializer>(pos: &CellPos, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&pos.to_string())
 }
@@ -351,6 +396,12 @@ pub struct FileReport {
     /// Rules that could not run on this workbook, with the fields they lacked (RULES.md §8).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_checked: Vec<NotChecked>,
+    /// What the corrected workbook changed (`--fix`), in the order of the findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+    /// The error, rounding and missing findings the corrected workbook leaves as filed, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_corrected: Vec<Uncorrected>,
     /// Things worth saying that are not findings (a formula computed because it had no cached value…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -372,6 +423,8 @@ impl FileReport {
             grade: None,
             findings: Vec::new(),
             not_checked: Vec::new(),
+            corrections: Vec::new(),
+            not_corrected: Vec::new(),
             notes: Vec::new(),
         }
     }

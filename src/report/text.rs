@@ -56,7 +56,18 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
         let _ = writeln!(out, "  {} {}", t(Msg::AnnotatedCopy), safe(o));
     }
     if let Some(o) = &report.corrected {
-        let _ = writeln!(out, "  {} {}", t(Msg::Corrected), safe(o));
+        let count = msg::fill(Msg::CorrectionCount, lang, &[&report.corrections.len()]);
+        let _ = writeln!(out, "  {} {}{count}", t(Msg::Corrected), safe(o));
+    }
+    for u in &report.not_corrected {
+        let _ = writeln!(
+            out,
+            "  {} {}!{}  {}",
+            t(Msg::NotCorrected),
+            safe(&u.sheet),
+            u.cell,
+            safe(&u.reason)
+        );
     }
     out
 }

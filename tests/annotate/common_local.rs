@@ -8,7 +8,7 @@ use std::str::FromStr;
 use calamine::{Data, Reader, Xlsx};
 use jixiao::annotate::{Lang, WriteOptions};
 use jixiao::model::{Cell, CellPos, CellValue, Sheet, Workbook};
-use jixiao::model::{FileReport, Finding, Replacement, Severity, Status};
+use jixiao::model::{Correction, FileReport, Finding, Replacement, Severity, Status};
 use jixiao::read::geometry;
 use rust_decimal::Decimal;
 
@@ -49,8 +49,38 @@ pub fn report(path: &Path, findings: Vec<Finding>) -> FileReport {
         grade: Some("优".to_string()),
         findings,
         not_checked: Vec::new(),
+        corrections: Vec::new(),
+        not_corrected: Vec::new(),
         notes: vec!["G4 是公式，按缓存值检查".to_string()],
     }
+}
+
+/// `report` with a correction for every error, rounding or missing finding that has a value,
+/// as the pipeline decides them when they all settle: what the corrected copy writes.
+pub fn corrected(wb: &Workbook, mut report: FileReport) -> FileReport {
+    report.corrections = report
+        .findings
+        .iter()
+        .filter(|f| f.severity.fails())
+        .filter_map(|f| {
+            let value = f.replacement.clone()?;
+            let sheet = wb.sheet(&f.sheet)?;
+            // A cell hidden in a merged range is never written.
+            if sheet.merged_at(f.cell).is_some_and(|m| m.first != f.cell) {
+                return None;
+            }
+            let cell = sheet.cell(f.cell);
+            Some(Correction {
+                sheet: f.sheet.clone(),
+                cell: f.cell,
+                from: f.found.clone(),
+                to: f.expected.clone()?,
+                formula: cell.is_some_and(|c| c.formula.is_some()),
+                value,
+            })
+        })
+        .collect();
+    report
 }
 
 pub fn finding(
@@ -176,6 +206,8 @@ pub fn opts(dir: &Path) -> WriteOptions {
         out_dir: Some(dir.to_path_buf()),
         force: false,
         lang: Lang::Zh,
+        // The writers' tests look at the marks in the corrected copy too.
+        marked: true,
     }
 }
 

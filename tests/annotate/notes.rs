@@ -130,7 +130,8 @@ fn a_cell_hidden_in_a_merge_is_shown_on_its_top_left() {
     hidden.replacement = Some(Replacement::Number(Decimal::ONE));
     let dir = tempfile::tempdir().unwrap();
     let rep = report(&input, vec![hidden]);
-    let out = annotate::write_corrected(&wb, &rep, &opts(dir.path())).unwrap();
+    let out =
+        annotate::write_corrected(&wb, &corrected(&wb, rep.clone()), &opts(dir.path())).unwrap();
     let b23 = CellPos::parse_a1("B23").unwrap();
     let notes = notes(&out);
     assert_eq!(notes["基础数据表"].keys().collect::<Vec<_>>(), [&b23]);

@@ -217,7 +217,8 @@ fn a_fix_over_a_shared_formula_rebuilds_the_corrected_copy() {
             .contains(r#"t="shared" ref="G4:G4""#)
     );
     // The corrected copy would orphan the formula: rebuilt, with G4 a value.
-    let corrected = annotate::write_corrected(&wb, &rep, &opts(&out_dir)).unwrap();
+    let corrected =
+        annotate::write_corrected(&wb, &corrected(&wb, rep.clone()), &opts(&out_dir)).unwrap();
     assert!(!parts(&corrected).contains_key("xl/worksheets/jixiao-summary.xml"));
     assert_well_formed(&corrected);
     let g4 = CellPos::parse_a1("G4").unwrap();
@@ -345,7 +346,8 @@ fn the_corrected_copy_is_recalculated_on_opening() {
     let workbook = |path: &Path| String::from_utf8(parts(path)["xl/workbook.xml"].clone()).unwrap();
     let checked = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
     assert!(!workbook(&checked).contains("calcPr"));
-    let corrected = annotate::write_corrected(&wb, &rep, &opts(dir.path())).unwrap();
+    let corrected =
+        annotate::write_corrected(&wb, &corrected(&wb, rep.clone()), &opts(dir.path())).unwrap();
     let xml = workbook(&corrected);
     assert!(
         xml.contains(r#"</definedNames><calcPr fullCalcOnLoad="1"/></workbook>"#),
@@ -366,7 +368,8 @@ fn both_copies_of(edit: impl Fn(&str, String) -> String) -> [bool; 2] {
     let flagged = flagged_set(&findings);
     let rep = report(&input, findings);
     let checked = annotate::write_annotated(&wb, &rep, &opts(dir.path())).unwrap();
-    let corrected = annotate::write_corrected(&wb, &rep, &opts(dir.path())).unwrap();
+    let corrected =
+        annotate::write_corrected(&wb, &corrected(&wb, rep.clone()), &opts(dir.path())).unwrap();
     for out in [&checked, &corrected] {
         assert_well_formed(out);
         assert_eq!(notes(out)["基础数据表"].len(), 3);

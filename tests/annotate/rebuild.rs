@@ -91,8 +91,12 @@ fn corrected_seed_has_the_replacements() {
     let wb = load(&input);
     let findings = findings_for(&input, &wb);
     let dir = tempfile::tempdir().unwrap();
-    let out = annotate::write_corrected(&wb, &report(&input, findings.clone()), &opts(dir.path()))
-        .unwrap();
+    let out = annotate::write_corrected(
+        &wb,
+        &corrected(&wb, report(&input, findings.clone())),
+        &opts(dir.path()),
+    )
+    .unwrap();
     assert_eq!(out, dir.path().join("seed-leiyang-2024.corrected.xlsx"));
     assert!(annotate::is_jixiao_output(&out));
 
@@ -193,7 +197,12 @@ fn a_corrected_formula_becomes_its_value() {
         .formula
         .is_some());
     let dir = tempfile::tempdir().unwrap();
-    let out = annotate::write_corrected(&wb, &report(&input, findings), &opts(dir.path())).unwrap();
+    let out = annotate::write_corrected(
+        &wb,
+        &corrected(&wb, report(&input, findings)),
+        &opts(dir.path()),
+    )
+    .unwrap();
     let mut book = open(&out);
     assert!(!formulas(&mut book, "绩效自评表").contains_key(&(g4.row, g4.col)));
     assert!(same_data(
@@ -202,7 +211,7 @@ fn a_corrected_formula_becomes_its_value() {
     ));
     let note = &notes(&out)["绩效自评表"][&g4];
     assert!(
-        note.contains("原为公式 =TRUNC(E4/D4,4)，已改为数值"),
+        note.contains("原为公式 =TRUNC(E4/D4,4)，公式结果有误，已改为数值"),
         "{note}"
     );
     // The other formulas are still formulas, with their cached values.
@@ -499,7 +508,7 @@ fn replacements_of_text_cells() {
     reason.replacement = Some(Replacement::Text("见说明".into()));
     let out = annotate::write_corrected(
         &wb,
-        &report(&wb.path, vec![rate, score, reason]),
+        &corrected(&wb, report(&wb.path, vec![rate, score, reason])),
         &opts(dir.path()),
     )
     .unwrap();

@@ -10,7 +10,12 @@
 //!   notes added to the sheet's own comments and drawing);
 //! - the summary sheet, added first, with `workbook.xml`, its relationships and the content
 //!   types; `localSheetId`s move up by one and the summary becomes the active tab;
-//! - the `jixiao` custom property that marks the file as jixiao's;
+//! - the `jixiao` custom property that marks the file as jixiao's (in a corrected copy also
+//!   one property per change);
+//!
+//! The clean corrected copy writes only the corrected cells' values (with their own style, a
+//! percentage format added where a rate typed as text becomes a number), the custom
+//! properties, `fullCalcOnLoad` and the dropped calcChain: no fills, notes or summary sheet.
 //! - `calcChain.xml` is dropped (Excel rebuilds it).
 //!
 //! Whatever this does not handle returns [`Unsupported`] and the copy is rebuilt instead:
@@ -83,22 +88,30 @@ pub(super) fn patch(package: &crate::model::Package, p: &CopyPlan<'_>) -> Result
     let styles_xml = pkg.read(styles_index)?;
     let mut styles = Styles::parse(&styles_xml)?;
 
-    // New part names, checked free.
-    let summary_part = pkg.free(format!("{}/worksheets/jixiao-summary.xml", book.dir))?;
+    // New part names, checked free; the clean corrected copy has no summary sheet.
+    let summary_part = match p.mode.marks() {
+        true => Some(pkg.free(format!("{}/worksheets/jixiao-summary.xml", book.dir))?),
+        false => None,
+    };
     let vml_block = pkg.next_vml_block()?;
     let mut w = Work {
         pkg,
         edits: Edits::default(),
-        content_types: vec![(summary_part.clone(), CT_WORKSHEET)],
+        content_types: summary_part
+            .iter()
+            .map(|part| (part.clone(), CT_WORKSHEET))
+            .collect(),
         vml_block,
     };
     mark_sheets(&mut w, &book, p, &mut styles)?;
-    w.edits.add(
-        summary_part.clone(),
-        summary_xml(p.summary, &mut styles).into_bytes(),
-    );
+    if let Some(part) = &summary_part {
+        w.edits.add(
+            part.clone(),
+            summary_xml(p.summary, &mut styles).into_bytes(),
+        );
+    }
     w.edits.replace(styles_index, styles.finish());
-    let dropped_part = add_summary_sheet(&mut w, &book, p, &summary_part)?;
+    let dropped_part = patch_book(&mut w, &book, p, summary_part.as_deref())?;
     add_custom_mark(&mut w, &book, p)?;
 
     let ct_index = w.pkg.index("[Content_Types].xml")?;
@@ -195,12 +208,17 @@ fn mark_sheets(
         let flags = sheet_index
             .and_then(|i| p.flags.get(&i))
             .filter(|f| !f.is_empty());
-        // A sheet with nothing flagged is read whole only if its views may be selected.
-        if flags.is_none() && !may_be_selected(&w.pkg.head(index, SHEET_HEAD)?) {
+        // A sheet with nothing flagged is read whole only if its views may be selected, and
+        // then only to give the summary the selection.
+        if flags.is_none() && (!p.mode.marks() || !may_be_selected(&w.pkg.head(index, SHEET_HEAD)?))
+        {
             continue;
         }
         let xml = w.pkg.read(index)?;
-        let unselected = without_tab_selected(&xml);
+        let unselected = match p.mode.marks() {
+            true => without_tab_selected(&xml),
+            false => Cow::Borrowed(&xml[..]),
+        };
         let Some(flags) = flags else {
             if let Cow::Owned(bytes) = unselected {
                 w.edits.replace(index, bytes);
@@ -263,11 +281,14 @@ fn mark_sheet(
 
     let (patched, existing) = patch_sheet(s.xml, s.sheet, s.flags, p, styles, &vml_rid)?;
     w.edits.replace(s.index, patched);
+    if !p.mode.marks() {
+        return Ok(());
+    }
     let notes: Vec<(CellPos, String)> = s
         .flags
         .iter()
         .filter(|(pos, _)| in_limits(**pos))
-        .map(|(pos, flag)| (*pos, note_text(flag, s.sheet.cell(*pos), p.report, p.lang)))
+        .map(|(pos, flag)| (*pos, note_text(flag, s.sheet.cell(*pos), p)))
         .collect();
     let mut new_rels = String::new();
     match existing {
@@ -348,25 +369,31 @@ fn extend_own_notes(
     Ok(own.is_some())
 }
 
-/// The workbook with the summary sheet (part `summary_part`) first and active, and calcChain
-/// gone. Returns the part dropped.
-fn add_summary_sheet(
+/// The workbook with the summary sheet (part `summary_part`, if any) first and active, and
+/// calcChain gone. Returns the part dropped.
+fn patch_book(
     w: &mut Work<'_>,
     book: &Book,
     p: &CopyPlan<'_>,
-    summary_part: &str,
+    summary_part: Option<&str>,
 ) -> Result<Option<String>> {
     let summary_rid = fresh_id(&book.rels, "rIdJixiaoSummary");
-    w.edits
-        .replace(book.index, patch_workbook(&book.xml, p, &summary_rid)?);
-    let mut rels = insert_before_close(
-        &book.rels_xml,
-        "</Relationships>",
-        &format!(
-            "<Relationship Id=\"{summary_rid}\" Type=\"{REL_NS}/worksheet\" Target=\"/{}\"/>",
-            esc(summary_part)
-        ),
-    )?;
+    let summary = summary_part.map(|part| (part, summary_rid.as_str()));
+    w.edits.replace(
+        book.index,
+        patch_workbook(&book.xml, p, summary.map(|(_, rid)| rid))?,
+    );
+    let mut rels = match summary {
+        Some((part, rid)) => insert_before_close(
+            &book.rels_xml,
+            "</Relationships>",
+            &format!(
+                "<Relationship Id=\"{rid}\" Type=\"{REL_NS}/worksheet\" Target=\"/{}\"/>",
+                esc(part)
+            ),
+        )?,
+        None => book.rels_xml.clone(),
+    };
     let calc_chain = book
         .rels
         .iter()
@@ -397,7 +424,7 @@ fn add_custom_mark(w: &mut Work<'_>, book: &Book, p: &CopyPlan<'_>) -> Result<()
         }
         let i = w.pkg.index(&part)?;
         let xml = w.pkg.read(i)?;
-        w.edits.replace(i, add_mark(&xml, p.mode)?);
+        w.edits.replace(i, add_mark(&xml, p)?);
         return Ok(());
     }
     if w.pkg.find("docProps/custom.xml").is_some() {
@@ -414,10 +441,8 @@ fn add_custom_mark(w: &mut Work<'_>, book: &Book, p: &CopyPlan<'_>) -> Result<()
     let empty = format!(
         "{XML_HEAD}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"{VT_NS}\"></Properties>"
     );
-    w.edits.add(
-        "docProps/custom.xml".into(),
-        add_mark(empty.as_bytes(), p.mode)?,
-    );
+    w.edits
+        .add("docProps/custom.xml".into(), add_mark(empty.as_bytes(), p)?);
     w.content_types
         .push(("docProps/custom.xml".into(), CT_CUSTOM));
     Ok(())

@@ -238,7 +238,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
         } else {
             self.rest_of_cell(range.clone())?
         };
-        let fixes = flag.fix.is_some();
+        let fixes = flag.fix(self.p).is_some();
         if fixes && formula_master {
             return Err(Unsupported::FixOverSharedFormula);
         }
@@ -247,10 +247,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
             self.splices.put(whole, new);
         } else {
             let s = attr(e, "s").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let new = self
-                .styles
-                .marked(s, flag.mark(self.p.report), false)
-                .to_string();
+            let new = self.styles.marked(s, flag.mark(self.p), false).to_string();
             self.splices
                 .put(range, rewrite_tag(e, empty, &[("s", Some(&new))]));
         }
@@ -303,7 +300,7 @@ impl<'x> SheetWalk<'x, '_, '_> {
                     self.splices.put(range.start..range.start, rest);
                 }
             }
-            (0, "worksheet") if self.existing.is_none() => {
+            (0, "worksheet") if self.existing.is_none() && self.p.mode.marks() => {
                 let at = self.drawing_at.unwrap_or(range.start);
                 self.splices.put(
                     at..at,
@@ -385,15 +382,13 @@ fn cell_xml(
         .and_then(|t| attr(t, "s"))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let fix = flag
-        .fix
-        .and_then(|i| p.report.findings[i].replacement.as_ref());
+    let fix = flag.fix(p).map(|c| &c.value);
     // A rate typed as text ("99.54%") that becomes a number keeps showing as a percentage.
     let percent = matches!(
         (fix, sheet.cell(pos).map(|c| &c.value)),
         (Some(Replacement::Number(_)), Some(CellValue::Text(t))) if t.trim_end().ends_with(['%', '％'])
     ) && styles.num_fmt_of(own) == 0;
-    let s = styles.marked(own, flag.mark(p.report), percent);
+    let s = styles.marked(own, flag.mark(p), percent);
     Ok(match fix {
         Some(Replacement::Number(d)) => format!("<c r=\"{pos}\" s=\"{s}\"><v>{d}</v></c>"),
         Some(Replacement::Text(t)) => format!(

@@ -214,18 +214,23 @@ impl<'x> Styles<'x> {
             return i;
         }
         let rgb = match mark {
-            Mark::Flag(s) => severity_color(s),
-            Mark::Corrected => CORRECTED_COLOR,
-            Mark::Plain => return xf,
+            Mark::Flag(s) => Some(severity_color(s)),
+            Mark::Corrected => Some(CORRECTED_COLOR),
+            Mark::Plain if !percent => return xf,
+            Mark::Plain => None,
         };
-        let fill = self.fill(rgb).to_string();
+        let fill = rgb.map(|rgb| self.fill(rgb).to_string());
         let range = self.xfs[xf].clone();
         let element = &self.xml[range];
         let mut spans = Spans::new(element);
         let new = match spans.next() {
             Ok((ref event @ (Event::Start(ref e) | Event::Empty(ref e)), ref first, _)) => {
                 let empty = matches!(event, Event::Empty(_));
-                let mut set = vec![("fillId", Some(fill.as_str())), ("applyFill", Some("1"))];
+                let mut set = Vec::new();
+                if let Some(fill) = &fill {
+                    set.push(("fillId", Some(fill.as_str())));
+                    set.push(("applyFill", Some("1")));
+                }
                 if percent {
                     set.push(("numFmtId", Some("10")));
                     set.push(("applyNumberFormat", Some("1")));
@@ -234,7 +239,11 @@ impl<'x> Styles<'x> {
                 new.push_str(&String::from_utf8_lossy(&element[first.end..]));
                 new
             }
-            _ => format!("<xf numFmtId=\"0\" fontId=\"0\" fillId=\"{fill}\" borderId=\"0\" xfId=\"0\" applyFill=\"1\"/>"),
+            _ => format!(
+                "<xf numFmtId=\"{}\" fontId=\"0\" fillId=\"{}\" borderId=\"0\" xfId=\"0\" applyFill=\"1\"/>",
+                if percent { 10 } else { 0 },
+                fill.as_deref().unwrap_or("0")
+            ),
         };
         let i = self.cell_xfs.push(new);
         self.xf_for_mark.insert((xf, mark, percent), i);

@@ -12,9 +12,8 @@ use super::xml::{
 };
 use super::{Result, Unsupported, MAIN_NS, VT_NS};
 use crate::annotate::paths::MARK_PROPERTY;
-use crate::annotate::plan::CopyPlan;
+use crate::annotate::plan::{correction_properties, CopyPlan};
 use crate::annotate::summary_sheet::TABLE_HEADER_ROW;
-use crate::annotate::Mode;
 use crate::model::CellPos;
 use crate::ooxml::attr;
 
@@ -32,7 +31,14 @@ const AFTER_DEFINED_NAMES: [&str; 10] = [
     "extLst",
 ];
 
-pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<Vec<u8>> {
+/// `workbook.xml` with the summary sheet (relationship `summary_rid`) added first and active,
+/// when there is one, and a full recalculation asked for in a corrected copy.
+pub(super) fn patch_workbook(
+    xml: &[u8],
+    p: &CopyPlan<'_>,
+    summary_rid: Option<&str>,
+) -> Result<Vec<u8>> {
+    let summary = summary_rid.is_some();
     let mut spans = Spans::new(xml);
     let mut splices = Splices::default();
     let mut prefix = None;
@@ -42,13 +48,7 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
     let mut names_at = None;
     let mut calc_seen = false;
     let summary_name = &p.names.summary;
-    let filter = format!(
-        "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'{}'!$A${}:${}${}</definedName>",
-        esc(&summary_name.replace('\'', "''")),
-        TABLE_HEADER_ROW + 1,
-        CellPos::column_letters(u32::from(p.summary.last_col)),
-        p.summary.last_row + 1
-    );
+    let filter = summary_filter(p);
     loop {
         let (event, range, depth) = spans.next()?;
         match event {
@@ -69,19 +69,20 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
                             max_id = max_id.max(id);
                         }
                         // Chart and dialog sheets are not among the workbook's worksheets.
-                        if attr(e, "name")
-                            .is_some_and(|n| n.to_lowercase() == summary_name.to_lowercase())
+                        if summary
+                            && attr(e, "name")
+                                .is_some_and(|n| n.to_lowercase() == summary_name.to_lowercase())
                         {
                             return Err(Unsupported::NameTaken);
                         }
                     }
-                    (2, "workbookView") => {
+                    (2, "workbookView") if summary => {
                         splices.put(
                             range.clone(),
                             rewrite_tag(e, empty, &[("activeTab", None), ("firstSheet", None)]),
                         );
                     }
-                    (1, "definedNames") => {
+                    (1, "definedNames") if summary => {
                         names_done = true;
                         if empty {
                             splices.put(
@@ -92,7 +93,7 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
                             splices.put(range.end..range.end, filter.clone());
                         }
                     }
-                    (2, "definedName") => {
+                    (2, "definedName") if summary => {
                         if let Some(id) =
                             attr(e, "localSheetId").and_then(|v| v.parse::<u32>().ok())
                         {
@@ -104,7 +105,7 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
                         }
                     }
                     // The corrected copy's values feed formulas: have them recalculated on opening.
-                    (1, "calcPr") if p.mode == Mode::Corrected => {
+                    (1, "calcPr") if p.mode.corrects() => {
                         calc_seen = true;
                         names_at = names_at.or(Some(range.start));
                         splices.put(
@@ -128,24 +129,37 @@ pub(super) fn patch_workbook(xml: &[u8], p: &CopyPlan<'_>, rid: &str) -> Result<
         }
     }
     let at = sheets_open.ok_or(Unsupported::UnexpectedPart)?;
-    splices.put(
-        at..at,
-        format!(
-            "<sheet name=\"{}\" sheetId=\"{}\" {}/>",
-            esc(summary_name),
-            max_id.checked_add(1).ok_or(Unsupported::IdOutOfRange)?,
-            rid_attr(prefix.as_deref(), rid)
-        ),
-    );
+    if let Some(rid) = summary_rid {
+        splices.put(
+            at..at,
+            format!(
+                "<sheet name=\"{}\" sheetId=\"{}\" {}/>",
+                esc(summary_name),
+                max_id.checked_add(1).ok_or(Unsupported::IdOutOfRange)?,
+                rid_attr(prefix.as_deref(), rid)
+            ),
+        );
+    }
     let at = names_at.ok_or(Unsupported::MalformedXml)?;
-    if !names_done {
+    if summary && !names_done {
         splices.put(at..at, format!("<definedNames>{filter}</definedNames>"));
     }
-    if p.mode == Mode::Corrected && !calc_seen {
+    if p.mode.corrects() && !calc_seen {
         // calcPr is the first element after definedNames.
         splices.put(at..at, "<calcPr fullCalcOnLoad=\"1\"/>".to_string());
     }
     Ok(splices.apply(xml))
+}
+
+/// The summary sheet's autofilter range, as a defined name.
+fn summary_filter(p: &CopyPlan<'_>) -> String {
+    format!(
+        "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">'{}'!$A${}:${}${}</definedName>",
+        esc(&p.names.summary.replace('\'', "''")),
+        TABLE_HEADER_ROW + 1,
+        CellPos::column_letters(u32::from(p.summary.last_col)),
+        p.summary.last_row + 1
+    )
 }
 
 pub(super) fn patch_content_types(
@@ -182,8 +196,9 @@ pub(super) fn patch_content_types(
     insert_before_close(&xml, "</Types>", &added)
 }
 
-/// Custom properties with jixiao's mark (and version) added.
-pub(super) fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
+/// Custom properties with jixiao's mark (and version) added, and in a corrected copy its list
+/// of changes.
+pub(super) fn add_mark(xml: &[u8], p: &CopyPlan<'_>) -> Result<Vec<u8>> {
     let mut spans = Spans::new(xml);
     let mut max_pid = 1u32;
     loop {
@@ -206,11 +221,22 @@ pub(super) fn add_mark(xml: &[u8], mode: Mode) -> Result<Vec<u8>> {
              <jxvt:lpwstr xmlns:jxvt=\"{VT_NS}\">{value}</jxvt:lpwstr></property>"
         )
     };
-    // Property ids are xsd:int.
-    if max_pid > i32::MAX as u32 - 2 {
-        return Err(Unsupported::IdOutOfRange);
+    let mut properties = vec![
+        (MARK_PROPERTY.to_string(), p.mode.suffix().to_string()),
+        (
+            "jixiao-version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ];
+    properties.extend(correction_properties(p));
+    let mut added = String::new();
+    for (name, value) in &properties {
+        // Property ids are xsd:int.
+        max_pid = max_pid
+            .checked_add(1)
+            .filter(|&pid| pid <= i32::MAX as u32)
+            .ok_or(Unsupported::IdOutOfRange)?;
+        added.push_str(&property(max_pid, &esc(name), &esc(value)));
     }
-    let added = property(max_pid + 1, MARK_PROPERTY, mode.suffix())
-        + &property(max_pid + 2, "jixiao-version", env!("CARGO_PKG_VERSION"));
     insert_before_close(xml, "</Properties>", &added)
 }

@@ -20,15 +20,13 @@ pub(super) fn write_cell(
     flag: Option<&Flag>,
     cx: &mut Copier<'_>,
 ) -> Result<(), WriteError> {
-    let report = cx.report;
+    let plan = cx.plan;
     let formats = &mut cx.formats;
     let (row, col) = (pos.row, pos.col as u16);
-    let mark = flag.map(|f| f.mark(report)).unwrap_or(Mark::Plain);
+    let mark = flag.map(|f| f.mark(plan)).unwrap_or(Mark::Plain);
     let style = cell.map(|c| c.style).unwrap_or(0);
     let value = cell.map(|c| &c.value).unwrap_or(&CellValue::Empty);
-    let fix = flag
-        .and_then(|f| f.fix)
-        .and_then(|i| report.findings[i].replacement.as_ref());
+    let fix = flag.and_then(|f| f.fix(plan)).map(|c| &c.value);
     // A number format where the style has none: dates need one to stay dates, and a rate typed
     // as text ("99.54%") that is replaced by a ratio should still show as a percentage.
     let fallback = match (fix, value) {
@@ -58,8 +56,8 @@ pub(super) fn write_cell(
             ws.write_blank(row, col, format)?;
         }
     }
-    if let Some(flag) = flag {
-        let text = note_text(flag, cell, report, cx.lang);
+    if let Some(flag) = flag.filter(|_| plan.mode.marks()) {
+        let text = note_text(flag, cell, plan);
         ws.insert_note(row, col, &note(clip_to(&text, MAX_NOTE)))?;
     }
     Ok(())

@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, HashSet};
 use rust_xlsxwriter as xw;
 
 use super::paths::MARK_PROPERTY;
-use super::plan::{in_limits, CopyPlan, Flag, Mark};
-use super::{Lang, Mode, WriteError};
+use super::plan::{correction_properties, in_limits, CopyPlan, Flag, Mark};
+use super::{Lang, WriteError};
 use crate::model::text::excel_width;
-use crate::model::{CellPos, CellRange, CellValue, FileKind, FileReport, Sheet};
+use crate::model::{CellPos, CellRange, CellValue, FileKind, Sheet};
 use cells::write_cell;
 use style::Formats;
 
@@ -26,18 +26,19 @@ const MAX_MERGE_AREA: u64 = 100_000;
 pub(super) fn rebuild(plan: &CopyPlan<'_>) -> Result<(Vec<u8>, Vec<String>), WriteError> {
     let (wb, names) = (plan.wb, plan.names);
     let mut book = xw::Workbook::new();
-    book.set_properties(&properties(plan.mode, plan.lang)?);
+    book.set_properties(&properties(plan)?);
     // The fastest level: half the time of the default 6 for a copy about 15% larger.
     book.set_zip_compression_level(1);
 
-    let summary_ws = book.add_worksheet();
-    summary_ws.set_name(&names.summary)?;
-    plan.summary.draw(summary_ws)?;
+    if plan.mode.marks() {
+        let summary_ws = book.add_worksheet();
+        summary_ws.set_name(&names.summary)?;
+        plan.summary.draw(summary_ws)?;
+    }
 
     let mut cx = Copier {
         kind: wb.kind,
-        report: plan.report,
-        lang: plan.lang,
+        plan,
         formats: Formats::new(&wb.styles),
     };
     let empty = BTreeMap::new();
@@ -53,34 +54,42 @@ pub(super) fn rebuild(plan: &CopyPlan<'_>) -> Result<(Vec<u8>, Vec<String>), Wri
     Ok((book.save_to_buffer()?, notes))
 }
 
-fn properties(mode: Mode, lang: Lang) -> Result<xw::DocProperties, WriteError> {
+/// The copy's document properties: title, jixiao's mark and, in a corrected copy, the changes
+/// made (in the comment and one custom property each).
+fn properties(plan: &CopyPlan<'_>) -> Result<xw::DocProperties, WriteError> {
+    let mode = plan.mode;
     // A fixed creation time: the same input gives a byte-identical output.
     let created = xw::ExcelDateTime::from_ymd(2000, 1, 1)?;
-    let title = match (mode, lang) {
-        (Mode::Annotated, Lang::Zh) => "绩效自评表校验结果",
-        (Mode::Corrected, Lang::Zh) => "绩效自评表更正稿",
-        (Mode::Annotated, Lang::En) => "Self-evaluation check results",
-        (Mode::Corrected, Lang::En) => "Self-evaluation corrected copy",
+    let title = match (mode.corrects(), plan.lang) {
+        (false, Lang::Zh) => "绩效自评表校验结果",
+        (true, Lang::Zh) => "绩效自评表更正稿",
+        (false, Lang::En) => "Self-evaluation check results",
+        (true, Lang::En) => "Self-evaluation corrected copy",
     };
-    Ok(xw::DocProperties::new()
+    let changes = correction_properties(plan);
+    let mut comment = format!("jixiao {} {}", env!("CARGO_PKG_VERSION"), mode.suffix());
+    for (_, change) in &changes {
+        comment.push('\n');
+        comment.push_str(change);
+    }
+    let mut props = xw::DocProperties::new()
         .set_title(title)
         .set_author("jixiao")
-        .set_comment(format!(
-            "jixiao {} {}",
-            env!("CARGO_PKG_VERSION"),
-            mode.suffix()
-        ))
+        .set_comment(comment)
         .set_creation_datetime(&created)
         .set_custom_property(MARK_PROPERTY, mode.suffix())
-        .set_custom_property("jixiao-version", env!("CARGO_PKG_VERSION")))
+        .set_custom_property("jixiao-version", env!("CARGO_PKG_VERSION"));
+    for (name, change) in &changes {
+        props = props.set_custom_property(name, change);
+    }
+    Ok(props)
 }
 
-/// What copying a sheet needs besides the sheet: the input's kind, the report whose findings are
-/// marked, the language of the notes and the format cache.
+/// What copying a sheet needs besides the sheet: the input's kind, what the copy shows and the
+/// format cache.
 pub(super) struct Copier<'a> {
     kind: FileKind,
-    report: &'a FileReport,
-    lang: Lang,
+    plan: &'a CopyPlan<'a>,
     formats: Formats<'a>,
 }
 

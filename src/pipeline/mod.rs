@@ -1,4 +1,7 @@
-//! Runs the stages for one workbook: read → locate → extract → check → blame → write.
+//! Runs the stages for one workbook: read → locate → extract → check → blame → write, and for
+//! `--fix` decides which findings the corrected copy puts right ([`fix`]).
+
+mod fix;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +26,8 @@ pub struct Options {
     pub annotate: bool,
     /// Also write the corrected workbook.
     pub fix: bool,
+    /// The corrected workbook shows the annotated copy's marks and notes (`--fix=marked`).
+    pub marked: bool,
     /// Replace existing files that jixiao did not write.
     pub force: bool,
     pub lang: Lang,
@@ -73,11 +78,7 @@ pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>)
     let display = path.display().to_string();
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
-        let templates = match &opts.template {
-            Some(t) => std::slice::from_ref(t),
-            None => Template::built_in_ref(),
-        };
-        let report = check_workbook(&wb, templates)?;
+        let report = check_workbook(&wb, templates(opts))?;
         Ok((wb, report))
     })
     .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
@@ -94,9 +95,18 @@ pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>)
     }
 }
 
+/// The templates `opts` checks with: the user's, or the built-in ones.
+fn templates(opts: &Options) -> &[Template] {
+    match &opts.template {
+        Some(t) => std::slice::from_ref(t),
+        None => Template::built_in_ref(),
+    }
+}
+
 /// Writes the copies `opts` asks for of the workbook `report` is on (read from `path`), their
 /// summary sheets also listing the findings of the 自评报告 checked with it (`document`); the
-/// copies' paths and notes go into `report`.
+/// copies' paths and notes go into `report`. With `fix`, first decides the corrections
+/// (`report.corrections`, `report.not_corrected`), which both copies show.
 pub fn write_copies(
     wb: &Workbook,
     report: &mut FileReport,
@@ -107,10 +117,14 @@ pub fn write_copies(
     if !opts.annotate && !opts.fix {
         return;
     }
+    if opts.fix {
+        correct(wb, report, opts);
+    }
     let wopts = WriteOptions {
         out_dir: opts.out_dir.clone(),
         force: opts.force,
         lang: opts.lang,
+        marked: opts.marked,
     };
     // Both copies show the report as checked, before any note on writing them.
     let written = [false, true]
@@ -147,6 +161,12 @@ pub fn write_copies(
             }
         }
     }
+}
+
+/// Decides which findings of `report` (the check of `wb`) the corrected workbook puts right, as
+/// `--fix` does before writing it: fills `report.corrections` and `report.not_corrected`.
+pub fn correct(wb: &Workbook, report: &mut FileReport, opts: &Options) {
+    fix::settle(wb, report, templates(opts), opts.lang);
 }
 
 /// One copy written, a panic in writing it turned into the reason it is missing.
@@ -229,6 +249,8 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
             .map(|t| total::grade_of(t).to_string()),
         findings,
         not_checked,
+        corrections: Vec::new(),
+        not_corrected: Vec::new(),
         notes: figures.notes,
     })
 }
