@@ -6,14 +6,14 @@ use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
 use crate::check::rules::{indicators, plausibility, total, unreadable};
 use crate::check::{eval_side, stored, Evaluation, Values};
-use crate::extract::{self, Figures};
 use crate::extract::value::format_number;
+use crate::extract::{self, Figures};
 use crate::locate::{Layout, NotFound};
-use crate::model::{FieldKey, FieldMap, Workbook};
-use rust_decimal::Decimal;
 use crate::model::{ErrorKind, FileReport, Finding, Status};
+use crate::model::{FieldKey, FieldMap, Workbook};
 use crate::read::{self, quietly};
 use crate::template::Template;
+use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -207,7 +207,10 @@ pub fn check_workbook_data<'t>(
 
 /// Reads and checks one file like [`check_only`], keeping the data for an export; the failed
 /// report when it cannot be checked.
-pub fn check_data<'t>(path: &Path, templates: &'t [Template]) -> Result<Checked<'t>, FileReport> {
+pub fn check_data<'t>(
+    path: &Path,
+    templates: &'t [Template],
+) -> Result<Checked<'t>, Box<FileReport>> {
     let display = path.display().to_string();
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
@@ -222,7 +225,7 @@ pub fn check_data<'t>(path: &Path, templates: &'t [Template]) -> Result<Checked<
         Err(e) => {
             let mut failed = FileReport::failed(display, e.to_string());
             failed.error_kind = Some(e.kind());
-            Err(failed)
+            Err(Box::new(failed))
         }
     }
 }

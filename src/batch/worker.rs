@@ -62,12 +62,15 @@ fn finish_one(
         row: SummaryRow::from_report(&report),
         exit: report.exit_code(),
     };
-    match catch_unwind(AssertUnwindSafe(|| done(check_one(input, clash, opts, job)))) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        done(check_one(input, clash, opts, job))
+    })) {
         Ok(d) => d,
         // A panic anywhere in one file's work fails that file only; a missing index would
         // stall the reorder buffer.
         Err(panic) => {
-            let failed = FileReport::failed(input.path.display().to_string(), internal_error(panic));
+            let failed =
+                FileReport::failed(input.path.display().to_string(), internal_error(panic));
             let rendered = job.file(&failed);
             done((failed, rendered))
         }

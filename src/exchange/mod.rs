@@ -147,7 +147,7 @@ impl WorkbookData {
             }
             Err(report) => {
                 let data = WorkbookData::failed(&report);
-                (report, data)
+                (*report, data)
             }
         }
     }
@@ -230,7 +230,9 @@ impl WorkbookData {
 fn worst_findings(r: &FileReport) -> HashMap<(&str, CellPos), Severity> {
     let mut worst: HashMap<(&str, CellPos), Severity> = HashMap::new();
     for f in &r.findings {
-        let e = worst.entry((f.sheet.as_str(), f.cell)).or_insert(f.severity);
+        let e = worst
+            .entry((f.sheet.as_str(), f.cell))
+            .or_insert(f.severity);
         *e = (*e).min(f.severity);
     }
     worst
@@ -251,9 +253,10 @@ fn shown_at(c: &Checked, sheet: crate::model::SheetId, pos: CellPos) -> String {
 fn filed(c: &Checked, key: &FieldKey) -> (Option<String>, Option<String>) {
     if let Some(fig) = c.figures.by_key.get(key) {
         return match &fig.reading {
-            Reading::Quantity { cmp: None, num } => {
-                (Some(num.value.to_string()), Some(fig.shown.clone()))
-            }
+            Reading::Quantity { cmp: None, num } => (
+                Some(num.value.normalize().to_string()),
+                Some(fig.shown.clone()),
+            ),
             _ => (None, None),
         };
     }
@@ -271,7 +274,10 @@ fn filed(c: &Checked, key: &FieldKey) -> (Option<String>, Option<String>) {
 
 /// The workbook's fields (not the 绩效指标 rows) in the template's order, each with what the
 /// template says of it; fields the template does not describe last, in the order located.
-fn ordered_fields<'i>(c: &Checked, infos: &'i [FieldInfo]) -> Vec<(FieldKey, Option<&'i FieldInfo>)> {
+fn ordered_fields<'i>(
+    c: &Checked,
+    infos: &'i [FieldInfo],
+) -> Vec<(FieldKey, Option<&'i FieldInfo>)> {
     let mut out: Vec<(FieldKey, Option<&FieldInfo>)> = Vec::new();
     for info in infos {
         let key = FieldKey::parse(&info.key);

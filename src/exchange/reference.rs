@@ -7,7 +7,8 @@ use super::export::xlsx::META_COLUMNS;
 use crate::model::Kind;
 use crate::template::Template;
 
-const GENERATED: &str = "<!-- Generated from workbook-templates/ by `jixiao::exchange::reference`; \
+const GENERATED: &str =
+    "<!-- Generated from workbook-templates/ by `jixiao::exchange::reference`; \
     regenerate with `UPDATE_DOCS=1 cargo test --lib exchange::reference`, do not edit by hand. -->";
 
 fn kind_text(kind: Kind) -> &'static str {
@@ -22,7 +23,10 @@ fn kind_text(kind: Kind) -> &'static str {
 /// The reference page in Markdown: the formats, then every family's fields.
 pub fn reference(templates: &[Template]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{GENERATED}\n\n# 导出与导入的字段 · Export and import fields\n");
+    let _ = writeln!(
+        out,
+        "{GENERATED}\n\n# 导出与导入的字段 · Export and import fields\n"
+    );
     out.push_str(
         "`jixiao export` 与 `jixiao import` 用同一套字段名（下表“字段”列），JSON、CSV 和宽表 \
          xlsx 三种格式相同。`special` 这样可重复的行（一个专项一行）在字段名中带序号：\

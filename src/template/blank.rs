@@ -51,10 +51,15 @@ pub struct FilledCell {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filled {
     /// A number with its number format code (`0.00%`).
-    Number { value: f64, format: String },
+    Number {
+        value: f64,
+        format: String,
+    },
     Text(String),
     /// Nothing, in the number format given (the 分值 a blank prints, taken out).
-    Blank { format: String },
+    Blank {
+        format: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -509,7 +514,11 @@ impl Ctx<'_> {
         for def in &spending.rows {
             let first = def.labels.first().cloned().unwrap_or_default();
             let printed = self.fill(def.print.as_deref().unwrap_or(&first));
-            let times = if def.repeat { self.repeat_rows.max(1) } else { 1 };
+            let times = if def.repeat {
+                self.repeat_rows.max(1)
+            } else {
+                1
+            };
             for n in 0..times {
                 let label = if n == 0 {
                     printed.clone()

@@ -105,7 +105,10 @@ mod tests {
         let t = &Template::built_in_ref()[0];
         let infos = t.field_infos();
         let sangong = infos.iter().find(|f| f.key == "sangong.final").unwrap();
-        assert_eq!((sangong.group(), sangong.heading()), ("三公经费", "本年决算数"));
+        assert_eq!(
+            (sangong.group(), sangong.heading()),
+            ("三公经费", "本年决算数")
+        );
         let rate = infos.iter().find(|f| f.key == "staff.rate").unwrap();
         assert_eq!((rate.group(), rate.heading()), ("财政供养人员", "控制率"));
     }

@@ -166,6 +166,9 @@ mod tests {
     #[test]
     fn the_headers_are_the_documented_columns() {
         assert_eq!(FIELD_HEADER, format!("{BOM}{}\n", FIELD_COLUMNS.join(",")));
-        assert_eq!(INDICATOR_HEADER, format!("{BOM}{}\n", INDICATOR_COLUMNS.join(",")));
+        assert_eq!(
+            INDICATOR_HEADER,
+            format!("{BOM}{}\n", INDICATOR_COLUMNS.join(","))
+        );
     }
 }

@@ -79,9 +79,9 @@ fn read_spill(spill: impl BufRead) -> io::Result<Vec<(u32, WorkbookData)>> {
 pub fn number_format(shown: &str) -> String {
     let shown = shown.trim();
     let percent = shown.ends_with('%');
-    let decimals = shown
-        .split_once('.')
-        .map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
+    let decimals = shown.split_once('.').map_or(0, |(_, f)| {
+        f.chars().take_while(char::is_ascii_digit).count()
+    });
     let mut code = String::from("0");
     if decimals > 0 {
         code.push('.');
@@ -298,7 +298,14 @@ fn data_sheet(
                 continue;
             };
             let at = (row, meta + i as u16);
-            put(ws, at, f.value.as_deref(), f.shown.as_deref(), f.finding, formats)?;
+            put(
+                ws,
+                at,
+                f.value.as_deref(),
+                f.shown.as_deref(),
+                f.finding,
+                formats,
+            )?;
         }
     }
     let last_col = meta + columns.len() as u16 - 1;
@@ -347,8 +354,22 @@ fn indicator_sheet(
             }
             ws.write_number(row, 4, (n + 1) as u32)?;
             put(ws, (row, 10), ind.points.as_deref(), None, None, formats)?;
-            put(ws, (row, 11), ind.score.as_deref(), None, ind.finding, formats)?;
-            put(ws, (row, 12), ind.recalculated_score.as_deref(), None, None, formats)?;
+            put(
+                ws,
+                (row, 11),
+                ind.score.as_deref(),
+                None,
+                ind.finding,
+                formats,
+            )?;
+            put(
+                ws,
+                (row, 12),
+                ind.recalculated_score.as_deref(),
+                None,
+                None,
+                formats,
+            )?;
             if let Some(r) = ind.reason.as_deref() {
                 ws.write_string(row, 13, r)?;
             }

@@ -93,8 +93,8 @@ pub enum ImportError {
     #[error("{second}：部门「{department}」重复（{first} 已有）")]
     DuplicateDepartment {
         department: String,
-        first: Place,
-        second: Place,
+        first: Box<Place>,
+        second: Box<Place>,
     },
     #[error("{place}：没有版式「{family}」（可用：hunan-2024、hunan-2018、hunan-2024-extended）")]
     UnknownFamily { place: Place, family: String },
@@ -130,8 +130,8 @@ pub fn import(data: &[PathBuf], opts: &ImportOptions) -> Result<Vec<PathBuf>, Ve
             if let Some(first) = departments.get(dept) {
                 errors.push(ImportError::DuplicateDepartment {
                     department: dept.clone(),
-                    first: first.clone(),
-                    second: record.place.clone(),
+                    first: Box::new(first.clone()),
+                    second: Box::new(record.place.clone()),
                 });
                 continue;
             }
@@ -143,7 +143,10 @@ pub fn import(data: &[PathBuf], opts: &ImportOptions) -> Result<Vec<PathBuf>, Ve
         }
     }
     if records.is_empty() && errors.is_empty() {
-        let file = data.first().map(|p| p.display().to_string()).unwrap_or_default();
+        let file = data
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         errors.push(ImportError::Empty {
             place: Place::row(&file, 1, None),
         });
@@ -176,8 +179,8 @@ fn join(records: &mut IndexMap<String, Record>, r: Record) -> Result<(), ImportE
     if !(fields_only || indicators_only) {
         return Err(ImportError::DuplicateDepartment {
             department: have.data.department.clone().unwrap_or(id),
-            first: have.place.clone(),
-            second: r.place,
+            first: Box::new(have.place.clone()),
+            second: Box::new(r.place),
         });
     }
     if indicators_only {

@@ -234,18 +234,21 @@ impl<'f> Grouped<'f> {
         let id = if path.is_empty() { dept } else { path };
         let file = self.file;
         let year = parse_year(year.0, Place::row(file, line, Some(year.1)))?;
-        Ok(self.records.entry(id.to_string()).or_insert_with(|| Record {
-            data: WorkbookData {
-                path: path.to_string(),
-                department: optional(dept),
-                year,
-                family: optional(family),
-                status: "checked".into(),
-                ..WorkbookData::default()
-            },
-            place: Place::row(file, line, None),
-            fields: HashMap::new(),
-        }))
+        Ok(self
+            .records
+            .entry(id.to_string())
+            .or_insert_with(|| Record {
+                data: WorkbookData {
+                    path: path.to_string(),
+                    department: optional(dept),
+                    year,
+                    family: optional(family),
+                    status: "checked".into(),
+                    ..WorkbookData::default()
+                },
+                place: Place::row(file, line, None),
+                fields: HashMap::new(),
+            }))
     }
 }
 
@@ -362,7 +365,11 @@ fn known_fields() -> Vec<FieldInfo> {
 /// A header text that names a field: its key (`sangong.final`, `special#1.final`), or the
 /// wide sheet's group and heading ("三公经费" / "本年决算数", "本级专项资金 2" / …).
 fn field_named(known: &[FieldInfo], group: &str, heading: &str) -> Option<String> {
-    let key_text = if heading.contains('.') { heading } else { group };
+    let key_text = if heading.contains('.') {
+        heading
+    } else {
+        group
+    };
     if key_text.is_ascii() && !key_text.is_empty() {
         let key = FieldKey::parse(key_text);
         let base = match key.split_column() {
@@ -458,7 +465,8 @@ fn wide(file: &str, rows: &[Vec<TableCell>], workbook: bool) -> Result<Vec<Recor
                 Meaning::Meta("department") => data.department = optional(text),
                 Meaning::Meta("family") => data.family = optional(text),
                 Meaning::Meta("year") => {
-                    data.year = parse_year(text, Place::cell(file, line, c, workbook, Some("year")))?
+                    data.year =
+                        parse_year(text, Place::cell(file, line, c, workbook, Some("year")))?
                 }
                 Meaning::Meta(_) => {}
                 Meaning::Field(key) => {

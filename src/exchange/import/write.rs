@@ -37,7 +37,12 @@ fn default_format(kind: Kind) -> &'static str {
 /// the number as stored, as an unformatted cell does; read as `check` reads a typed value when
 /// there is no shown text), nothing for a blank, the text of a cell the data says was flagged
 /// as filed; None for any other text.
-fn to_filled(value: Option<&str>, shown: Option<&str>, kind: Kind, flagged: bool) -> Option<Filled> {
+fn to_filled(
+    value: Option<&str>,
+    shown: Option<&str>,
+    kind: Kind,
+    flagged: bool,
+) -> Option<Filled> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Some(Filled::Blank {
             format: default_format(kind).into(),
@@ -131,7 +136,12 @@ pub(super) fn plan(record: &Record, opts: &ImportOptions) -> Result<Plan, Vec<Im
     let mut indicators = Vec::new();
     for (i, ind) in d.indicators.iter().enumerate() {
         let mut number_of = |v: &Option<String>| {
-            let filled = to_filled(v.as_deref(), v.as_deref(), Kind::Score, ind.finding.is_some());
+            let filled = to_filled(
+                v.as_deref(),
+                v.as_deref(),
+                Kind::Score,
+                ind.finding.is_some(),
+            );
             if filled.is_none() {
                 let mut place = record.place.clone();
                 place.column = Some(format!("第 {} 个指标的分值或得分", i + 1));
@@ -219,8 +229,8 @@ fn build(plan: &Plan) -> Result<Vec<u8>, String> {
     }
     let bytes = blank::to_bytes(plan.template, &structure).map_err(|e| e.to_string())?;
     let container = crate::read::sniff::sniff_bytes(bytes).map_err(|e| e.to_string())?;
-    let wb = crate::read::read_container(Path::new(&plan.name), container)
-        .map_err(|e| e.to_string())?;
+    let wb =
+        crate::read::read_container(Path::new(&plan.name), container).map_err(|e| e.to_string())?;
     let (_, layout) = crate::locate::locate(&wb, plan.template).map_err(|e| e.to_string())?;
     let at = |sheet: SheetId, pos: CellPos, content: Filled| FilledCell {
         sheet: sheet.index(),
@@ -263,7 +273,10 @@ fn build(plan: &Plan) -> Result<Vec<u8>, String> {
 }
 
 /// Writes every plan into `opts.out`, each as a new file; what was written, or the errors.
-pub(super) fn write_all(plans: Vec<Plan>, opts: &ImportOptions) -> Result<Vec<PathBuf>, Vec<ImportError>> {
+pub(super) fn write_all(
+    plans: Vec<Plan>,
+    opts: &ImportOptions,
+) -> Result<Vec<PathBuf>, Vec<ImportError>> {
     let dir = &opts.out;
     if let Err(e) = std::fs::create_dir_all(dir) {
         return Err(vec![ImportError::Write {
