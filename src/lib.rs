@@ -15,6 +15,7 @@ pub mod batch;
 pub mod blame;
 pub mod check;
 pub mod cli;
+pub mod exchange;
 pub mod expr;
 pub mod extract;
 pub mod locate;

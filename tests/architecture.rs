@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "report",
     "summary",
     "batch",
+    "exchange",
     "cli",
 ];
 

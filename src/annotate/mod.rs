@@ -32,6 +32,7 @@ use summary_sheet::SummarySheet;
 
 pub(crate) use paths::{carries_mark, MARK_PROPERTY};
 pub use paths::{is_jixiao_output, output_path};
+pub use plan::severity_color;
 
 /// Language of notes and of the summary sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

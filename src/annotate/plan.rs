@@ -20,7 +20,7 @@ pub(super) struct CopyPlan<'a> {
 }
 
 /// Light tints, so the text on them stays readable.
-pub(super) fn severity_color(severity: Severity) -> u32 {
+pub fn severity_color(severity: Severity) -> u32 {
     match severity {
         Severity::Error => 0xFFC7CE,
         Severity::Rounding => 0xFCD5B4,

@@ -16,11 +16,44 @@ mod worker;
 pub use walk::{is_workbook_name, Input, Walker};
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
-use crate::pipeline::Options;
-use crate::report::Format;
+use crate::model::FileReport;
+use crate::pipeline::{check_file, Options};
+use crate::report::{Format, Renderer};
 use crate::summary::RowStore;
+
+/// What a worker does with each file: by default checks it and renders its report
+/// ([`Checking`]); `jixiao export` puts its own work here. The [`Renderer`] part renders a file
+/// that could not be started (or whose work panicked) and frames the parts.
+pub trait FileJob: Renderer {
+    /// The file's report and its part of the output.
+    fn run(&self, path: &Path, opts: &Options) -> (FileReport, String);
+}
+
+/// `jixiao check`'s work: [`check_file`], the report rendered.
+pub struct Checking(pub Box<dyn Renderer>);
+
+impl Renderer for Checking {
+    fn file(&self, report: &FileReport) -> String {
+        self.0.file(report)
+    }
+    fn before(&self, index: usize) -> &'static str {
+        self.0.before(index)
+    }
+    fn end(&self, count: usize) -> &'static str {
+        self.0.end(count)
+    }
+}
+
+impl FileJob for Checking {
+    fn run(&self, path: &Path, opts: &Options) -> (FileReport, String) {
+        let report = check_file(path, opts);
+        let rendered = self.0.file(&report);
+        (report, rendered)
+    }
+}
 
 /// What one batch run needs besides the per-file [`Options`].
 #[derive(Debug, Clone, Default)]
@@ -75,6 +108,19 @@ pub fn run(
     batch: &BatchOptions,
     out: &mut dyn Write,
 ) -> io::Result<BatchResult> {
+    let job = Checking(batch.format.renderer(opts.lang));
+    run_job(inputs, total, opts, batch, &job, out)
+}
+
+/// [`run`] with another job than checking (`batch.format` is then unused).
+pub fn run_job(
+    inputs: Walker,
+    total: Option<usize>,
+    opts: &Options,
+    batch: &BatchOptions,
+    job: &dyn FileJob,
+    out: &mut dyn Write,
+) -> io::Result<BatchResult> {
     let jobs = batch
         .jobs
         .filter(|&j| j > 0)
@@ -85,19 +131,18 @@ pub fn run(
         .build()
         .map_err(io::Error::other)?;
     let progress = progress::bar(batch.progress, total, opts.lang);
-    let renderer = batch.format.renderer(opts.lang);
 
     let (job_tx, job_rx) = mpsc::channel::<worker::Job>();
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<worker::Done>();
     let mut rows = RowStore::new();
-    let mut sink = sink::Sink::new(&*renderer, out);
+    let mut sink = sink::Sink::new(job, out);
 
     let exit = pool.in_place_scope(|scope| {
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
-            let (job_rx, progress, renderer) = (&job_rx, progress.as_ref(), &*renderer);
-            scope.spawn(move |_| worker::worker(job_rx, opts, renderer, progress, done_tx));
+            let (job_rx, progress) = (&job_rx, progress.as_ref());
+            scope.spawn(move |_| worker::worker(job_rx, opts, job, progress, done_tx));
         }
         drop(done_tx);
         let order = order::Order {

@@ -7,9 +7,9 @@ use std::sync::{mpsc, Mutex};
 use indicatif::ProgressBar;
 
 use super::walk::Input;
+use super::FileJob;
 use crate::model::{FileReport, Status};
-use crate::pipeline::{check_file, Options};
-use crate::report::Renderer;
+use crate::pipeline::Options;
 use crate::summary::SummaryRow;
 
 /// One file's results as the consumer needs them: printed text and a summary row.
@@ -28,19 +28,19 @@ pub(super) type Job = (usize, Input, Option<PathBuf>);
 pub(super) fn worker(
     jobs: &Mutex<mpsc::Receiver<Job>>,
     opts: &Options,
-    renderer: &dyn Renderer,
+    job: &dyn FileJob,
     progress: Option<&ProgressBar>,
     done: mpsc::Sender<Done>,
 ) {
     loop {
-        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
-        let Ok((index, input, clash)) = job else {
+        let next = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((index, input, clash)) = next else {
             return;
         };
         if let Some(bar) = progress {
             bar.set_message(input.path.display().to_string());
         }
-        let result = finish_one(index, &input, clash.as_deref(), opts, renderer);
+        let result = finish_one(index, &input, clash.as_deref(), opts, job);
         drop(input);
         if done.send(result).is_err() {
             return;
@@ -54,22 +54,26 @@ fn finish_one(
     input: &Input,
     clash: Option<&Path>,
     opts: &Options,
-    renderer: &dyn Renderer,
+    job: &dyn FileJob,
 ) -> Done {
-    let done = |report: &FileReport| Done {
+    let done = |(report, rendered): (FileReport, String)| Done {
         index,
-        rendered: renderer.file(report),
-        row: SummaryRow::from_report(report),
+        rendered,
+        row: SummaryRow::from_report(&report),
         exit: report.exit_code(),
     };
-    match catch_unwind(AssertUnwindSafe(|| done(&check_one(input, clash, opts)))) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        done(check_one(input, clash, opts, job))
+    })) {
         Ok(d) => d,
         // A panic anywhere in one file's work fails that file only; a missing index would
         // stall the reorder buffer.
-        Err(panic) => done(&FileReport::failed(
-            input.path.display().to_string(),
-            internal_error(panic),
-        )),
+        Err(panic) => {
+            let failed =
+                FileReport::failed(input.path.display().to_string(), internal_error(panic));
+            let rendered = job.file(&failed);
+            done((failed, rendered))
+        }
     }
 }
 
@@ -82,14 +86,23 @@ fn internal_error(panic: Box<dyn std::any::Any + Send>) -> String {
     format!("检查时出现内部错误（{what}）；请把该文件发给 jixiao 的维护者")
 }
 /// Checks one file; a panic inside the checker becomes a failed report for that file only.
-fn check_one(input: &Input, clash: Option<&Path>, opts: &Options) -> FileReport {
+fn check_one(
+    input: &Input,
+    clash: Option<&Path>,
+    opts: &Options,
+    job: &dyn FileJob,
+) -> (FileReport, String) {
     let display = input.path.display().to_string();
+    let render = |report: FileReport| {
+        let rendered = job.file(&report);
+        (report, rendered)
+    };
     if let Some(e) = &input.error {
-        return FileReport::failed(display, e.clone());
+        return render(FileReport::failed(display, e.clone()));
     }
     let run = || {
         if clash.is_none() && input.out_dir == opts.out_dir {
-            check_file(&input.path, opts)
+            job.run(&input.path, opts)
         } else {
             let mut own = opts.clone();
             own.out_dir = input.out_dir.clone();
@@ -97,19 +110,21 @@ fn check_one(input: &Input, clash: Option<&Path>, opts: &Options) -> FileReport 
                 own.annotate = false;
                 own.fix = false;
             }
-            check_file(&input.path, &own)
+            job.run(&input.path, &own)
         }
     };
     match catch_unwind(AssertUnwindSafe(run)) {
-        Ok(mut report) => {
+        Ok((mut report, rendered)) => {
             if let (Some(dest), Status::Checked) = (clash, report.status) {
                 report.notes.push(format!(
                     "未写出批注副本：本批次中另一个同名文件已写出 {}；请把其中一个文件改名后单独检查",
                     dest.display()
                 ));
+                // The note is part of what is printed.
+                return render(report);
             }
-            report
+            (report, rendered)
         }
-        Err(panic) => FileReport::failed(display, internal_error(panic)),
+        Err(panic) => render(FileReport::failed(display, internal_error(panic))),
     }
 }

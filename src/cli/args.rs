@@ -47,10 +47,14 @@ pub(super) enum Command {
     Rules(super::rules::RulesArgs),
     /// Write the blank workbook a department fills in: `jixiao template -o FILE`.
     Template(crate::template::blank::TemplateArgs),
+    /// Export the tables' data: `jixiao export PATH… [-o FILE] [--format json|csv|xlsx]`.
+    Export(super::exchange::ExportArgs),
+    /// Write standard workbooks from data: `jixiao import DATA… -o DIR`.
+    Import(super::exchange::ImportArgs),
 }
 
 /// The subcommands' names, for telling a mistyped one from a file name.
-pub(super) const SUBCOMMANDS: [&str; 3] = ["check", "rules", "template"];
+pub(super) const SUBCOMMANDS: [&str; 5] = ["check", "rules", "template", "export", "import"];
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub(super) struct CheckArgs {

@@ -59,6 +59,16 @@ const ARGS: &[ArgText] = &[
     arg("template", "template", "用自己的模板文件代替内置版式", "A template file of your own instead of a built-in family", "模板文件"),
     arg("template", "out", "要写出的工作簿", "The workbook to write", "文件"),
     arg("template", "force", "覆盖已存在的文件", "Replace an existing file", ""),
+    arg("export", "paths", "要导出数据的工作簿或文件夹（文件夹含子文件夹）", "Workbooks or folders to export (folders with their subfolders)", "文件或文件夹"),
+    arg("export", "out", "要写出的文件（默认：标准输出；xlsx 必须指定）", "The file to write (default: stdout; required for xlsx)", "文件"),
+    arg("export", "format", "格式：json（默认）、csv（长表，每个字段一行）或 xlsx（宽表，每个工作簿一行）", "Format: json (default), csv (long, a row per field) or xlsx (wide, a row per workbook)", "格式"),
+    arg("export", "indicators", "csv：每个绩效指标一行，而不是每个字段一行", "csv: a row per indicator instead of a row per field", ""),
+    arg("export", "force", "覆盖已存在的输出文件", "Replace an existing output file", ""),
+    arg("export", "jobs", "同时读取的文件数（默认：每个核心一个）", "Files read at the same time (default: one per core)", "N"),
+    arg("import", "data", "数据文件：jixiao.data/1 JSON、导出的 CSV，或一部门一行的 CSV/xlsx", "Data files: jixiao.data/1 JSON, exported CSV, or a CSV/xlsx with a row per department", "数据文件"),
+    arg("import", "out", "写出工作簿的目录（每个部门一个工作簿）", "Folder for the workbooks (one per department)", "目录"),
+    arg("import", "family", "数据没有写明版式时用的内置版式（默认 hunan-2024）", "The built-in family for data that names none (default hunan-2024)", "名称"),
+    arg("import", "year", "数据没有写明年度时用的年度", "The year for data that names none", "年份"),
 ];
 
 /// A command's description and usage line in each language (`""` = the top level).
@@ -98,6 +108,20 @@ const COMMANDS: &[CmdText] = &[
         en_about: "Write the blank workbook a department fills in",
         zh_usage: "jixiao template [--family 名称] [--year 年份] [--dept 部门] -o 文件",
         en_usage: "jixiao template [--family NAME] [--year YYYY] [--dept NAME] -o FILE",
+    },
+    CmdText {
+        name: "export",
+        zh_about: "导出表中的数据：JSON、CSV 或一张宽表（xlsx）",
+        en_about: "Export the tables' data: JSON, CSV or one wide workbook (xlsx)",
+        zh_usage: "jixiao export 文件或文件夹... [-o 文件] [--format json|csv|xlsx] [--indicators]",
+        en_usage: "jixiao export PATH... [-o FILE] [--format json|csv|xlsx] [--indicators]",
+    },
+    CmdText {
+        name: "import",
+        zh_about: "由数据写出标准工作簿，每个部门一个",
+        en_about: "Write standard workbooks from data, one per department",
+        zh_usage: "jixiao import 数据文件... -o 目录 [--family 名称] [--year 年份]",
+        en_usage: "jixiao import DATA... -o DIR [--family NAME] [--year YYYY]",
     },
 ];
 

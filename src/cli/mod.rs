@@ -8,6 +8,7 @@
 mod args;
 mod check;
 mod documents;
+mod exchange;
 mod help;
 pub mod launch;
 pub mod rules;
@@ -131,6 +132,8 @@ pub fn run(args: &[OsString], launch: &mut Launch) -> Result<ExitCode, Error> {
         Some(Command::Check { paths, args }) => (paths, args),
         Some(Command::Rules(args)) => return Ok(status(args.run())),
         Some(Command::Template(args)) => return Ok(status(args.run())),
+        Some(Command::Export(args)) => return Ok(status(args.run(lang))),
+        Some(Command::Import(args)) => return Ok(status(args.run(lang))),
         None => (cli.paths, cli.check),
     };
     *launch = launch::decide(launch::facts(args.pause, paths.len(), args.open_choice()));

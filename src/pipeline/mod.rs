@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use crate::annotate::{self, Lang, WriteError, WriteOptions};
 use crate::blame::{self, Places};
 use crate::check::rules::{indicators, plausibility, total, unreadable};
-use crate::check::{coverage, units, Evaluation, Values};
-use crate::extract;
+use crate::check::{coverage, eval_side, stored, units, Evaluation, Values};
 use crate::extract::value::format_number;
+use crate::extract::{self, Figures};
 use crate::locate::{FieldCell, Layout, NotFound};
-
-use crate::model::Workbook;
 use crate::model::{ErrorKind, FileReport, Finding, Replacement, Status};
+use crate::model::{FieldKey, FieldMap, Workbook};
 use crate::read::{self, quietly};
 use crate::template::Template;
+use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -199,6 +199,79 @@ fn internal_error(doing: &str, path: &Path) -> String {
 
 /// Checks a workbook already read, with the template whose labels fit it best.
 pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileReport, NotFound> {
+    checked(wb, templates).map(|c| c.report)
+}
+
+/// What checking one workbook found besides its report: the family's template, where each
+/// field is, what each cell holds, and the values the rules compute (for `jixiao export`).
+pub struct Checked<'t> {
+    pub report: FileReport,
+    pub template: &'t Template,
+    pub layout: Layout,
+    pub figures: Figures,
+    /// Derived cell → the value its first rule gives, rounded as the cell shows it, in stored
+    /// units (a rate as a ratio).
+    pub recalculated: FieldMap<FieldKey, Decimal>,
+    evaluation: Option<Evaluation>,
+}
+
+/// [`check_workbook`] keeping what it read and computed.
+pub fn check_workbook_data<'t>(
+    wb: &Workbook,
+    templates: &'t [Template],
+) -> Result<Checked<'t>, NotFound> {
+    let mut c = checked(wb, templates)?;
+    c.recalculated = c.evaluation_values();
+    Ok(c)
+}
+
+/// Reads and checks one file like [`check_only`], keeping the data for an export; the failed
+/// report when it cannot be checked.
+pub fn check_data<'t>(
+    path: &Path,
+    templates: &'t [Template],
+) -> Result<Checked<'t>, Box<FileReport>> {
+    let display = path.display().to_string();
+    let checked = quietly(|| -> Result<_, Error> {
+        let wb = read::read_path(path)?;
+        Ok(check_workbook_data(&wb, templates)?)
+    })
+    .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
+    match checked {
+        Ok(mut c) => {
+            c.report.path = display;
+            Ok(c)
+        }
+        Err(e) => {
+            let mut failed = FileReport::failed(display, e.to_string());
+            failed.error_kind = Some(e.kind());
+            Err(Box::new(failed))
+        }
+    }
+}
+
+impl Checked<'_> {
+    /// Kept from [`checked`] only until [`check_workbook_data`] has computed `recalculated`.
+    fn evaluation_values(&mut self) -> FieldMap<FieldKey, Decimal> {
+        let evaluation = self.evaluation.take();
+        let mut out = FieldMap::default();
+        let Some(evaluation) = evaluation else {
+            return out;
+        };
+        for check in &evaluation.checks {
+            let Some(key) = check.lhs_key() else { continue };
+            if check.cmp != crate::expr::Cmp::Eq || out.contains_key(&key) {
+                continue;
+            }
+            if let Some(Some(v)) = eval_side(&check.rhs, &evaluation.values) {
+                out.insert(key, stored(v, evaluation.values.format(&key)));
+            }
+        }
+        out
+    }
+}
+
+fn checked<'t>(wb: &Workbook, templates: &'t [Template]) -> Result<Checked<'t>, NotFound> {
     let (template, mut layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
     let mut figures = extract::extract(wb, &layout);
     let values = Values::from_figures(&figures);
@@ -233,7 +306,7 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
     write_back_in_label(&mut findings, &layout, &figures);
     let not_checked = coverage::not_checked(template, &layout, &figures, &evaluation);
 
-    Ok(FileReport {
+    let report = FileReport {
         path: wb.path.display().to_string(),
         status: Status::Checked,
         error: None,
@@ -251,7 +324,15 @@ pub fn check_workbook(wb: &Workbook, templates: &[Template]) -> Result<FileRepor
         not_checked,
         corrections: Vec::new(),
         not_corrected: Vec::new(),
-        notes: figures.notes,
+        notes: figures.notes.clone(),
+    };
+    Ok(Checked {
+        report,
+        template,
+        layout,
+        figures,
+        recalculated: FieldMap::default(),
+        evaluation: Some(evaluation),
     })
 }
 

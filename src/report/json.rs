@@ -1,19 +1,26 @@
-//! The JSON a program reads: `{"files": [...]}`, pretty-printed.
+//! The JSON a program reads: `{"schema": "jixiao.report/1", "files": [...]}`, pretty-printed.
 
 use serde::Serialize;
 
 use super::Renderer;
 use crate::model::FileReport;
 
+/// The name and version of the report format, in every JSON report.
+pub const REPORT_SCHEMA: &str = "jixiao.report/1";
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
+    schema: &'static str,
     files: &'a [FileReport],
 }
 
 /// The whole document at once (what [`Json`]'s parts add up to, but for the final newline).
 pub fn to_json(files: &[FileReport]) -> String {
-    serde_json::to_string_pretty(&JsonReport { files })
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    serde_json::to_string_pretty(&JsonReport {
+        schema: REPORT_SCHEMA,
+        files,
+    })
+    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
 /// The document streamed one element of `files` at a time.
@@ -43,7 +50,7 @@ impl Renderer for Json {
 
     fn before(&self, index: usize) -> &'static str {
         if index == 0 {
-            "{\n  \"files\": [\n"
+            "{\n  \"schema\": \"jixiao.report/1\",\n  \"files\": [\n"
         } else {
             ",\n"
         }
@@ -51,7 +58,7 @@ impl Renderer for Json {
 
     fn end(&self, count: usize) -> &'static str {
         if count == 0 {
-            "{\n  \"files\": []\n}\n"
+            "{\n  \"schema\": \"jixiao.report/1\",\n  \"files\": []\n}\n"
         } else {
             "\n  ]\n}\n"
         }

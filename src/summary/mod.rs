@@ -73,7 +73,7 @@ impl SummaryRow {
 
     /// Ascending = worst first: files that could not be checked, then most errors, most
     /// rounding, most missing, most warnings (counts past 255, 127 for missing, tie).
-    fn sort_key(&self) -> u32 {
+    pub fn sort_key(&self) -> u32 {
         let rev = |n: u32, max: u32| max - n.min(max);
         (u32::from(!self.failed) << 31)
             | (rev(self.counts[0], 0xFF) << 23)

@@ -14,7 +14,9 @@ use rust_xlsxwriter::{
 
 use crate::model::text::text_width;
 use crate::model::Kind;
-use crate::template::{fill_placeholders, FieldDef, HeaderBlock, IndicatorGroup, Template};
+use crate::template::{
+    fill_placeholders, FieldDef, HeaderBlock, IndicatorGroup, IndicatorSubgroup, Template,
+};
 
 /// Light fill of the cells a department fills in.
 const INPUT_FILL: u32 = 0xFFF2CC;
@@ -26,6 +28,38 @@ pub struct BlankOptions {
     pub year: Option<u32>,
     /// The department, printed in the titles and the 预算部门名称 cell.
     pub dept: Option<String>,
+    /// Rows printed for each repeated row (default: the template's `repeat_rows`).
+    pub repeat_rows: Option<u32>,
+    /// The 绩效指标 rows to print instead of the template's groups: 一级, 二级 and 三级指标 of
+    /// each, the rows of one 一级/二级指标 next to each other (`jixiao import`).
+    pub indicators: Option<Vec<[String; 3]>>,
+    /// Whether to print the 总分 row (default: as the template says).
+    pub total_row: Option<bool>,
+    /// Cells filled in once the tables are drawn (`jixiao import`).
+    pub cells: Vec<FilledCell>,
+}
+
+/// A cell the blank is filled in with: on its first (基础数据表) or second sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilledCell {
+    pub sheet: usize,
+    pub row: u32,
+    pub col: u32,
+    pub content: Filled,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filled {
+    /// A number with its number format code (`0.00%`).
+    Number {
+        value: f64,
+        format: String,
+    },
+    Text(String),
+    /// Nothing, in the number format given (the 分值 a blank prints, taken out).
+    Blank {
+        format: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,11 +81,25 @@ pub fn to_bytes(template: &Template, opts: &BlankOptions) -> Result<Vec<u8>, Bla
         return Err(BlankError::Year(year));
     }
     let dept = opts.dept.clone().unwrap_or_default();
+    let groups = match &opts.indicators {
+        Some(rows) => groups_of(rows),
+        None => template.blank.groups.clone(),
+    };
     let ctx = Ctx {
         t: template,
         year,
         dept: dept.trim().to_string(),
         st: Styles::new(),
+        repeat_rows: opts.repeat_rows.unwrap_or(template.blank.repeat_rows),
+        groups,
+        names: opts
+            .indicators
+            .iter()
+            .flatten()
+            .map(|[_, _, name]| name.clone())
+            .collect(),
+        next_name: std::cell::Cell::new(0),
+        total_row: opts.total_row.unwrap_or(template.blank.total_row),
     };
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(u16::try_from(year).unwrap_or(2024), 1, 1)?;
@@ -69,10 +117,37 @@ pub fn to_bytes(template: &Template, opts: &BlankOptions) -> Result<Vec<u8>, Bla
     let ws = wb.add_worksheet();
     ws.set_name(&template.blank.basic_sheet)?;
     ctx.basic_sheet(ws)?;
+    ctx.fill_cells(ws, &opts.cells, 0)?;
     let ws = wb.add_worksheet();
     ws.set_name(&template.blank.score_sheet)?;
     ctx.score_sheet(ws)?;
+    ctx.fill_cells(ws, &opts.cells, 1)?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// The 一级/二级指标 groups of `rows`, one 二级指标 for each run of rows under the same pair.
+fn groups_of(rows: &[[String; 3]]) -> Vec<IndicatorGroup> {
+    let mut groups: Vec<IndicatorGroup> = Vec::new();
+    for [level1, level2, _] in rows {
+        match groups.last_mut() {
+            Some(g) if g.level1 == *level1 => match g.level2.last_mut() {
+                Some(sub) if sub.name == *level2 => sub.rows += 1,
+                _ => g.level2.push(IndicatorSubgroup {
+                    name: level2.clone(),
+                    rows: 1,
+                }),
+            },
+            _ => groups.push(IndicatorGroup {
+                level1: level1.clone(),
+                points: None,
+                level2: vec![IndicatorSubgroup {
+                    name: level2.clone(),
+                    rows: 1,
+                }],
+            }),
+        }
+    }
+    groups
 }
 
 /// Writes the blank workbook to `path`.
@@ -130,6 +205,7 @@ impl TemplateArgs {
         let opts = BlankOptions {
             year: self.year,
             dept: self.dept.clone(),
+            ..BlankOptions::default()
         };
         match write(&template, &opts, &self.out, self.force) {
             Ok(()) => {
@@ -150,6 +226,8 @@ impl TemplateArgs {
 }
 
 struct Styles {
+    /// What every input cell has, before its number format.
+    input: Format,
     title: Format,
     label: Format,
     header: Format,
@@ -174,6 +252,7 @@ impl Styles {
             .set_text_wrap();
         let input = base.clone().set_background_color(Color::RGB(INPUT_FILL));
         Styles {
+            input: input.clone(),
             title: Format::new()
                 .set_font_name(FONT)
                 .set_font_size(16)
@@ -217,6 +296,12 @@ struct Ctx<'a> {
     year: u32,
     dept: String,
     st: Styles,
+    repeat_rows: u32,
+    groups: Vec<IndicatorGroup>,
+    /// The 三级指标 printed in the indicator rows, top to bottom, and the next to print.
+    names: Vec<String>,
+    next_name: std::cell::Cell<usize>,
+    total_row: bool,
 }
 
 type R = Result<(), XlsxError>;
@@ -234,6 +319,27 @@ fn c16(col: u32) -> u16 {
 impl Ctx<'_> {
     fn fill(&self, text: &str) -> String {
         fill_placeholders(text, self.year, &self.dept)
+    }
+
+    /// Writes the cells of sheet `sheet` over the drawn table, in the input cells' style.
+    fn fill_cells(&self, ws: &mut Worksheet, cells: &[FilledCell], sheet: usize) -> R {
+        for c in cells.iter().filter(|c| c.sheet == sheet) {
+            let col = c16(c.col);
+            match &c.content {
+                Filled::Number { value, format } => {
+                    let f = self.st.input.clone().set_num_format(format);
+                    ws.write_number_with_format(c.row, col, *value, &f)?;
+                }
+                Filled::Text(text) => {
+                    ws.write_string_with_format(c.row, col, text, &self.st.text_input)?;
+                }
+                Filled::Blank { format } => {
+                    let f = self.st.input.clone().set_num_format(format);
+                    ws.write_blank(c.row, col, &f)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn printed(&self, def: &FieldDef) -> String {
@@ -408,7 +514,11 @@ impl Ctx<'_> {
         for def in &spending.rows {
             let first = def.labels.first().cloned().unwrap_or_default();
             let printed = self.fill(def.print.as_deref().unwrap_or(&first));
-            let times = if def.repeat { b.repeat_rows.max(1) } else { 1 };
+            let times = if def.repeat {
+                self.repeat_rows.max(1)
+            } else {
+                1
+            };
             for n in 0..times {
                 let label = if n == 0 {
                     printed.clone()
@@ -610,15 +720,20 @@ impl Ctx<'_> {
             texts.push((col, h.clone()));
         }
         let mut row = header_row + 1;
-        if b.groups.is_empty() {
-            for _ in 0..b.plain_rows.max(1) {
+        if self.groups.is_empty() {
+            let plain = if self.names.is_empty() {
+                b.plain_rows
+            } else {
+                self.names.len() as u32
+            };
+            for _ in 0..plain.max(1) {
                 self.text(ws, row, 1, "", &st.group)?;
                 self.text(ws, row, 2, "", &st.group)?;
                 self.indicator_inputs(ws, row, last)?;
                 row += 1;
             }
         }
-        for group in &b.groups {
+        for group in &self.groups {
             row = self.indicator_group(ws, row, group, last, texts)?;
         }
         self.merged(
@@ -663,12 +778,18 @@ impl Ctx<'_> {
         Ok(row)
     }
 
-    /// The input cells of one indicator row: texts in D–F and I, 分值 and 得分 in G–H.
+    /// The input cells of one indicator row: texts in D–F and I, 分值 and 得分 in G–H; the
+    /// next 三级指标 given in D.
     fn indicator_inputs(&self, ws: &mut Worksheet, row: u32, last: u32) -> R {
         let st = &self.st;
         for col in [3, 4, 5, 8] {
             ws.write_blank(row, c16(col), &st.text_input)?;
         }
+        let n = self.next_name.get();
+        if let Some(name) = self.names.get(n).filter(|n| !n.is_empty()) {
+            ws.write_string_with_format(row, 3, name, &st.text_input)?;
+        }
+        self.next_name.set(n + 1);
         for col in [6, 7] {
             ws.write_blank(row, c16(col), &st.score)?;
         }
@@ -682,7 +803,7 @@ impl Ctx<'_> {
     /// free row.
     fn total_row(&self, ws: &mut Worksheet, row: u32, last: u32) -> Result<u32, XlsxError> {
         let st = &self.st;
-        if !self.t.blank.total_row {
+        if !self.total_row {
             return Ok(row);
         }
         let total = first_of(&self.t.score.indicators.total);

@@ -15,7 +15,7 @@ const RULE_NAMES: &[&str] = &[
 ];
 
 /// Column suffixes of the 经费控制情况 rows and how they are called.
-const COLUMNS: &[(&str, &str)] = &[
+pub(super) const COLUMNS: &[(&str, &str)] = &[
     ("prev", "上年决算数"),
     ("budget", "本年预算数"),
     ("final", "本年决算数"),

@@ -6,6 +6,7 @@ pub mod blank;
 mod builtin;
 mod describe;
 mod error;
+mod fields;
 mod labels;
 mod schema;
 
@@ -15,6 +16,7 @@ use crate::model::{FieldKey, RuleId, Severity};
 pub use crate::model::Kind;
 pub use builtin::load_or_family;
 pub use error::TemplateError;
+pub use fields::FieldInfo;
 pub use labels::fill_placeholders;
 pub use schema::*;
 

@@ -54,11 +54,14 @@ fn json(run: &Run) -> Vec<Value> {
     let v: Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout));
     let obj = v.as_object().expect("a JSON object");
+    let mut keys: Vec<&String> = obj.keys().collect();
+    keys.sort();
     assert_eq!(
-        obj.keys().collect::<Vec<_>>(),
-        ["files"],
-        "exactly {{\"files\":[…]}}"
+        keys,
+        ["files", "schema"],
+        "exactly {{\"schema\":…, \"files\":[…]}}"
     );
+    assert_eq!(obj["schema"], "jixiao.report/1");
     obj["files"].as_array().expect("files array").clone()
 }
 
