@@ -227,11 +227,28 @@ fn build(
     if let Some(package) = &wb.package {
         // Patching keeps everything the file holds; what it cannot patch is rebuilt below.
         match patch::patch(package, &plan) {
-            Ok(bytes) => return Ok(Built { bytes, notes }),
+            Ok(bytes) => {
+                notes.extend(dropped_entries_note(package.bytes()));
+                return Ok(Built { bytes, notes });
+            }
             Err(why) => notes.push(why.note()),
         }
     }
     let (bytes, left_out) = rebuild::rebuild(&plan)?;
     notes.extend(left_out);
     Ok(Built { bytes, notes })
+}
+
+/// The note on the entries the patched copy leaves out because their names are absolute or
+/// climb out of their folder (`../x`, `/tmp/x`).
+fn dropped_entries_note(package: &[u8]) -> Option<String> {
+    let names = crate::ooxml::unsafe_names(package);
+    (!names.is_empty()).then(|| {
+        let shown: Vec<String> = names.iter().take(5).map(|n| format!("{n:?}")).collect();
+        format!(
+            "副本中去掉了 {} 个路径不安全的压缩包部件（绝对路径或含 ..）：{}",
+            names.len(),
+            shown.join("、")
+        )
+    })
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod outputs;
+mod zips;
 mod special;
 mod terminal;
 
