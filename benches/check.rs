@@ -46,6 +46,7 @@ fn stages(c: &mut Criterion) {
         out_dir: Some(scratch.path().join("out")),
         force: true,
         lang: Default::default(),
+        out_stem: None,
     };
     let mut group = c.benchmark_group("one workbook");
     group.measurement_time(Duration::from_secs(5));

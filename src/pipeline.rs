@@ -27,6 +27,8 @@ pub struct Options {
     pub lang: Lang,
     /// A user's template, used instead of the built-in ones.
     pub template: Option<Template>,
+    /// The outputs' name instead of the input's stem (see [`WriteOptions::out_stem`]).
+    pub out_stem: Option<std::ffi::OsString>,
 }
 
 /// Why a file could not be checked, or a copy of it not written.
@@ -69,7 +71,7 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
 /// Reads and checks one file, writing nothing: its report and, when it could be checked, the
 /// workbook read.
 pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>) {
-    let display = path.display().to_string();
+    let display = crate::model::files::shown(path);
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
         let templates = match &opts.template {
@@ -110,6 +112,7 @@ pub fn write_copies(
         out_dir: opts.out_dir.clone(),
         force: opts.force,
         lang: opts.lang,
+        out_stem: opts.out_stem.clone(),
     };
     // Both copies show the report as checked, before any note on writing them.
     let written = [false, true]
@@ -123,7 +126,7 @@ pub fn write_copies(
     for (corrected, result) in written {
         match result {
             Ok(w) => {
-                let shown = Some(w.path.display().to_string());
+                let shown = Some(crate::model::files::shown(&w.path));
                 if corrected {
                     report.corrected = shown;
                 } else {

@@ -19,6 +19,7 @@ mod plan;
 mod rebuild;
 mod summary_sheet;
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
 
@@ -29,7 +30,7 @@ use plan::CopyPlan;
 use summary_sheet::SummarySheet;
 
 pub(crate) use paths::{carries_mark, MARK_PROPERTY};
-pub use paths::{is_jixiao_output, output_path};
+pub use paths::{is_jixiao_output, output_path, output_path_named};
 
 /// Language of notes and of the summary sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,6 +47,9 @@ pub struct WriteOptions {
     /// Replace an existing output even when jixiao did not write it.
     pub force: bool,
     pub lang: Lang,
+    /// The name the outputs are given instead of the input's stem (another file of the batch
+    /// has the usual name).
+    pub out_stem: Option<OsString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,7 +165,12 @@ fn write_output(
     opts: &WriteOptions,
     mode: Mode,
 ) -> Result<Written, WriteError> {
-    let dest = output_path(&wb.path, opts.out_dir.as_deref(), mode.suffix());
+    let dest = output_path_named(
+        &wb.path,
+        opts.out_stem.as_deref(),
+        opts.out_dir.as_deref(),
+        mode.suffix(),
+    );
     if let Some(dir) = &opts.out_dir {
         if !dir.is_dir() {
             fs::create_dir_all(dir).map_err(|e| WriteError::DirNotWritable {

@@ -1,6 +1,7 @@
 //! Where the copies go and whether a file there may be replaced: only one jixiao wrote (its
 //! name and the `jixiao` custom property say so), never the input itself.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -10,12 +11,24 @@ use crate::model::files::{self, Existing};
 
 /// Where the output for `input` goes: `<out_dir or input's folder>/<input stem>.<suffix>.xlsx`.
 pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+    output_path_named(input, None, out_dir, suffix)
+}
+
+/// As [`output_path`], named after `stem` instead of the input's stem when given. The name is
+/// built from the file name's bytes, so names that are not UTF-8 (GBK from a Windows zip) give
+/// outputs as distinct as the inputs.
+pub fn output_path_named(
+    input: &Path,
+    stem: Option<&OsStr>,
+    out_dir: Option<&Path>,
+    suffix: &str,
+) -> PathBuf {
+    let stem = stem
+        .or_else(|| input.file_stem())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "workbook".to_string());
-    let name = format!("{stem}.{suffix}.xlsx");
+        .unwrap_or(OsStr::new("workbook"));
+    let mut name = stem.to_os_string();
+    name.push(format!(".{suffix}.xlsx"));
     match out_dir {
         Some(dir) => dir.join(name),
         None => input

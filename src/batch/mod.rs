@@ -13,10 +13,11 @@ mod sink;
 mod walk;
 mod worker;
 
-pub use walk::{is_workbook_name, Input, Walker};
+pub use walk::{Input, Skip, Walker};
 
 use std::io::{self, Write};
-use std::sync::{mpsc, Mutex};
+use std::sync::atomic::AtomicBool;
+use std::sync::{mpsc, Arc, Mutex};
 
 use crate::pipeline::Options;
 use crate::report::Format;
@@ -32,6 +33,8 @@ pub struct BatchOptions {
     pub progress: bool,
     /// Names of files jixiao wrote as summaries; skipped when found in a folder (if marked).
     pub skip_summaries: Vec<String>,
+    /// Set (by Ctrl-C) to stop: the files being checked are finished, no other is started.
+    pub stop: Arc<AtomicBool>,
 }
 
 /// What a run leaves behind once every report is printed.
@@ -40,6 +43,10 @@ pub struct BatchResult {
     pub exit: i32,
     /// One row per file, in input order, ready to be read back sorted worst first.
     pub rows: RowStore,
+    /// Files named with the reason they were not checked.
+    pub skipped: usize,
+    /// Stopped ([`BatchOptions::stop`]) before every file was checked.
+    pub interrupted: bool,
     /// Printing the reports failed (a closed pipe too); the printing stopped, the checking went
     /// on.
     pub output_error: Option<io::Error>,
@@ -93,11 +100,12 @@ pub fn run(
     let mut rows = RowStore::new();
     let mut sink = sink::Sink::new(&*renderer, out);
 
-    let exit = pool.in_place_scope(|scope| {
+    let ran = pool.in_place_scope(|scope| {
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
             let (job_rx, progress, renderer) = (&job_rx, progress.as_ref(), &*renderer);
-            scope.spawn(move |_| worker::worker(job_rx, opts, renderer, progress, done_tx));
+            let stop = &*batch.stop;
+            scope.spawn(move |_| worker::worker(job_rx, opts, renderer, progress, stop, done_tx));
         }
         drop(done_tx);
         let order = order::Order {
@@ -107,6 +115,8 @@ pub fn run(
             sink: &mut sink,
             rows: &mut rows,
             lang: opts.lang,
+            skips_on_stderr: batch.format == Format::Json,
+            stop: &batch.stop,
         };
         order.run(inputs, job_tx, &done_rx)
     });
@@ -114,7 +124,9 @@ pub fn run(
         bar.finish_and_clear();
     }
     Ok(BatchResult {
-        exit,
+        exit: ran.exit,
+        skipped: ran.skipped,
+        interrupted: ran.interrupted,
         rows,
         output_error: sink.finish().err(),
     })

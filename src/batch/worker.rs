@@ -1,13 +1,14 @@
 //! A worker thread: takes files off the queue, checks each, renders its report and summary row.
 
+use std::ffi::OsString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
 use indicatif::ProgressBar;
 
 use super::walk::Input;
-use crate::model::{FileReport, Status};
+use crate::model::{files, FileReport};
 use crate::pipeline::{check_file, Options};
 use crate::report::Renderer;
 use crate::summary::SummaryRow;
@@ -17,30 +18,45 @@ pub(super) struct Done {
     pub index: usize,
     /// The file's part of the output, as the renderer wrote it.
     pub rendered: String,
-    pub row: SummaryRow,
+    /// None for a file not checked ([`Input::skipped`]): named, not in the summary.
+    pub row: Option<SummaryRow>,
     pub exit: i32,
+    /// A file named, not checked ([`Input::skipped`]).
+    pub skipped: bool,
 }
 
-/// A file handed to a worker: its index in input order, and the annotated-copy path it would
-/// share with an earlier file, if any.
-pub(super) type Job = (usize, Input, Option<PathBuf>);
+/// A file handed to a worker: its index in input order, and the name its outputs get instead of
+/// its stem, when another file of the batch has the usual one.
+pub(super) type Job = (usize, Input, Option<OsString>);
 
 pub(super) fn worker(
     jobs: &Mutex<mpsc::Receiver<Job>>,
     opts: &Options,
     renderer: &dyn Renderer,
     progress: Option<&ProgressBar>,
+    stop: &AtomicBool,
     done: mpsc::Sender<Done>,
 ) {
     loop {
         let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
-        let Ok((index, input, clash)) = job else {
+        let Ok((index, input, renamed)) = job else {
             return;
         };
         if let Some(bar) = progress {
             bar.set_message(input.path.display().to_string());
         }
-        let result = finish_one(index, &input, clash.as_deref(), opts, renderer);
+        // Once stopped, the files queued are handed back unstarted.
+        let result = if stop.load(Ordering::Relaxed) {
+            Done {
+                index,
+                rendered: String::new(),
+                row: None,
+                exit: 0,
+                skipped: false,
+            }
+        } else {
+            finish_one(index, &input, renamed, opts, renderer)
+        };
         drop(input);
         if done.send(result).is_err() {
             return;
@@ -52,17 +68,18 @@ pub(super) fn worker(
 fn finish_one(
     index: usize,
     input: &Input,
-    clash: Option<&Path>,
+    renamed: Option<OsString>,
     opts: &Options,
     renderer: &dyn Renderer,
 ) -> Done {
     let done = |report: &FileReport| Done {
         index,
         rendered: renderer.file(report),
-        row: SummaryRow::from_report(report),
+        row: Some(SummaryRow::from_report(report)),
         exit: report.exit_code(),
+        skipped: false,
     };
-    match catch_unwind(AssertUnwindSafe(|| done(&check_one(input, clash, opts)))) {
+    match catch_unwind(AssertUnwindSafe(|| done(&check_one(input, renamed, opts)))) {
         Ok(d) => d,
         // A panic anywhere in one file's work fails that file only; a missing index would
         // stall the reorder buffer.
@@ -82,30 +99,27 @@ fn internal_error(panic: Box<dyn std::any::Any + Send>) -> String {
     format!("检查时出现内部错误（{what}）；请把该文件发给 jixiao 的维护者")
 }
 /// Checks one file; a panic inside the checker becomes a failed report for that file only.
-fn check_one(input: &Input, clash: Option<&Path>, opts: &Options) -> FileReport {
-    let display = input.path.display().to_string();
+fn check_one(input: &Input, renamed: Option<OsString>, opts: &Options) -> FileReport {
+    let display = files::shown(&input.path);
     if let Some(e) = &input.error {
         return FileReport::failed(display, e.clone());
     }
+    let is_renamed = renamed.is_some();
     let run = || {
-        if clash.is_none() && input.out_dir == opts.out_dir {
+        if !is_renamed && input.out_dir == opts.out_dir {
             check_file(&input.path, opts)
         } else {
             let mut own = opts.clone();
             own.out_dir = input.out_dir.clone();
-            if clash.is_some() {
-                own.annotate = false;
-                own.fix = false;
-            }
+            own.out_stem = renamed;
             check_file(&input.path, &own)
         }
     };
     match catch_unwind(AssertUnwindSafe(run)) {
         Ok(mut report) => {
-            if let (Some(dest), Status::Checked) = (clash, report.status) {
+            if let (true, Some(copy)) = (is_renamed, &report.output) {
                 report.notes.push(format!(
-                    "未写出批注副本：本批次中另一个同名文件已写出 {}；请把其中一个文件改名后单独检查",
-                    dest.display()
+                    "副本改名为 {copy}：通常的名字已被本批次另一个文件的副本或一个输入文件占用"
                 ));
             }
             report

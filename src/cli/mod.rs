@@ -9,6 +9,7 @@ mod args;
 mod check;
 mod documents;
 mod help;
+mod interrupt;
 pub mod launch;
 pub mod rules;
 

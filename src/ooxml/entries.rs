@@ -84,7 +84,12 @@ mod tests {
         for bad in ["../x", "/tmp/x", "a/../../x", "\\x", "C:x", "a\\..\\x"] {
             assert!(is_unsafe_name(bad), "{bad}");
         }
-        for good in ["xl/workbook.xml", "a..b/x", "[Content_Types].xml", "x/.../y"] {
+        for good in [
+            "xl/workbook.xml",
+            "a..b/x",
+            "[Content_Types].xml",
+            "x/.../y",
+        ] {
             assert!(!is_unsafe_name(good), "{good}");
         }
     }

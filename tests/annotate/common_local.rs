@@ -174,6 +174,7 @@ pub fn opts(dir: &Path) -> WriteOptions {
         out_dir: Some(dir.to_path_buf()),
         force: false,
         lang: Lang::Zh,
+        ..Default::default()
     }
 }
 

@@ -6,9 +6,9 @@
 mod common;
 
 mod outputs;
-mod zips;
 mod special;
 mod terminal;
+mod zips;
 
 use std::ffi::OsStr;
 use std::fs;

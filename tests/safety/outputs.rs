@@ -36,11 +36,11 @@ fn a_link_planted_at_the_summary_temp_name_is_not_followed() {
     fs::write(&victim, b"precious").unwrap();
     let out = dir.path().join("out");
     fs::create_dir(&out).unwrap();
-    // Every name the temporary file could take in this process: `.汇总.xlsx.<pid>.tmp` and
-    // `.汇总.xlsx.<pid>-<n>.tmp`.
+    // Every name the temporary file could take in this process: `.汇总.xlsx.jixiao-<pid>.tmp` and
+    // `.汇总.xlsx.jixiao-<pid>-<n>.tmp`.
     let pid = std::process::id();
-    let mut names = vec![format!(".汇总.xlsx.{pid}.tmp")];
-    names.extend((0..20).map(|n| format!(".汇总.xlsx.{pid}-{n}.tmp")));
+    let mut names = vec![format!(".汇总.xlsx.jixiao-{pid}.tmp")];
+    names.extend((0..20).map(|n| format!(".汇总.xlsx.jixiao-{pid}-{n}.tmp")));
     for name in &names {
         std::os::unix::fs::symlink(&victim, out.join(name)).unwrap();
     }

@@ -21,7 +21,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -106,9 +110,18 @@ fn entries_of(path: &Path) -> Vec<(String, Vec<u8>)> {
 fn check(tmp: &Path, bytes: &[u8]) -> (super::Run, Vec<(String, Vec<u8>)>) {
     let input = tmp.join("表.xlsx");
     fs::write(&input, bytes).unwrap();
-    let r = run_within(60, &[OsStr::new("check"), input.as_os_str()], &tmp.join("logs"));
+    let r = run_within(
+        60,
+        &[OsStr::new("check"), input.as_os_str()],
+        &tmp.join("logs"),
+    );
     let copy = tmp.join("表.checked.xlsx");
-    assert!(copy.is_file(), "no copy; stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(
+        copy.is_file(),
+        "no copy; stdout: {}\nstderr: {}",
+        r.stdout,
+        r.stderr
+    );
     (r, entries_of(&copy))
 }
 
@@ -125,15 +138,28 @@ fn entries_with_the_longest_comments_and_extra_fields_are_read_and_copied() {
             e.comment = vec![b'k'; 65_535];
         }
         if e.name.starts_with("xl/styles") {
-            e.extra = [&0xCAFEu16.to_le_bytes()[..], &3996u16.to_le_bytes(), &[7; 3996]].concat();
+            e.extra = [
+                &0xCAFEu16.to_le_bytes()[..],
+                &3996u16.to_le_bytes(),
+                &[7; 3996],
+            ]
+            .concat();
         }
     }));
     let (r, copied) = check(tmp.path(), &zip);
-    assert_eq!(r.code, Some(1), "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        r.stdout,
+        r.stderr
+    );
     assert!(!r.stdout.contains("已按单元格重建"), "{}", r.stdout);
     assert!(r.stderr.is_empty(), "stderr: {}", r.stderr);
     let theme = fixture_part("xl/theme/theme1.xml");
-    assert!(copied.iter().any(|(n, d)| n == "xl/theme/theme1.xml" && *d == theme));
+    assert!(copied
+        .iter()
+        .any(|(n, d)| n == "xl/theme/theme1.xml" && *d == theme));
 }
 
 fn fixture_part(name: &str) -> Vec<u8> {
@@ -164,7 +190,13 @@ fn entries_named_outside_the_folder_and_doctypes_are_not_carried_over() {
         });
     }
     let (r, copied) = check(tmp.path(), &stored_zip(&entries));
-    assert_eq!(r.code, Some(1), "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        r.stdout,
+        r.stderr
+    );
     let names: Vec<&str> = copied.iter().map(|(n, _)| n.as_str()).collect();
     assert!(!names.iter().any(|n| n.contains("逃出")), "{names:?}");
     assert!(r.stdout.contains("路径不安全"), "{}", r.stdout);

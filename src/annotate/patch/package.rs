@@ -8,8 +8,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::xml::insert_before_close;
-use crate::ooxml::{copy_entry, is_unsafe_name, without_doctype};
 use super::{Result, Unsupported, MAX_PART, MAX_VML_BLOCK, PKG_REL_NS, STORE_BELOW, XML_HEAD};
+use crate::ooxml::{copy_entry, is_unsafe_name, without_doctype};
 
 /// The file's parts, read from the copy calamine read where that part is the file's own (and
 /// so usually stored rather than deflated).
