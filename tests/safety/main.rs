@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod interrupt;
 mod names;
 mod outputs;
 mod special;
