@@ -58,7 +58,7 @@ pub enum WriteError {
     DirNotWritable { dir: PathBuf, reason: String },
     #[error("磁盘已满，无法写入 {}", .path.display())]
     DiskFull { path: PathBuf },
-    #[error("目标文件已存在且不是 jixiao 生成的（加 --force 覆盖）：{}", .path.display())]
+    #[error("目标文件已存在，不是 jixiao 生成的或生成后被改过（加 --force 覆盖）：{}", .path.display())]
     NotOurs { path: PathBuf },
     #[error("输出文件就是输入文件，不会覆盖输入：{}", .path.display())]
     SameAsInput { path: PathBuf },
@@ -181,7 +181,9 @@ fn write_output(
     }
     paths::check_destination(&wb.path, &dest, opts.force)?;
     let built = build(wb, report, document, opts.lang, mode)?;
-    atomic::write_atomically(&dest, &built.bytes)?;
+    // The digest that lets a later run tell this copy from one a person has edited.
+    let bytes = crate::ooxml::seal(built.bytes).map_err(|e| WriteError::Build(e.to_string()))?;
+    atomic::write_atomically(&dest, &bytes)?;
     Ok(Written {
         path: dest,
         notes: built.notes,

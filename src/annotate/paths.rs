@@ -42,7 +42,7 @@ pub fn output_path_named(
 pub(crate) const MARK_PROPERTY: &str = "jixiao";
 
 /// Whether `dest` may be written: nothing there, an empty leftover, or (when not the input) a
-/// regular file jixiao wrote, or any regular file with `force`. Links, FIFOs and folders never.
+/// regular file jixiao wrote and nobody changed since, or any regular file with `force`. Links, FIFOs and folders never.
 pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), WriteError> {
     if fs::symlink_metadata(dest).is_err() {
         return Ok(());
@@ -58,7 +58,7 @@ pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Resul
         path: dest.to_path_buf(),
         reason: e.to_string(),
     })?;
-    if existing == Existing::File && !force && !is_jixiao_output(dest) {
+    if existing == Existing::File && !force && !is_unchanged_output(dest) {
         return Err(WriteError::NotOurs {
             path: dest.to_path_buf(),
         });
@@ -66,7 +66,13 @@ pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Resul
     Ok(())
 }
 
-/// Whether `path` is a file jixiao wrote: its name ends with `.checked.xlsx` or
+/// Whether `path` is a copy jixiao wrote that nobody changed since: named and marked as one
+/// ([`is_jixiao_output`]), its digest matching what it holds.
+fn is_unchanged_output(path: &Path) -> bool {
+    is_jixiao_output(path) && crate::ooxml::is_sealed_intact(path)
+}
+
+/// Whether `path` is a file jixiao wrote (edited since or not): its name ends with `.checked.xlsx` or
 /// `.corrected.xlsx` and its `docProps/custom.xml` carries the `jixiao` property.
 pub fn is_jixiao_output(path: &Path) -> bool {
     let name = path

@@ -175,7 +175,10 @@ impl Claims {
     /// its whole name (`表.xls` → `表.xls.checked.xlsx`), then that numbered. None when the
     /// usual names are free; the input's own path is claimed either way.
     fn claim(&mut self, input: &Input, writes: bool) -> Option<OsString> {
-        self.claimed.insert(hash_path(&input.path));
+        // jixiao's own outputs met as inputs stay replaceable; any other input is not.
+        if !matches!(input.skipped, Some(Skip::OwnOutput | Skip::Summary)) {
+            self.claimed.insert(hash_path(&input.path));
+        }
         if !writes || input.error.is_some() || input.skipped.is_some() {
             return None;
         }

@@ -5,6 +5,7 @@
 mod doctype;
 pub mod entries;
 pub mod package;
+mod seal;
 pub mod xml;
 
 pub use doctype::without_doctype;
@@ -13,4 +14,5 @@ pub use package::{
     read_part, read_small, relationships, rels_part_of, resolve, sheets_of_workbook, split_part,
     workbook_target, MAX_LISTED_SHEETS, MAX_SMALL_PART,
 };
+pub use seal::{is_sealed_intact, seal, DIGEST_PROPERTY};
 pub use xml::{attr, raw_attrs, split_bom, xml_reader};

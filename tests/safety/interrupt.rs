@@ -16,7 +16,11 @@ fn inbox(root: &Path, n: usize) -> std::path::PathBuf {
     let dir = root.join("收件");
     fs::create_dir(&dir).unwrap();
     for i in 0..n {
-        fs::copy(fixture("seed-leiyang-2024.xlsx"), dir.join(format!("局{i:03}.xlsx"))).unwrap();
+        fs::copy(
+            fixture("seed-leiyang-2024.xlsx"),
+            dir.join(format!("局{i:03}.xlsx")),
+        )
+        .unwrap();
     }
     dir
 }
@@ -33,7 +37,12 @@ fn names_in(dir: &Path, pred: impl Fn(&str) -> bool) -> Vec<String> {
 /// `jixiao check dir -j 1`, once its first copy is written (or after 60 s).
 fn started(dir: &Path) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args([OsStr::new("check"), dir.as_os_str(), OsStr::new("-j"), OsStr::new("1")])
+        .args([
+            OsStr::new("check"),
+            dir.as_os_str(),
+            OsStr::new("-j"),
+            OsStr::new("1"),
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -68,7 +77,10 @@ fn ctrl_c_stops_the_batch_with_130_and_leaves_no_temporary_file() {
     let n = 150;
     let dir = inbox(tmp.path(), n);
     let mut child = started(&dir);
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
     assert_eq!(wait_within(&mut child), Some(130));
     let temps = names_in(&dir, |n| n.ends_with(".tmp"));
     assert!(temps.is_empty(), "{temps:?}");
@@ -89,12 +101,23 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
     // What the kill may have left, made sure of; and one of a run still alive (this one).
     let leftover = dir.join(format!(".局000.checked.xlsx.jixiao-{dead}-7.tmp"));
     fs::write(&leftover, b"half a copy").unwrap();
-    let alive = dir.join(format!(".局001.checked.xlsx.jixiao-{}-0.tmp", std::process::id()));
+    let alive = dir.join(format!(
+        ".局001.checked.xlsx.jixiao-{}-0.tmp",
+        std::process::id()
+    ));
     fs::write(&alive, b"being written").unwrap();
-    let r = run_within(120, &[OsStr::new("check"), dir.as_os_str()], &tmp.path().join("logs"));
+    let r = run_within(
+        120,
+        &[OsStr::new("check"), dir.as_os_str()],
+        &tmp.path().join("logs"),
+    );
     assert_eq!(r.code, Some(1), "{}\n{}", r.stdout, r.stderr);
     let temps = names_in(&dir, |n| n.ends_with(".tmp"));
     let alive_name = alive.file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(temps, vec![alive_name], "{temps:?}");
-    assert!(!r.stdout.contains("jixiao-"), "a temporary file was named: {}", r.stdout);
+    assert!(
+        !r.stdout.contains("jixiao-"),
+        "a temporary file was named: {}",
+        r.stdout
+    );
 }
