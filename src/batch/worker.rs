@@ -7,6 +7,7 @@ use std::sync::{mpsc, Mutex};
 
 use indicatif::ProgressBar;
 
+use super::memory::{estimated_peak, MemoryBudget};
 use super::walk::Input;
 use crate::model::{files, FileReport};
 use crate::pipeline::{check_file, Options};
@@ -29,24 +30,26 @@ pub(super) struct Done {
 /// its stem, when another file of the batch has the usual one.
 pub(super) type Job = (usize, Input, Option<OsString>);
 
-pub(super) fn worker(
-    jobs: &Mutex<mpsc::Receiver<Job>>,
-    opts: &Options,
-    renderer: &dyn Renderer,
-    progress: Option<&ProgressBar>,
-    stop: &AtomicBool,
-    done: mpsc::Sender<Done>,
-) {
+/// What every worker shares: the options, the renderer, the progress bar, the stop flag and the
+/// memory budget.
+pub(super) struct Shared<'a> {
+    pub opts: &'a Options,
+    pub renderer: &'a dyn Renderer,
+    pub progress: Option<&'a ProgressBar>,
+    pub stop: &'a AtomicBool,
+    pub budget: &'a MemoryBudget,
+}
+
+pub(super) fn worker(jobs: &Mutex<mpsc::Receiver<Job>>, s: &Shared<'_>, done: mpsc::Sender<Done>) {
     loop {
         let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
         let Ok((index, input, renamed)) = job else {
             return;
         };
-        if let Some(bar) = progress {
-            bar.set_message(input.path.display().to_string());
-        }
+        // A file starts only when its estimated peak fits the budget.
+        let permit = s.budget.acquire(estimated_peak(&input.path));
         // Once stopped, the files queued are handed back unstarted.
-        let result = if stop.load(Ordering::Relaxed) {
+        let result = if s.stop.load(Ordering::Relaxed) {
             Done {
                 index,
                 rendered: String::new(),
@@ -55,8 +58,12 @@ pub(super) fn worker(
                 skipped: false,
             }
         } else {
-            finish_one(index, &input, renamed, opts, renderer)
+            if let Some(bar) = s.progress {
+                bar.set_message(input.path.display().to_string());
+            }
+            finish_one(index, &input, renamed, s.opts, s.renderer)
         };
+        drop(permit);
         drop(input);
         if done.send(result).is_err() {
             return;

@@ -71,6 +71,7 @@ pub(super) fn check(
     let bopts = BatchOptions {
         format,
         jobs: args.jobs,
+        memory: args.memory,
         progress: total.is_some_and(|n| n > 1),
         skip_summaries: skip_summaries.clone(),
         stop: stop.clone().unwrap_or_default(),

@@ -6,6 +6,7 @@
 mod common;
 
 mod interrupt;
+mod memory;
 mod names;
 mod outputs;
 mod special;
