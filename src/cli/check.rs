@@ -75,7 +75,6 @@ pub(super) fn check(
         progress: total.is_some_and(|n| n > 1),
         skip_summaries: skip_summaries.clone(),
         stop: stop.clone().unwrap_or_default(),
-        ..BatchOptions::default()
     };
     let inputs = Walker::new(paths, args.out.clone(), skip_summaries);
     let mut stdout = io::stdout().lock();

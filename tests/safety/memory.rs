@@ -41,7 +41,7 @@ fn the_estimate_follows_the_sizes_the_package_declares() {
     assert!(fs::metadata(&big).unwrap().len() < 2 << 20);
     let small = estimated_peak(&fixture("county-agri-2024-clean.xlsx"));
     let large = estimated_peak(&big);
-    assert!(large > 3 * 300 << 20, "{large}");
+    assert!(large > (3 * 300) << 20, "{large}");
     assert!(small < 64 << 20, "{small}");
 }
 

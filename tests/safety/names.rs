@@ -92,7 +92,7 @@ fn named_outputs_of_an_earlier_run_are_skipped() {
     assert!(dir.join("汇总.xlsx").is_file());
 
     let mut args = vec![OsString::from("check")];
-    args.extend(star(&dir));
+    args.extend(star(dir));
     let argv: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
     let second = run_within(120, &argv, &dir.join("logs2"));
     assert_eq!(second.code, Some(0), "{}\n{}", second.stdout, second.stderr);
@@ -108,7 +108,7 @@ fn named_outputs_of_an_earlier_run_are_skipped() {
         "{}",
         second.stdout
     );
-    let doubled: Vec<_> = star(&dir)
+    let doubled: Vec<_> = star(dir)
         .into_iter()
         .filter(|n| {
             let n = n.to_string_lossy();
