@@ -47,6 +47,7 @@ fn stages(c: &mut Criterion) {
         force: true,
         lang: Default::default(),
         marked: false,
+        out_stem: None,
     };
     let mut group = c.benchmark_group("one workbook");
     group.measurement_time(Duration::from_secs(5));

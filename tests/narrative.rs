@@ -468,7 +468,11 @@ fn the_workbook_copy_lists_the_reports_findings_and_marks_no_cell_for_them() {
         with.keys().collect::<Vec<_>>(),
         without.keys().collect::<Vec<_>>()
     );
-    let differ: Vec<&String> = with.keys().filter(|k| with[*k] != without[*k]).collect();
+    // docProps/custom.xml holds the digest of the other parts, so it differs with them.
+    let differ: Vec<&String> = with
+        .keys()
+        .filter(|k| with[*k] != without[*k] && *k != "docProps/custom.xml")
+        .collect();
     assert_eq!(differ.len(), 1, "{differ:?}");
 }
 

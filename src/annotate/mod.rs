@@ -21,6 +21,7 @@ mod plan;
 mod rebuild;
 mod summary_sheet;
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
 
@@ -31,7 +32,7 @@ use plan::CopyPlan;
 use summary_sheet::SummarySheet;
 
 pub(crate) use paths::{carries_mark, MARK_PROPERTY};
-pub use paths::{is_jixiao_output, output_path};
+pub use paths::{is_jixiao_output, output_path, output_path_named};
 pub use plan::severity_color;
 
 /// Language of notes and of the summary sheet.
@@ -51,6 +52,9 @@ pub struct WriteOptions {
     pub lang: Lang,
     /// The corrected copy shows the annotated copy's marks and notes (`--fix=marked`).
     pub marked: bool,
+    /// The name the outputs are given instead of the input's stem (another file of the batch
+    /// has the usual name).
+    pub out_stem: Option<OsString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +63,7 @@ pub enum WriteError {
     DirNotWritable { dir: PathBuf, reason: String },
     #[error("磁盘已满，无法写入 {}", .path.display())]
     DiskFull { path: PathBuf },
-    #[error("目标文件已存在且不是 jixiao 生成的（加 --force 覆盖）：{}", .path.display())]
+    #[error("目标文件已存在，不是 jixiao 生成的或生成后被改过（加 --force 覆盖）：{}", .path.display())]
     NotOurs { path: PathBuf },
     #[error("输出文件就是输入文件，不会覆盖输入：{}", .path.display())]
     SameAsInput { path: PathBuf },
@@ -188,7 +192,12 @@ fn write_output(
     opts: &WriteOptions,
     mode: Mode,
 ) -> Result<Written, WriteError> {
-    let dest = output_path(&wb.path, opts.out_dir.as_deref(), mode.suffix());
+    let dest = output_path_named(
+        &wb.path,
+        opts.out_stem.as_deref(),
+        opts.out_dir.as_deref(),
+        mode.suffix(),
+    );
     if let Some(dir) = &opts.out_dir {
         if !dir.is_dir() {
             fs::create_dir_all(dir).map_err(|e| WriteError::DirNotWritable {
@@ -199,7 +208,9 @@ fn write_output(
     }
     paths::check_destination(&wb.path, &dest, opts.force)?;
     let built = build(wb, report, document, opts.lang, mode)?;
-    atomic::write_atomically(&dest, &built.bytes)?;
+    // The digest that lets a later run tell this copy from one a person has edited.
+    let bytes = crate::ooxml::seal(built.bytes).map_err(|e| WriteError::Build(e.to_string()))?;
+    atomic::write_atomically(&dest, &bytes)?;
     Ok(Written {
         path: dest,
         notes: built.notes,
@@ -245,11 +256,28 @@ fn build(
     if let Some(package) = &wb.package {
         // Patching keeps everything the file holds; what it cannot patch is rebuilt below.
         match patch::patch(package, &plan) {
-            Ok(bytes) => return Ok(Built { bytes, notes }),
+            Ok(bytes) => {
+                notes.extend(dropped_entries_note(package.bytes()));
+                return Ok(Built { bytes, notes });
+            }
             Err(why) => notes.push(why.note()),
         }
     }
     let (bytes, left_out) = rebuild::rebuild(&plan)?;
     notes.extend(left_out);
     Ok(Built { bytes, notes })
+}
+
+/// The note on the entries the patched copy leaves out because their names are absolute or
+/// climb out of their folder (`../x`, `/tmp/x`).
+fn dropped_entries_note(package: &[u8]) -> Option<String> {
+    let names = crate::ooxml::unsafe_names(package);
+    (!names.is_empty()).then(|| {
+        let shown: Vec<String> = names.iter().take(5).map(|n| format!("{n:?}")).collect();
+        format!(
+            "副本中去掉了 {} 个路径不安全的压缩包部件（绝对路径或含 ..）：{}",
+            names.len(),
+            shown.join("、")
+        )
+    })
 }

@@ -1,6 +1,7 @@
 //! Where the copies go and whether a file there may be replaced: only one jixiao wrote (its
 //! name and the `jixiao` custom property say so), never the input itself.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -10,12 +11,24 @@ use crate::model::files::{self, Existing};
 
 /// Where the output for `input` goes: `<out_dir or input's folder>/<input stem>.<suffix>.xlsx`.
 pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+    output_path_named(input, None, out_dir, suffix)
+}
+
+/// As [`output_path`], named after `stem` instead of the input's stem when given. The name is
+/// built from the file name's bytes, so names that are not UTF-8 (GBK from a Windows zip) give
+/// outputs as distinct as the inputs.
+pub fn output_path_named(
+    input: &Path,
+    stem: Option<&OsStr>,
+    out_dir: Option<&Path>,
+    suffix: &str,
+) -> PathBuf {
+    let stem = stem
+        .or_else(|| input.file_stem())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "workbook".to_string());
-    let name = format!("{stem}.{suffix}.xlsx");
+        .unwrap_or(OsStr::new("workbook"));
+    let mut name = stem.to_os_string();
+    name.push(format!(".{suffix}.xlsx"));
     match out_dir {
         Some(dir) => dir.join(name),
         None => input
@@ -29,7 +42,7 @@ pub fn output_path(input: &Path, out_dir: Option<&Path>, suffix: &str) -> PathBu
 pub(crate) const MARK_PROPERTY: &str = "jixiao";
 
 /// Whether `dest` may be written: nothing there, an empty leftover, or (when not the input) a
-/// regular file jixiao wrote, or any regular file with `force`. Links, FIFOs and folders never.
+/// regular file jixiao wrote and nobody changed since, or any regular file with `force`. Links, FIFOs and folders never.
 pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), WriteError> {
     if fs::symlink_metadata(dest).is_err() {
         return Ok(());
@@ -45,7 +58,7 @@ pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Resul
         path: dest.to_path_buf(),
         reason: e.to_string(),
     })?;
-    if existing == Existing::File && !force && !is_jixiao_output(dest) {
+    if existing == Existing::File && !force && !is_unchanged_output(dest) {
         return Err(WriteError::NotOurs {
             path: dest.to_path_buf(),
         });
@@ -53,7 +66,13 @@ pub(super) fn check_destination(input: &Path, dest: &Path, force: bool) -> Resul
     Ok(())
 }
 
-/// Whether `path` is a file jixiao wrote: its name ends with `.checked.xlsx` or
+/// Whether `path` is a copy jixiao wrote that nobody changed since: named and marked as one
+/// ([`is_jixiao_output`]), its digest matching what it holds.
+fn is_unchanged_output(path: &Path) -> bool {
+    is_jixiao_output(path) && crate::ooxml::is_sealed_intact(path)
+}
+
+/// Whether `path` is a file jixiao wrote (edited since or not): its name ends with `.checked.xlsx` or
 /// `.corrected.xlsx` and its `docProps/custom.xml` carries the `jixiao` property.
 pub fn is_jixiao_output(path: &Path) -> bool {
     let name = path

@@ -1,10 +1,12 @@
-//! Inputs: the paths given, folders walked lazily in path order.
+//! Inputs: the paths given, folders walked lazily in path order. Every file met is either
+//! checked or named with the reason it is not ([`Skip`]); a path given follows the same rules.
 
 use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::annotate::Lang;
+use crate::annotate::{self, Lang};
+use crate::model::files;
 use crate::report::os_error;
 
 /// One file to check, in input order.
@@ -16,9 +18,74 @@ pub struct Input {
     pub out_dir: Option<PathBuf>,
     /// Known before reading (a path that does not exist).
     pub error: Option<String>,
-    /// An earlier file in the same folder has the same name but for the extension (`表.xls`,
-    /// `表.xlsx`), so this one's outputs would overwrite its outputs.
-    pub shares_stem: bool,
+    /// Another file in the same folder has the same stem and the outputs named after it
+    /// (`表.xlsx` over `表.xls`): this one's are named after its whole name (`表.xls.checked.xlsx`).
+    pub full_name: bool,
+    /// Why the file is not checked, when it is not.
+    pub skipped: Option<Skip>,
+}
+
+impl Input {
+    fn new(path: PathBuf, out_dir: Option<PathBuf>) -> Input {
+        Input {
+            path,
+            out_dir,
+            error: None,
+            full_name: false,
+            skipped: None,
+        }
+    }
+}
+
+/// Why a file met in a folder, or named, is not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// An annotated or corrected copy jixiao wrote (its mark says so, not only its name).
+    OwnOutput,
+    /// A summary workbook jixiao wrote.
+    Summary,
+    /// An Office (`~$x.xlsx`) or LibreOffice/WPS (`.~lock.x.xlsx#`) lock file.
+    LockFile,
+    /// A name starting with a dot.
+    Hidden,
+    /// A FIFO, socket, device, or a link to one or to nothing.
+    NotRegular,
+    /// A 自评报告 (checked only with its workbook among the inputs).
+    Report,
+    /// Any other file: not a workbook by its extension.
+    NotWorkbook,
+}
+
+impl Skip {
+    /// The reason, as the line naming the file says it.
+    pub fn reason(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Skip::OwnOutput, Lang::Zh) => "jixiao 写出的批注副本或更正稿",
+            (Skip::Summary, Lang::Zh) => "jixiao 写出的汇总表",
+            (Skip::LockFile, Lang::Zh) => "Office/WPS 打开文件时留下的锁定文件",
+            (Skip::Hidden, Lang::Zh) => "隐藏文件",
+            (Skip::NotRegular, Lang::Zh) => "不是普通文件（管道、设备、套接字或失效的链接）",
+            (Skip::Report, Lang::Zh) => "自评报告（与其工作簿一起给出时才检查）",
+            (Skip::NotWorkbook, Lang::Zh) => "不是工作簿（.xlsx、.xls、.ods、.et、.xlsm）",
+            (Skip::OwnOutput, Lang::En) => "an annotated or corrected copy jixiao wrote",
+            (Skip::Summary, Lang::En) => "a summary jixiao wrote",
+            (Skip::LockFile, Lang::En) => "a lock file Office or WPS leaves while a file is open",
+            (Skip::Hidden, Lang::En) => "a hidden file",
+            (Skip::NotRegular, Lang::En) => {
+                "not a regular file (a pipe, device, socket or broken link)"
+            }
+            (Skip::Report, Lang::En) => "a report (checked only with its workbook)",
+            (Skip::NotWorkbook, Lang::En) => "not a workbook (.xlsx, .xls, .ods, .et, .xlsm)",
+        }
+    }
+}
+
+/// What a folder entry is to the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Dir,
+    Check,
+    Skip(Skip),
 }
 
 /// The names in one directory, sorted as [`Path`] components sort, packed in one buffer.
@@ -27,8 +94,8 @@ struct Listing {
     /// The directory relative to the folder given (for the output folder).
     rel: PathBuf,
     names: Vec<u8>,
-    /// (start, len, is_dir) into `names`: eight bytes a name.
-    entries: Vec<(u32, u16, bool)>,
+    /// (start, len, kind) into `names`.
+    entries: Vec<(u32, u16, Kind)>,
     next: usize,
 }
 
@@ -47,26 +114,22 @@ impl Listing {
                 "无法读取文件夹（{}）；请检查权限",
                 os_error(&e, Lang::Zh)
             )),
-            path: dir.clone(),
-            out_dir: None,
-            shares_stem: false,
+            ..Input::new(dir.clone(), None)
         })?;
         let mut names = Vec::with_capacity(bytes);
         let mut entries = Vec::with_capacity(count);
-        let _ = scan(&dir, |name, is_dir| {
-            if !is_dir
-                && skip_summaries.iter().any(|s| name == OsStr::new(s))
-                && crate::summary::is_jixiao_summary(&dir.join(name))
-            {
-                return;
-            }
+        let _ = scan(&dir, |name, kind| {
+            let kind = match kind {
+                Kind::Check => classify(&dir.join(name), skip_summaries),
+                other => other,
+            };
             let bytes = name.as_encoded_bytes();
             if let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len())) {
                 names.extend_from_slice(bytes);
-                entries.push((start, len, is_dir));
+                entries.push((start, len, kind));
             }
         });
-        let name_of = |&(s, l, _): &(u32, u16, bool)| &names[s as usize..s as usize + l as usize];
+        let name_of = |&(s, l, _): &(u32, u16, Kind)| &names[s as usize..s as usize + l as usize];
         entries.sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
         Ok(Listing {
             dir,
@@ -82,22 +145,43 @@ impl Listing {
         &self.names[s as usize..s as usize + l as usize]
     }
 
-    /// Whether a file before entry `i` has the same stem (what the output is named after). Names
-    /// sharing the prefix `stem.` sort next to each other, so only those are looked at.
-    fn shares_stem(&self, i: usize) -> bool {
+    /// Whether another file to check in this folder has the same stem (what the outputs are
+    /// named after) and keeps the usual names: the .xlsx one, else the first. Names sharing the
+    /// prefix `stem.` sort next to each other, so only those are looked at.
+    fn yields_stem(&self, i: usize) -> bool {
         let stem_of = |b: &[u8]| match b.iter().rposition(|&c| c == b'.') {
             Some(0) | None => b.len(),
             Some(dot) => dot,
         };
+        let is_xlsx = |b: &[u8]| b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b".xlsx");
         let name = self.bytes(i);
         let stem = &name[..stem_of(name)];
-        (0..i)
+        let same_stem = |j: usize| {
+            let other = self.bytes(j);
+            self.entries[j].2 == Kind::Check && &other[..stem_of(other)] == stem
+        };
+        let near = |j: &usize| {
+            let other = self.bytes(*j);
+            other.len() > stem.len() && other.starts_with(stem) && other[stem.len()] == b'.'
+        };
+        let mut group: Vec<usize> = (0..i)
             .rev()
-            .map(|j| (j, self.bytes(j)))
-            .take_while(|(_, other)| {
-                other.len() > stem.len() && other.starts_with(stem) && other[stem.len()] == b'.'
-            })
-            .any(|(j, other)| !self.entries[j].2 && &other[..stem_of(other)] == stem)
+            .take_while(near)
+            .filter(|&j| same_stem(j))
+            .collect();
+        group.reverse();
+        group.push(i);
+        group.extend(
+            (i + 1..self.entries.len())
+                .take_while(near)
+                .filter(|&j| same_stem(j)),
+        );
+        let owner = group
+            .iter()
+            .copied()
+            .find(|&j| is_xlsx(self.bytes(j)))
+            .unwrap_or(group[0]);
+        owner != i
     }
 
     fn name(&self, i: usize) -> &OsStr {
@@ -106,29 +190,83 @@ impl Listing {
     }
 }
 
-/// Calls `found(name, is_dir)` for each folder and workbook in `dir` (lock files, hidden files and
-/// jixiao's outputs left out). Symbolic links to folders are not followed (no loops); links to
-/// files are.
-fn scan(dir: &Path, mut found: impl FnMut(&OsStr, bool)) -> io::Result<()> {
+/// Calls `found(name, kind)` for each entry of `dir` but jixiao's own temporary files: folders
+/// (links to folders are not followed: no loops), files that are regular by their type
+/// ([`Kind::Check`], to be classified by name) and the rest ([`Skip::NotRegular`]).
+fn scan(dir: &Path, mut found: impl FnMut(&OsStr, Kind)) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)?.flatten() {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
         let name = entry.file_name();
-        let is_dir = kind.is_dir();
-        let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
-        if is_dir || is_file && is_workbook_name(Path::new(&name)) {
-            found(&name, is_dir);
+        if files::is_temp_name(&name) {
+            continue;
         }
+        let regular = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
+        let kind = if kind.is_dir() {
+            Kind::Dir
+        } else if regular {
+            Kind::Check
+        } else {
+            Kind::Skip(Skip::NotRegular)
+        };
+        found(&name, kind);
     }
     Ok(())
+}
+
+/// Whether the regular file at `path` is checked, or why not: by its name, and for names
+/// jixiao's outputs take, by the mark jixiao writes into them.
+fn classify(path: &Path, skip_summaries: &[String]) -> Kind {
+    let name = file_name(path);
+    if is_lock_name(&name) {
+        return Kind::Skip(Skip::LockFile);
+    }
+    if name.starts_with('.') {
+        return Kind::Skip(Skip::Hidden);
+    }
+    if !has_workbook_extension(&name) {
+        let word = [".docx", ".doc", ".wps"].iter().any(|e| name.ends_with(e));
+        if word && crate::narrative::is_report_name(path) {
+            return Kind::Skip(Skip::Report);
+        }
+        return Kind::Skip(Skip::NotWorkbook);
+    }
+    match own_file(path, skip_summaries) {
+        Some(skip) => Kind::Skip(skip),
+        None => Kind::Check,
+    }
+}
+
+/// Whether `path` is one of jixiao's outputs: named as one and carrying the mark.
+fn own_file(path: &Path, skip_summaries: &[String]) -> Option<Skip> {
+    let raw = path.file_name().unwrap_or_default();
+    if skip_summaries.iter().any(|s| raw == OsStr::new(s)) && annotate::carries_mark(path) {
+        return Some(Skip::Summary);
+    }
+    annotate::is_jixiao_output(path).then_some(Skip::OwnOutput)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_lock_name(name: &str) -> bool {
+    name.starts_with("~$") || (name.starts_with(".~lock.") && name.ends_with('#'))
+}
+
+fn has_workbook_extension(name: &str) -> bool {
+    [".xlsx", ".xls", ".ods", ".et", ".xlsm"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 /// Every file to check, in a stable order: the paths in the order given, and below a folder in
 /// path order (what sorting the full paths gives), one directory listing in memory per level.
 pub struct Walker {
     roots: std::vec::IntoIter<PathBuf>,
-    many_roots: bool,
     out_dir: Option<PathBuf>,
     skip_summaries: Vec<String>,
     stack: Vec<Listing>,
@@ -138,19 +276,27 @@ impl Walker {
     pub fn new(paths: &[PathBuf], out_dir: Option<PathBuf>, skip_summaries: Vec<String>) -> Self {
         Walker {
             roots: Vec::from(paths).into_iter(),
-            many_roots: paths.len() > 1,
             out_dir,
             skip_summaries,
             stack: Vec::new(),
         }
     }
-}
 
-impl Walker {
-    /// Whether files from different paths given could share an output folder (two folders with
-    /// the same subfolders and `-o`, or files named one by one).
-    pub fn many_roots(&self) -> bool {
-        self.many_roots
+    /// A path given that is not a folder: checked unless it is a lock file or one of jixiao's
+    /// outputs (by its mark); anything else, a FIFO too, is read and fails on its own.
+    fn root_file(&self, root: PathBuf) -> Input {
+        let mut input = Input::new(root, self.out_dir.clone());
+        if std::fs::symlink_metadata(&input.path).is_err() {
+            input.error = Some("文件不存在；请检查路径".to_string());
+            return input;
+        }
+        let name = file_name(&input.path);
+        if is_lock_name(&name) {
+            input.skipped = Some(Skip::LockFile);
+        } else if std::fs::metadata(&input.path).is_ok_and(|m| m.is_file()) {
+            input.skipped = own_file(&input.path, &self.skip_summaries);
+        }
+        input
     }
 }
 
@@ -168,7 +314,8 @@ impl Iterator for Walker {
                 top.next += 1;
                 let name = top.name(i).to_os_string();
                 let path = top.dir.join(&name);
-                if top.entries[i].2 {
+                let kind = top.entries[i].2;
+                if kind == Kind::Dir {
                     let rel = top.rel.join(&name);
                     match Listing::read(path, rel, &self.skip_summaries) {
                         Ok(listing) => self.stack.push(listing),
@@ -177,12 +324,12 @@ impl Iterator for Walker {
                     continue;
                 }
                 let out_dir = self.out_dir.as_ref().map(|o| o.join(&top.rel));
-                return Some(Input {
-                    path,
-                    out_dir,
-                    error: None,
-                    shares_stem: top.shares_stem(i),
-                });
+                let mut input = Input::new(path, out_dir);
+                match kind {
+                    Kind::Skip(skip) => input.skipped = Some(skip),
+                    _ => input.full_name = top.yields_stem(i),
+                }
+                return Some(input);
             }
             let root = self.roots.next()?;
             if root.is_dir() {
@@ -190,39 +337,11 @@ impl Iterator for Walker {
                     Ok(listing) => self.stack.push(listing),
                     Err(unreadable) => return Some(unreadable),
                 }
-            } else if root.exists() {
-                return Some(Input {
-                    path: root,
-                    out_dir: self.out_dir.clone(),
-                    error: None,
-                    shares_stem: false,
-                });
             } else {
-                return Some(Input {
-                    path: root,
-                    out_dir: self.out_dir.clone(),
-                    error: Some("文件不存在；请检查路径".to_string()),
-                    shares_stem: false,
-                });
+                return Some(self.root_file(root));
             }
         }
     }
-}
-
-/// Workbook extensions, skipping Office/WPS lock files, hidden files and jixiao's own outputs.
-pub fn is_workbook_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let ext_ok = [".xlsx", ".xls", ".ods", ".et", ".xlsm"]
-        .iter()
-        .any(|e| name.ends_with(e));
-    ext_ok
-        && !name.starts_with("~$")
-        && !name.starts_with('.')
-        && !name.contains(".checked.")
-        && !name.contains(".corrected.")
 }
 
 #[cfg(test)]
@@ -250,18 +369,28 @@ mod tests {
             std::fs::write(p, b"x").unwrap();
         }
         let walked: Vec<PathBuf> = Walker::new(&[root.to_path_buf()], None, vec![])
+            .filter(|i| i.skipped.is_none())
             .map(|i| i.path)
             .collect();
-        let mut expected: Vec<PathBuf> = ["a/b/c.ods", "a/z.xls", "a-b.xlsx", "a.xlsx", "b.xlsx"]
-            .iter()
-            .map(|f| root.join(f))
-            .collect();
+        // Named as jixiao's outputs but without its mark: department files, checked.
+        let mut expected: Vec<PathBuf> = [
+            "a/b/c.ods",
+            "a/z.xls",
+            "a-b.xlsx",
+            "a.xlsx",
+            "b.xlsx",
+            "a.checked.xlsx",
+            "a.corrected.xlsx",
+        ]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
         expected.sort();
         assert_eq!(walked, expected);
     }
 
     #[test]
-    fn files_sharing_a_stem_with_an_earlier_one_are_marked() {
+    fn files_sharing_a_stem_with_the_xlsx_one_are_named_in_full() {
         let dir = tempfile::tempdir().unwrap();
         for f in [
             "表-2.xlsx",
@@ -278,16 +407,16 @@ mod tests {
         let marks: Vec<(String, bool)> = Walker::new(&[dir.path().to_path_buf()], None, vec![])
             .map(|i| {
                 let rel = i.path.strip_prefix(dir.path()).unwrap();
-                (rel.to_string_lossy().into_owned(), i.shares_stem)
+                (rel.to_string_lossy().into_owned(), i.full_name)
             })
             .collect();
         let want: Vec<(String, bool)> = [
             ("表-2.xlsx", false),
             ("表.b.xlsx", false),
-            ("表.ods", false),
+            ("表.ods", true),
             ("表.x/a.xlsx", false),
             ("表.xls", true),
-            ("表.xlsx", true),
+            ("表.xlsx", false),
         ]
         .iter()
         .map(|(f, b)| (f.to_string(), *b))

@@ -1,14 +1,16 @@
 //! A worker thread: takes files off the queue, checks each, renders its report and summary row.
 
+use std::ffi::OsString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
 use indicatif::ProgressBar;
 
+use super::memory::{estimated_peak, MemoryBudget};
 use super::walk::Input;
 use super::FileJob;
-use crate::model::{FileReport, Status};
+use crate::model::{files, FileReport};
 use crate::pipeline::Options;
 use crate::summary::SummaryRow;
 
@@ -17,30 +19,51 @@ pub(super) struct Done {
     pub index: usize,
     /// The file's part of the output, as the renderer wrote it.
     pub rendered: String,
-    pub row: SummaryRow,
+    /// None for a file not checked ([`Input::skipped`]): named, not in the summary.
+    pub row: Option<SummaryRow>,
     pub exit: i32,
+    /// A file named, not checked ([`Input::skipped`]).
+    pub skipped: bool,
 }
 
-/// A file handed to a worker: its index in input order, and the annotated-copy path it would
-/// share with an earlier file, if any.
-pub(super) type Job = (usize, Input, Option<PathBuf>);
+/// A file handed to a worker: its index in input order, and the name its outputs get instead of
+/// its stem, when another file of the batch has the usual one.
+pub(super) type Job = (usize, Input, Option<OsString>);
 
-pub(super) fn worker(
-    jobs: &Mutex<mpsc::Receiver<Job>>,
-    opts: &Options,
-    job: &dyn FileJob,
-    progress: Option<&ProgressBar>,
-    done: mpsc::Sender<Done>,
-) {
+/// What every worker shares: the options, the job, the progress bar, the stop flag and the
+/// memory budget.
+pub(super) struct Shared<'a> {
+    pub opts: &'a Options,
+    pub job: &'a dyn FileJob,
+    pub progress: Option<&'a ProgressBar>,
+    pub stop: &'a AtomicBool,
+    pub budget: &'a MemoryBudget,
+}
+
+pub(super) fn worker(jobs: &Mutex<mpsc::Receiver<Job>>, s: &Shared<'_>, done: mpsc::Sender<Done>) {
     loop {
-        let next = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
-        let Ok((index, input, clash)) = next else {
+        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((index, input, renamed)) = job else {
             return;
         };
-        if let Some(bar) = progress {
-            bar.set_message(input.path.display().to_string());
-        }
-        let result = finish_one(index, &input, clash.as_deref(), opts, job);
+        // A file starts only when its estimated peak fits the budget.
+        let permit = s.budget.acquire(estimated_peak(&input.path));
+        // Once stopped, the files queued are handed back unstarted.
+        let result = if s.stop.load(Ordering::Relaxed) {
+            Done {
+                index,
+                rendered: String::new(),
+                row: None,
+                exit: 0,
+                skipped: false,
+            }
+        } else {
+            if let Some(bar) = s.progress {
+                bar.set_message(input.path.display().to_string());
+            }
+            finish_one(index, &input, renamed, s.opts, s.job)
+        };
+        drop(permit);
         drop(input);
         if done.send(result).is_err() {
             return;
@@ -52,27 +75,28 @@ pub(super) fn worker(
 fn finish_one(
     index: usize,
     input: &Input,
-    clash: Option<&Path>,
+    renamed: Option<OsString>,
     opts: &Options,
     job: &dyn FileJob,
 ) -> Done {
     let done = |(report, rendered): (FileReport, String)| Done {
         index,
         rendered,
-        row: SummaryRow::from_report(&report),
+        row: Some(SummaryRow::from_report(&report)),
         exit: report.exit_code(),
+        skipped: false,
     };
     match catch_unwind(AssertUnwindSafe(|| {
-        done(check_one(input, clash, opts, job))
+        done(check_one(input, renamed, opts, job))
     })) {
         Ok(d) => d,
         // A panic anywhere in one file's work fails that file only; a missing index would
         // stall the reorder buffer.
         Err(panic) => {
-            let failed =
+            let report =
                 FileReport::failed(input.path.display().to_string(), internal_error(panic));
-            let rendered = job.file(&failed);
-            done((failed, rendered))
+            let rendered = job.file(&report);
+            done((report, rendered))
         }
     }
 }
@@ -88,11 +112,11 @@ fn internal_error(panic: Box<dyn std::any::Any + Send>) -> String {
 /// Checks one file; a panic inside the checker becomes a failed report for that file only.
 fn check_one(
     input: &Input,
-    clash: Option<&Path>,
+    renamed: Option<OsString>,
     opts: &Options,
     job: &dyn FileJob,
 ) -> (FileReport, String) {
-    let display = input.path.display().to_string();
+    let display = files::shown(&input.path);
     let render = |report: FileReport| {
         let rendered = job.file(&report);
         (report, rendered)
@@ -100,25 +124,22 @@ fn check_one(
     if let Some(e) = &input.error {
         return render(FileReport::failed(display, e.clone()));
     }
+    let is_renamed = renamed.is_some();
     let run = || {
-        if clash.is_none() && input.out_dir == opts.out_dir {
+        if !is_renamed && input.out_dir == opts.out_dir {
             job.run(&input.path, opts)
         } else {
             let mut own = opts.clone();
             own.out_dir = input.out_dir.clone();
-            if clash.is_some() {
-                own.annotate = false;
-                own.fix = false;
-            }
+            own.out_stem = renamed;
             job.run(&input.path, &own)
         }
     };
     match catch_unwind(AssertUnwindSafe(run)) {
         Ok((mut report, rendered)) => {
-            if let (Some(dest), Status::Checked) = (clash, report.status) {
+            if let (true, Some(copy)) = (is_renamed, &report.output) {
                 report.notes.push(format!(
-                    "未写出批注副本：本批次中另一个同名文件已写出 {}；请把其中一个文件改名后单独检查",
-                    dest.display()
+                    "副本改名为 {copy}：通常的名字已被本批次另一个文件的副本或一个输入文件占用"
                 ));
                 // The note is part of what is printed.
                 return render(report);

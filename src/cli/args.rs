@@ -82,6 +82,8 @@ pub(super) struct CheckArgs {
     pub no_summary: bool,
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    #[arg(long, value_name = "SIZE", value_parser = crate::batch::parse_size)]
+    pub memory: Option<u64>,
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
     #[arg(long)]

@@ -4,13 +4,13 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::{CheckArgs, FixArg};
-use super::Error;
+use super::{interrupt, Error};
 use crate::annotate::Lang;
 use crate::batch::{self, BatchOptions, Walker};
 use crate::pipeline::Options;
 use crate::report::msg::{self, Msg};
 use crate::report::{os_error, Format};
-use crate::summary::{self, SortedRows};
+use crate::summary::{self, RowStore, SortedRows};
 use crate::template::Template;
 
 /// A write to stdout failed: whether that is an error (reported here), i.e. not a closed pipe.
@@ -41,6 +41,7 @@ pub(super) fn check(
         force: args.force,
         lang,
         template: args.template.as_deref().map(Template::load).transpose()?,
+        ..Options::default()
     };
     let format = Format::from(args.format);
     let summary_dest = summary_destination(paths, args);
@@ -62,41 +63,108 @@ pub(super) fn check(
     }
     // A progress bar only for a person watching: stderr a terminal, text output, several files.
     let watched = format == Format::Text && io::stderr().is_terminal();
-    let total =
-        watched.then(|| Walker::new(paths, args.out.clone(), skip_summaries.clone()).count());
+    let total = watched.then(|| {
+        Walker::new(paths, args.out.clone(), skip_summaries.clone())
+            .filter(|i| i.skipped.is_none())
+            .count()
+    });
+    let stop = interrupt::stop_flag();
     let bopts = BatchOptions {
         format,
         jobs: args.jobs,
+        memory: args.memory,
         progress: total.is_some_and(|n| n > 1),
         skip_summaries: skip_summaries.clone(),
+        stop: stop.clone().unwrap_or_default(),
     };
     let inputs = Walker::new(paths, args.out.clone(), skip_summaries);
     let mut stdout = io::stdout().lock();
-    let result = batch::run(inputs, total, &opts, &bopts, &mut stdout).map_err(Error::Start)?;
-    let mut exit = result.exit;
+    let result = batch::run(inputs, total, &opts, &bopts, &mut stdout).map_err(Error::Start);
+    if let Some(flag) = &stop {
+        interrupt::batch_over(flag);
+    }
+    let result = result?;
+    let done = Batch {
+        exit: result.exit,
+        skipped: result.skipped,
+        interrupted: result.interrupted,
+    };
     let printing = match &result.output_error {
-        None => true,
+        None => format == Format::Text,
         Some(e) => {
             if output_failed(e, lang) {
-                exit = exit.max(2);
+                return after_batch(
+                    result.rows,
+                    Batch {
+                        exit: done.exit.max(2),
+                        ..done
+                    },
+                    paths,
+                    args,
+                    lang,
+                    false,
+                );
             }
             false
         }
     };
-    let files = result.rows.totals().files;
-    if files == 0 {
+    after_batch(result.rows, done, paths, args, lang, printing)
+}
+
+/// How the batch went, as [`after_batch`] needs it.
+#[derive(Clone, Copy)]
+struct Batch {
+    exit: i32,
+    skipped: usize,
+    interrupted: bool,
+}
+
+/// After the batch: the summary for a folder or several files, the count of files not checked,
+/// and exit 130 when it was stopped by Ctrl-C. `printing`: the table goes on stdout.
+fn after_batch(
+    rows: RowStore,
+    done: Batch,
+    paths: &[PathBuf],
+    args: &CheckArgs,
+    lang: Lang,
+    printing: bool,
+) -> Result<(i32, Option<PathBuf>), Error> {
+    let finish = |exit: i32| {
+        if done.skipped > 0 {
+            let line = msg::fill(Msg::SkippedCount, lang, &[&done.skipped]);
+            if printing {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+        if done.interrupted {
+            eprintln!("{}", msg::text(Msg::Interrupted, lang));
+            return interrupt::EXIT_INTERRUPTED;
+        }
+        exit
+    };
+    let files = rows.totals().files;
+    if files == 0 && !done.interrupted {
         let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         eprintln!("{}", msg::fill(Msg::NoWorkbook, lang, &[&given.join("、")]));
-        return Ok((2, None));
+        return Ok((finish(2), None));
     }
-    let mut rows = result.rows.finish().map_err(Error::Rows)?;
-    if files == 1 && !any_folder {
-        let copy = rows.get(0).map_err(Error::Rows)?.output.map(PathBuf::from);
-        return Ok((exit, copy));
+    let mut rows = rows.finish().map_err(Error::Rows)?;
+    let any_folder = paths.iter().any(|p| p.is_dir());
+    if files <= 1 && !any_folder {
+        let copy = match files {
+            0 => None,
+            _ => rows.get(0).map_err(Error::Rows)?.output.map(PathBuf::from),
+        };
+        return Ok((finish(done.exit), copy));
     }
-    let table_out = (printing && format == Format::Text).then_some(&mut stdout as &mut dyn Write);
-    let (status, written) = summarise(&mut rows, &summary_dest, args, lang, table_out);
-    Ok((exit.max(status), written))
+    let mut stdout = io::stdout().lock();
+    let table_out = printing.then_some(&mut stdout as &mut dyn Write);
+    let dest = summary_destination(paths, args);
+    let (status, written) = summarise(&mut rows, &dest, args, lang, table_out);
+    drop(stdout);
+    Ok((finish(done.exit.max(status)), written))
 }
 
 /// Rows of the terminal summary (the worst); the summary workbook has them all.

@@ -10,6 +10,7 @@ use crate::model::{ErrorKind, FileReport};
 use crate::narrative::{self, Tables};
 use crate::pipeline::{check_only, write_copies, Options};
 use crate::report;
+use crate::report::msg::{self, Msg};
 use crate::summary::{RowStore, SummaryRow};
 use crate::template::Template;
 
@@ -41,6 +42,12 @@ pub(super) fn run(
     let mut files = Vec::new();
     let inputs = Walker::new(paths, opts.out_dir.clone(), skip);
     for input in inputs.filter(|i| !narrative::is_report_name(&i.path)) {
+        if let Some(skip) = input.skipped {
+            let path = crate::model::files::shown(&input.path);
+            let what = [&path as &dyn std::fmt::Display, &skip.reason(opts.lang)];
+            eprintln!("{}", msg::fill(Msg::Skipped, opts.lang, &what));
+            continue;
+        }
         match input.error {
             Some(e) => files.push(FileReport::failed(input.path.display().to_string(), e)),
             None => workbooks.push(input.path),

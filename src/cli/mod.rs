@@ -10,6 +10,7 @@ mod check;
 mod documents;
 mod exchange;
 mod help;
+mod interrupt;
 pub mod launch;
 pub mod rules;
 

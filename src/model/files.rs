@@ -2,11 +2,13 @@
 //! files are read (never a FIFO or device, which could block or never end), and every file
 //! jixiao creates is new (`create_new`), never reached through a link, and renamed into place.
 
-use std::ffi::OsString;
+use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// The error for a path that exists but is not a regular file.
 pub fn not_regular() -> io::Error {
@@ -55,8 +57,84 @@ pub fn create_exclusive(path: &Path) -> io::Result<File> {
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A new hidden file beside `dest` (`.<name>.<pid>-<n>.tmp`), to be renamed over `dest` once
-/// whole ([`TempFile::persist`]); removed if dropped before, or if the rename fails.
+/// What every temporary file's name carries before `<pid>-<n>.tmp`.
+const TEMP_TAG: &[u8] = b".jixiao-";
+
+/// The process id in a temporary file's name (`.<name>.jixiao-<pid>-<n>.tmp`), if it is one.
+fn temp_pid(name: &OsStr) -> Option<u32> {
+    let bytes = name.as_encoded_bytes();
+    let body = bytes.strip_prefix(b".")?.strip_suffix(b".tmp")?;
+    let at = memchr::memmem::rfind(body, TEMP_TAG)?;
+    let tail = std::str::from_utf8(&body[at + TEMP_TAG.len()..]).ok()?;
+    let (pid, n) = tail.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+/// Whether `name` is one of jixiao's temporary files (of this run or another).
+pub fn is_temp_name(name: &OsStr) -> bool {
+    temp_pid(name).is_some()
+}
+
+/// Whether process `pid` is running (on systems where that cannot be asked: assumed so).
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // Signal 0 only asks; EPERM means it exists under another user.
+        let asked = unsafe { libc::kill(pid, 0) };
+        asked == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Removes the temporary files that runs no longer alive left in `dir` (killed, or a power
+/// cut), once per folder and process.
+pub fn remove_dead_temps(dir: &Path) {
+    static SWEPT: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    {
+        let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if !swept
+            .get_or_insert_with(HashSet::new)
+            .insert(dir.to_path_buf())
+        {
+            return;
+        }
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let me = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if temp_pid(&name).is_some_and(|pid| pid != me && !alive(pid)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A path as text: its bytes that are not UTF-8 shown as `\xNN`, so that two names differing
+/// only there (GBK names on Linux) are told apart.
+pub fn shown(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A new hidden file beside `dest` (`.<name>.jixiao-<pid>-<n>.tmp`), to be renamed over `dest`
+/// once whole ([`TempFile::persist`]); removed if dropped before, or if the rename fails. The
+/// temporary files of dead runs in that folder are removed first ([`remove_dead_temps`]).
 pub struct TempFile {
     path: PathBuf,
     file: Option<File>,
@@ -71,13 +149,14 @@ impl TempFile {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        remove_dead_temps(dir);
         let name = dest.file_name().unwrap_or_default();
         let mut attempt = 0;
         loop {
             let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
             let mut tmp_name = OsString::from(".");
             tmp_name.push(name);
-            tmp_name.push(format!(".{}-{n}.tmp", std::process::id()));
+            tmp_name.push(format!(".jixiao-{}-{n}.tmp", std::process::id()));
             let path = dir.join(tmp_name);
             match create_exclusive(&path) {
                 Ok(file) => {

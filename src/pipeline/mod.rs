@@ -33,6 +33,8 @@ pub struct Options {
     pub lang: Lang,
     /// A user's template, used instead of the built-in ones.
     pub template: Option<Template>,
+    /// The outputs' name instead of the input's stem (see [`WriteOptions::out_stem`]).
+    pub out_stem: Option<std::ffi::OsString>,
 }
 
 /// Why a file could not be checked, or a copy of it not written.
@@ -75,7 +77,7 @@ pub fn check_file(path: &Path, opts: &Options) -> FileReport {
 /// Reads and checks one file, writing nothing: its report and, when it could be checked, the
 /// workbook read.
 pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>) {
-    let display = path.display().to_string();
+    let display = crate::model::files::shown(path);
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
         let report = check_workbook(&wb, templates(opts))?;
@@ -125,6 +127,7 @@ pub fn write_copies(
         force: opts.force,
         lang: opts.lang,
         marked: opts.marked,
+        out_stem: opts.out_stem.clone(),
     };
     // Both copies show the report as checked, before any note on writing them.
     let written = [false, true]
@@ -138,7 +141,7 @@ pub fn write_copies(
     for (corrected, result) in written {
         match result {
             Ok(w) => {
-                let shown = Some(w.path.display().to_string());
+                let shown = Some(crate::model::files::shown(&w.path));
                 if corrected {
                     report.corrected = shown;
                 } else {
@@ -231,7 +234,7 @@ pub fn check_data<'t>(
     path: &Path,
     templates: &'t [Template],
 ) -> Result<Checked<'t>, Box<FileReport>> {
-    let display = path.display().to_string();
+    let display = crate::model::files::shown(path);
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
         Ok(check_workbook_data(&wb, templates)?)

@@ -31,6 +31,9 @@ pub enum Msg {
     MoreInWorkbook,
     MoreWithHint,
     NoWorkbook,
+    Skipped,
+    SkippedCount,
+    Interrupted,
     OutputFailed,
     Progress,
     NotCheckedCount,
@@ -85,6 +88,9 @@ fn zh(m: Msg) -> &'static str {
         Msg::SummaryWorkbook => "汇总表：{}",
         Msg::MoreInWorkbook => "……另有 {} 个文件问题较少，完整列表见 {}",
         Msg::MoreWithHint => "……另有 {} 个文件问题较少；加 --summary 汇总.xlsx 可写出完整汇总表",
+        Msg::Skipped => "未检查 {}：{}",
+        Msg::SkippedCount => "另有 {} 个文件未检查，原因见上面各行",
+        Msg::Interrupted => "已中断：已检查的文件见上，其余未检查",
         Msg::NoWorkbook => "未找到工作簿：{} 中没有 .xlsx、.xls、.ods 或 .et 文件",
         Msg::OutputFailed => "输出检查结果失败：{}",
         Msg::Progress => "有误 {} · 无法检查 {}",
@@ -120,6 +126,9 @@ fn en(m: Msg) -> &'static str {
         Msg::MoreWithHint => {
             "… {} more files with fewer findings; --summary NAME.xlsx writes them all"
         }
+        Msg::Skipped => "not checked: {} ({})",
+        Msg::SkippedCount => "{} more files not checked, each named above with the reason",
+        Msg::Interrupted => "interrupted: the files checked are above, the rest were not checked",
         Msg::NoWorkbook => "no workbook found: {} holds no .xlsx, .xls, .ods or .et file",
         Msg::OutputFailed => "printing the report failed: {}",
         Msg::Progress => "with errors {} · not checked {}",

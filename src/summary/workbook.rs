@@ -1,7 +1,7 @@
 //! 汇总.xlsx: the summary rows as a workbook, written atomically and marked as jixiao's.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use rust_xlsxwriter as xw;
@@ -14,7 +14,7 @@ use crate::report::os_error;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
-    #[error("汇总表 {} 已存在且不是 jixiao 生成的；加 --force 覆盖，或用 --summary 换一个名字", .0.display())]
+    #[error("汇总表 {} 已存在，不是 jixiao 生成的或生成后被改过；加 --force 覆盖，或用 --summary 换一个名字", .0.display())]
     NotOurs(PathBuf),
     #[error("无法写入汇总表 {}：{reason}", .path.display())]
     Io { path: PathBuf, reason: String },
@@ -26,8 +26,8 @@ pub fn is_jixiao_summary(path: &Path) -> bool {
 }
 
 /// Writes the summary workbook to `dest` (through a new temporary file in the same folder,
-/// renamed into place). An existing file is replaced only if it is empty or jixiao wrote it, or
-/// with `force`; a link, FIFO or folder at `dest` never.
+/// renamed into place). An existing file is replaced only if it is empty or jixiao wrote it and
+/// nobody changed it since, or with `force`; a link, FIFO or folder at `dest` never.
 pub fn write_summary(
     dest: &Path,
     rows: &mut SortedRows,
@@ -39,7 +39,8 @@ pub fn write_summary(
         reason: e.to_string(),
     };
     let existing = files::existing(dest).map_err(|e| io_err(&e))?;
-    if existing == Existing::File && !force && !is_jixiao_summary(dest) {
+    let unchanged = || is_jixiao_summary(dest) && crate::ooxml::is_sealed_intact(dest);
+    if existing == Existing::File && !force && !unchanged() {
         return Err(SummaryError::NotOurs(dest.to_path_buf()));
     }
     let dir = dest
@@ -48,13 +49,16 @@ pub fn write_summary(
         .unwrap_or(Path::new("."));
     let os_err = |e: io::Error| io_err(&os_error(&e, lang));
     fs::create_dir_all(dir).map_err(os_err)?;
-    let mut tmp = TempFile::beside(dest).map_err(os_err)?;
-    build(dir, rows, lang)
-        .and_then(|mut wb| wb.save_to_writer(tmp.file()))
+    // Made in memory, so that no zip writer is ever left unfinished on a full disk.
+    let bytes = build(dir, rows, lang)
+        .and_then(|mut wb| wb.save_to_buffer())
         .map_err(|e| match e {
             xw::XlsxError::IoError(e) => os_err(e),
             e => io_err(&e),
         })?;
+    let bytes = crate::ooxml::seal(bytes).map_err(|e| io_err(&e))?;
+    let mut tmp = TempFile::beside(dest).map_err(os_err)?;
+    tmp.file().write_all(&bytes).map_err(os_err)?;
     tmp.persist().map_err(os_err)
 }
 

@@ -208,6 +208,7 @@ pub fn opts(dir: &Path) -> WriteOptions {
         lang: Lang::Zh,
         // The writers' tests look at the marks in the corrected copy too.
         marked: true,
+        ..Default::default()
     }
 }
 

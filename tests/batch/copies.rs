@@ -1,4 +1,4 @@
-//! Annotated copies: same-named files do not share one.
+//! Annotated copies: same-named files do not share one; the second gets a name of its own.
 
 use super::*;
 
@@ -22,10 +22,24 @@ fn same_named_files_do_not_share_an_annotated_copy() {
     );
     let files = json(&r);
     assert_eq!(files.len(), 2);
-    assert_eq!(files[1]["status"], "checked", "{:#}", files[1]);
-    let notes = files[1]["notes"].to_string();
-    assert!(notes.contains("未写出批注副本"), "{notes}");
-    assert!(files[1].get("output").is_none());
+    // 表.xlsx keeps the usual name; 表.xls's copy is named after its whole name, and says so.
+    assert_eq!(
+        files[0]["output"],
+        dir.join("表.xls.checked.xlsx").to_str().unwrap()
+    );
+    assert!(
+        files[0]["notes"].to_string().contains("副本改名为"),
+        "{:#}",
+        files[0]
+    );
+    assert_eq!(
+        files[1]["output"],
+        dir.join("表.checked.xlsx").to_str().unwrap()
+    );
+    assert!(!files[1]["notes"].to_string().contains("副本改名为"));
+    for f in ["表.xls.checked.xlsx", "表.checked.xlsx"] {
+        assert!(jixiao::annotate::is_jixiao_output(&dir.join(f)), "{f}");
+    }
 
     // Two folders given with -o: the same subfolder and name in both.
     let (a, b, out) = (
@@ -52,10 +66,15 @@ fn same_named_files_do_not_share_an_annotated_copy() {
     );
     let files = json(&r);
     assert_eq!(files.len(), 2);
-    assert!(!files[0]["notes"].to_string().contains("未写出批注副本"));
-    assert!(
-        files[1]["notes"].to_string().contains("未写出批注副本"),
+    assert_eq!(
+        files[0]["output"],
+        out.join("局/自评表.checked.xlsx").to_str().unwrap()
+    );
+    assert_eq!(
+        files[1]["output"],
+        out.join("局/自评表.xlsx.checked.xlsx").to_str().unwrap(),
         "{:#}",
         files[1]
     );
+    assert!(files[1]["notes"].to_string().contains("副本改名为"));
 }

@@ -31,11 +31,28 @@ fn inbox(root: &Path) -> PathBuf {
     put("seed-leiyang-2024.xls", "二级/三级/耒阳分局-旧版.xls");
     put("seed-leiyang-2024.ods", "二级/耒阳分局.ods");
     fs::write(dir.join("损坏.xlsx"), b"this is not a workbook").unwrap();
-    // Not to be checked:
+    // Not to be checked: a lock file and copies jixiao wrote (by their mark, not their names).
     put("seed-leiyang-2024.xlsx", "~$耒阳分局.xlsx");
-    put("seed-leiyang-2024.xlsx", "耒阳分局.checked.xlsx");
-    put(
+    let scratch = root.join("scratch");
+    let copy = |src: &str, corrected: bool, dest: &str| {
+        let opts = jixiao::pipeline::Options {
+            out_dir: Some(scratch.clone()),
+            annotate: true,
+            fix: corrected,
+            ..Default::default()
+        };
+        let report = jixiao::pipeline::check_file(&fixture(src), &opts);
+        let written = if corrected {
+            report.corrected
+        } else {
+            report.output
+        };
+        fs::copy(written.expect("a copy written"), dir.join(dest)).unwrap();
+    };
+    copy("seed-leiyang-2024.xlsx", false, "耒阳分局.checked.xlsx");
+    copy(
         "seed-leiyang-2024.xlsx",
+        true,
         "二级/生态环境局-更正.corrected.xlsx",
     );
     fs::write(dir.join("说明.txt"), "not a workbook").unwrap();

@@ -50,7 +50,17 @@ fn folder_gives_one_summary_whose_rows_match_the_json() {
         "every workbook below the folder, no lock file, no earlier output, in path order"
     );
     assert_eq!(r.code, Some(2), "a broken file makes the exit status 2");
-    assert!(r.stderr.is_empty(), "stderr: {}", r.stderr);
+    // With JSON on stdout, the files not checked are named on stderr, one line each, and
+    // counted.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 5, "stderr: {}", r.stderr);
+    assert!(
+        lines[..4].iter().all(|l| l.starts_with("未检查 ")),
+        "{}",
+        r.stderr
+    );
+    assert!(lines[3].ends_with("说明.txt：不是工作簿（.xlsx、.xls、.ods、.et、.xlsm）"));
+    assert_eq!(lines[4], "另有 4 个文件未检查，原因见上面各行");
 
     let summary = dir.join("汇总.xlsx");
     let rows = read_summary(&summary);

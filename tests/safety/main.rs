@@ -5,9 +5,13 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod interrupt;
+mod memory;
+mod names;
 mod outputs;
 mod special;
 mod terminal;
+mod zips;
 
 use std::ffi::OsStr;
 use std::fs;

@@ -9,6 +9,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::xml::insert_before_close;
 use super::{Result, Unsupported, MAX_PART, MAX_VML_BLOCK, PKG_REL_NS, STORE_BELOW, XML_HEAD};
+use crate::ooxml::{copy_entry, is_unsafe_name, without_doctype};
 
 /// The file's parts, read from the copy calamine read where that part is the file's own (and
 /// so usually stored rather than deflated).
@@ -114,7 +115,8 @@ impl<'a> Parts<'a> {
         if out.starts_with(b"\xEF\xBB\xBF") {
             out.drain(..3);
         }
-        Ok(out)
+        // A DOCTYPE (and the entities it declares) is not carried into a part jixiao rewrites.
+        without_doctype(out).ok_or(Unsupported::MalformedXml)
     }
 
     /// `part`, if no entry has that name yet.
@@ -178,10 +180,9 @@ impl<'a> Parts<'a> {
             }
             match edits.replaced.remove(&i) {
                 Some(bytes) => put(&mut out, &self.names[i], bytes)?,
-                None => {
-                    let f = self.zip.by_index_raw(i).map_err(failed)?;
-                    out.raw_copy_file(f).map_err(failed)?;
-                }
+                // An entry that could be unpacked outside its folder is not carried over.
+                None if is_unsafe_name(&self.names[i]) => {}
+                None => copy_entry(&mut self.zip, i, &mut out).map_err(failed)?,
             }
         }
         for (name, bytes) in edits.added {

@@ -309,8 +309,7 @@ fn copy_raw(
     i: usize,
     w: &mut ZipWriter<Cursor<Vec<u8>>>,
 ) -> Result<(), SniffError> {
-    w.raw_copy_file(zip.by_index_raw(i).map_err(zip_err)?)
-        .map_err(zip_err)
+    crate::ooxml::copy_entry(zip, i, w).map_err(zip_err)
 }
 
 /// Inflates one entry through the caps, never trusting its headers: the text of a part the
