@@ -282,8 +282,9 @@ impl Walker {
         }
     }
 
-    /// A path given that is not a folder: checked unless it is a lock file or one of jixiao's
-    /// outputs (by its mark); anything else, a FIFO too, is read and fails on its own.
+    /// A path given that is not a folder: checked unless it is a lock file, a summary or an
+    /// annotated copy of jixiao's (by its mark); a corrected copy named is checked, as it is the
+    /// workbook a department sends on. Anything else, a FIFO too, is read and fails on its own.
     fn root_file(&self, root: PathBuf) -> Input {
         let mut input = Input::new(root, self.out_dir.clone());
         if std::fs::symlink_metadata(&input.path).is_err() {
@@ -294,7 +295,8 @@ impl Walker {
         if is_lock_name(&name) {
             input.skipped = Some(Skip::LockFile);
         } else if std::fs::metadata(&input.path).is_ok_and(|m| m.is_file()) {
-            input.skipped = own_file(&input.path, &self.skip_summaries);
+            input.skipped = own_file(&input.path, &self.skip_summaries)
+                .filter(|skip| !(*skip == Skip::OwnOutput && name.ends_with(".corrected.xlsx")));
         }
         input
     }

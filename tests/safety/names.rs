@@ -199,3 +199,40 @@ fn every_file_in_a_folder_is_checked_or_named() {
     assert!(r.stdout.contains("共 3 个文件"), "{}", r.stdout);
     assert!(r.stdout.contains("另有 2 个文件未检查"), "{}", r.stdout);
 }
+
+/// The corrected workbook is what a department sends on: named, it is checked like any input
+/// (and never written to), while the annotated copy beside it, named too, is skipped.
+#[test]
+fn a_named_corrected_copy_is_checked_and_its_annotated_copy_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let input = dir.join("丙.xlsx");
+    fs::copy(fixture("seed-leiyang-2024.xlsx"), &input).unwrap();
+    let fixed = run_within(
+        120,
+        &[os("check"), os("--fix"), input.as_os_str()],
+        &dir.join("logs1"),
+    );
+    assert_eq!(fixed.code, Some(1), "{}\n{}", fixed.stdout, fixed.stderr);
+    let corrected = dir.join("丙.corrected.xlsx");
+    let checked = dir.join("丙.checked.xlsx");
+    let before = fs::read(&corrected).unwrap();
+
+    let again = run_within(
+        120,
+        &[
+            os("check"),
+            os("--format"),
+            os("json"),
+            corrected.as_os_str(),
+            checked.as_os_str(),
+        ],
+        &dir.join("logs2"),
+    );
+    let files = json_files(&again.stdout);
+    assert_eq!(files.len(), 1, "{}\n{}", again.stdout, again.stderr);
+    assert_eq!(files[0]["status"], "checked", "{}", again.stdout);
+    assert!(again.stderr.contains("丙.checked.xlsx"), "{}", again.stderr);
+    assert_eq!(fs::read(&corrected).unwrap(), before);
+    assert!(dir.join("丙.corrected.checked.xlsx").is_file());
+}
