@@ -3,6 +3,7 @@
 # by `cargo run --example gen`), then, on the same files in one run:
 #   jixiao      `jixiao check DIR -o OUT` (read, check, write the annotated copies and 汇总.xlsx)
 #   jixiao -j1  the same on one worker
+#   export      `jixiao export DIR --format json|xlsx` (read, check, the data out; no copies)
 #   openpyxl    a Python script that only loads and saves each workbook
 #   calamine    a bare read of every sheet with python-calamine (the floor)
 # and prints wall time, max RSS (GNU time) and the ratios against the targets.
@@ -87,6 +88,9 @@ for N in "${NS[@]}"; do
         measure jixiao-j1 "$JIXIAO" check "$IN" -o "$OUT" -j 1
         rm -rf "$OUT"
         measure jixiao-nowrite "$JIXIAO" check "$IN" --no-write --no-summary
+        rm -f "$WORK/data.json" "$WORK/data.xlsx"
+        measure export-json "$JIXIAO" export "$IN" --format json -o "$WORK/data.json"
+        measure export-xlsx "$JIXIAO" export "$IN" --format xlsx -o "$WORK/data.xlsx"
         rm -rf "$PYOUT"
         measure openpyxl python3 scripts/bench_py.py openpyxl "$IN" "$PYOUT"
         rm -rf "$PYOUT"
@@ -95,6 +99,8 @@ for N in "${NS[@]}"; do
     best jixiao && J_WALL=$WALL J_RSS=$RSS J_CPU=$CPU
     best jixiao-j1 && J1_WALL=$WALL J1_RSS=$RSS J1_CPU=$CPU
     best jixiao-nowrite && JN_WALL=$WALL JN_RSS=$RSS JN_CPU=$CPU
+    best export-json && EJ_WALL=$WALL EJ_RSS=$RSS EJ_CPU=$CPU
+    best export-xlsx && EX_WALL=$WALL EX_RSS=$RSS EX_CPU=$CPU
     best openpyxl && O_WALL=$WALL O_RSS=$RSS O_CPU=$CPU
     best calamine && C_WALL=$WALL C_RSS=$RSS C_CPU=$CPU
     RSS_AT[$N]=$J_RSS
@@ -107,6 +113,8 @@ for N in "${NS[@]}"; do
     row "jixiao check DIR -o OUT" "$J_WALL" "$J_CPU" "$J_RSS"
     row "jixiao check DIR -o OUT -j 1" "$J1_WALL" "$J1_CPU" "$J1_RSS"
     row "jixiao check DIR --no-write --no-summary" "$JN_WALL" "$JN_CPU" "$JN_RSS"
+    row "jixiao export DIR --format json" "$EJ_WALL" "$EJ_CPU" "$EJ_RSS"
+    row "jixiao export DIR --format xlsx" "$EX_WALL" "$EX_CPU" "$EX_RSS"
     row "python openpyxl load + save" "$O_WALL" "$O_CPU" "$O_RSS"
     row "python-calamine read every sheet" "$C_WALL" "$C_CPU" "$C_RSS"
     r1=$(ratio "$O_WALL" "$J_WALL")
