@@ -23,6 +23,23 @@ pub fn to_json(files: &[FileReport]) -> String {
     .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
+/// `value` as one element of a top-level object's array exactly as `serde_json::to_string_pretty`
+/// of the whole document writes it: its own pretty form, every line indented four spaces; an
+/// error object naming `path` if it cannot be serialised.
+pub fn array_element(value: &impl Serialize, path: &str) -> String {
+    let pretty = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"path\":{:?},\"error\":{:?}}}", path, e.to_string()));
+    let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
+    for (i, line) in pretty.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
+}
+
 /// The document streamed one element of `files` at a time.
 pub struct Json;
 
@@ -30,22 +47,7 @@ impl Renderer for Json {
     /// One element of the `files` array exactly as `serde_json::to_string_pretty` of the whole
     /// `{"files":[…]}` writes it: the element's own pretty form, every line indented four spaces.
     fn file(&self, report: &FileReport) -> String {
-        let pretty = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-            format!(
-                "{{\"path\":{:?},\"error\":{:?}}}",
-                report.path,
-                e.to_string()
-            )
-        });
-        let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
-        for (i, line) in pretty.lines().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str("    ");
-            out.push_str(line);
-        }
-        out
+        array_element(report, &report.path)
     }
 
     fn before(&self, index: usize) -> &'static str {

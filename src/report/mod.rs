@@ -5,7 +5,7 @@ pub mod msg;
 mod os_error;
 mod text;
 
-pub use json::{to_json, Json, REPORT_SCHEMA};
+pub use json::{array_element, to_json, Json, REPORT_SCHEMA};
 pub use os_error::os_error;
 pub use text::{to_text, Text};
 

@@ -10,18 +10,7 @@ impl Exporter for Json {
     /// One element of `workbooks` exactly as `serde_json::to_string_pretty` of the whole
     /// document writes it: its own pretty form, every line indented four spaces.
     fn workbook(&self, data: &WorkbookData, _rank: u32) -> String {
-        let pretty = serde_json::to_string_pretty(data).unwrap_or_else(|e| {
-            format!("{{\"path\":{:?},\"error\":{:?}}}", data.path, e.to_string())
-        });
-        let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
-        for (i, line) in pretty.lines().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str("    ");
-            out.push_str(line);
-        }
-        out
+        crate::report::array_element(data, &data.path)
     }
 
     fn before(&self, index: usize) -> &'static str {
