@@ -2,7 +2,7 @@
 //!
 //! One folder per stage; each uses only the stages before it in this list (the order
 //! `tests/architecture.rs` enforces):
-//! [`model`] (cells, workbooks, findings) ← [`ooxml`] (package and XML helpers) ← [`expr`] (the
+//! [`i18n`] (the message catalogue) ← [`model`] (cells, workbooks, findings) ← [`ooxml`] (package and XML helpers) ← [`expr`] (the
 //! rule language) ← [`read`] (file → workbook) ← [`template`] (layouts and rules as data) ←
 //! [`locate`] (labels → field cells) ← [`extract`] (cells → typed values) ← [`check`] (rules →
 //! outcomes) ← [`blame`] (failed rules → the cells to fix) ← [`narrative`] (the 自评报告 checked
@@ -18,6 +18,7 @@ pub mod cli;
 pub mod exchange;
 pub mod expr;
 pub mod extract;
+pub mod i18n;
 pub mod locate;
 pub mod model;
 pub mod narrative;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The stages, lowest first.
 const LAYERS: &[&str] = &[
+    "i18n",
     "model",
     "ooxml",
     "expr",

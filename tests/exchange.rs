@@ -55,7 +55,7 @@ fn findings(path: &Path) -> Vec<(String, String, String, Option<String>, String)
                 format!("{:?}", f.severity),
                 f.found.clone(),
                 f.expected.clone(),
-                f.message.clone(),
+                f.message.to_string(),
             )
         })
         .collect();

@@ -355,7 +355,7 @@ fn reports_that_cannot_be_read_get_one_line() {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let report = narrative::check_report(&path, None);
-        let error = report.error.clone().unwrap_or_default();
+        let error = report.error_text();
         assert!(error.contains(says), "{name}: {error}");
         assert!(!error.contains('\n'));
         assert_eq!(report.exit_code(), 2);
@@ -556,7 +556,7 @@ fn figures_written_in_yuan_are_compared_with_the_tables_wan_yuan() {
             "R1 Rounding 800.4 万元→800.46 自评表!G6",
         ]
     );
-    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    let messages: Vec<String> = findings.iter().map(|f| f.message.to_string()).collect();
     assert!(
         messages[0].contains("8,000,000 元（合 800 万元）"),
         "{}",

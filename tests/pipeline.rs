@@ -53,7 +53,7 @@ fn a_copy_that_cannot_be_written_keeps_the_findings() {
         report
             .notes
             .iter()
-            .any(|n| n.starts_with("未写出批注副本：目标文件已存在")),
+            .any(|n| n.to_string().starts_with("未写出批注副本：目标文件已存在")),
         "{:?}",
         report.notes
     );

@@ -222,7 +222,10 @@ fn dashes_are_zero_in_amounts_and_not_applicable_in_rates() {
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     assert!(report.not_checked.is_empty(), "{:?}", report.not_checked);
     assert!(
-        report.notes.iter().any(|n| n.starts_with("7 个单元格")),
+        report
+            .notes
+            .iter()
+            .any(|n| n.to_string().starts_with("7 个单元格")),
         "{:?}",
         report.notes
     );

@@ -35,13 +35,7 @@ pub(crate) use paths::{carries_mark, MARK_PROPERTY};
 pub use paths::{is_jixiao_output, output_path, output_path_named};
 pub use plan::severity_color;
 
-/// Language of notes and of the summary sheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+pub use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {

@@ -100,14 +100,11 @@ fn finding_text(f: &Finding, lang: Lang) -> String {
             lines.push(format!("Found: {found}"));
             if let Some(e) = &f.expected {
                 lines.push(format!("Expected: {e}"));
-                if let Some(typo) = f.typo {
-                    lines.push(typo.note_en(e, found));
-                }
             }
         }
     }
-    if !f.message.trim().is_empty() {
-        lines.push(f.message.clone());
+    if !f.message.is_empty() {
+        lines.push(f.message.render(lang));
     }
     lines.join("\n")
 }

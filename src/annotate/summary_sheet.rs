@@ -416,8 +416,9 @@ impl Facts<'_> {
                 }
                 c += 1;
             }
-            cells.put(row, c, text(&f.message), Look::Wrap);
-            row_heights.push((row, row_height(lines(&f.message, MESSAGE_WIDTH))));
+            let message = f.message.render(self.lang);
+            row_heights.push((row, row_height(lines(&message, MESSAGE_WIDTH))));
+            cells.put(row, c, text(&message), Look::Wrap);
             row += 1;
         }
         (row, row_heights)
@@ -511,9 +512,10 @@ impl Facts<'_> {
                 c += 1;
             }
             let quote = f.text.as_ref().map_or("", |t| t.quote.as_str());
-            cells.put(row, c, text(&f.message), Look::Wrap);
+            let message = f.message.render(self.lang);
+            let tall = lines(&message, MESSAGE_WIDTH).max(lines(quote, QUOTE_WIDTH));
+            cells.put(row, c, text(&message), Look::Wrap);
             cells.put(row, c + 1, text(quote), Look::Wrap);
-            let tall = lines(&f.message, MESSAGE_WIDTH).max(lines(quote, QUOTE_WIDTH));
             row_heights.push((row, row_height(tall)));
             row += 1;
         }
@@ -522,11 +524,10 @@ impl Facts<'_> {
 
     /// The report's notes, and one on formulas kept as values, from `row` on after a gap.
     fn put_notes(&self, cells: &mut Cells, mut row: u32, values_only: usize) {
-        let english = self.lang == Lang::En;
         let mut notes: Vec<String> = (self.report.not_checked.iter())
-            .map(|n| n.line(english))
+            .map(|n| n.line().render(self.lang))
             .collect();
-        notes.extend(self.report.notes.iter().cloned());
+        notes.extend(self.report.notes.iter().map(|n| n.render(self.lang)));
         if values_only > 0 {
             notes.push(match self.lang {
                 Lang::Zh => format!(
@@ -549,10 +550,7 @@ impl Facts<'_> {
     }
 
     fn severity(&self, s: Severity) -> &'static str {
-        match self.lang {
-            Lang::Zh => s.label_zh(),
-            Lang::En => s.label_en(),
-        }
+        s.label(self.lang)
     }
 }
 

@@ -138,9 +138,12 @@ fn check_one(
     match catch_unwind(AssertUnwindSafe(run)) {
         Ok((mut report, rendered)) => {
             if let (true, Some(copy)) = (is_renamed, &report.output) {
-                report.notes.push(format!(
-                    "副本改名为 {copy}：通常的名字已被本批次另一个文件的副本或一个输入文件占用"
-                ));
+                report.notes.push(
+                    format!(
+                        "副本改名为 {copy}：通常的名字已被本批次另一个文件的副本或一个输入文件占用"
+                    )
+                    .into(),
+                );
                 // The note is part of what is printed.
                 return render(report);
             }

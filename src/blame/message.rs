@@ -112,7 +112,7 @@ pub(super) fn change_finding(
     }
     let typo = change.typo.filter(|_| severity != Severity::Rounding);
     if let Some(t) = typo {
-        message.push_str(&format!("；{}", t.note_zh(&expected, show_found(&found))));
+        message.push_str(&format!("；{}", t.note(&expected, show_found(&found))));
     }
     Some(
         Finding::new(check.id.clone(), severity, sheet, pos, message)

@@ -122,6 +122,7 @@ pub(super) fn run(
 /// written when asked for.
 fn check_document(path: &Path, tables: Option<&Tables>, opts: &Options) -> FileReport {
     let mut doc = narrative::check_report(path, tables);
+    doc.localize(opts.lang);
     if opts.annotate && is_docx(path) && doc.error.is_none() {
         match narrative::annotate::write_annotated(
             path,
@@ -132,11 +133,12 @@ fn check_document(path: &Path, tables: Option<&Tables>, opts: &Options) -> FileR
             Ok(p) => doc.output = p.map(|p| p.display().to_string()),
             // The findings stand, as for a workbook whose copy cannot be written.
             Err(e) => {
-                doc.notes.push(format!("未写出批注副本：{e}"));
+                doc.notes.push(format!("未写出批注副本：{e}").into());
                 doc.error_kind = Some(ErrorKind::Write);
             }
         }
     }
+    doc.localize(opts.lang);
     doc
 }
 

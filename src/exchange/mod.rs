@@ -127,7 +127,7 @@ impl WorkbookData {
         WorkbookData {
             path: report.path.clone(),
             status: "failed".into(),
-            error: report.error.clone(),
+            error: report.error.as_ref().map(|e| e.to_string()),
             ..WorkbookData::default()
         }
     }
@@ -216,7 +216,7 @@ impl WorkbookData {
                 Status::Checked => "checked".into(),
                 Status::Failed => "failed".into(),
             },
-            error: r.error.clone(),
+            error: r.error.as_ref().map(|e| e.to_string()),
             total_score: r.total_score.clone(),
             recalculated_total_score: r.recalculated_total_score.clone(),
             grade: r.grade.clone(),

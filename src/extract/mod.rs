@@ -35,7 +35,7 @@ pub struct Figures {
     pub unreadable: Vec<FieldKey>,
     /// Fields whose cell holds a dash meaning "not applicable" (RULES.md §2), with the dash.
     pub not_applicable: Vec<(FieldKey, String)>,
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::i18n::Message>,
     /// The cells the 绩效指标 rules read, one entry per row of `Layout::indicators`, in order.
     pub indicators: Vec<IndicatorCells>,
     /// The grade cell's text (trimmed), when the 总分 row has a grade cell holding text.
@@ -150,13 +150,16 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         if let (CellValue::Empty, Some(f)) = (&value, &formula) {
             match eval_formula(wb, sheet, f, 0) {
                 Some(v) => {
-                    figures.notes.push(format!(
-                        "{}!{} 的公式 ={} 没有保存计算结果，已按公式计算为 {}",
-                        sheet.name,
-                        field.pos,
-                        f,
-                        v.normalize()
-                    ));
+                    figures.notes.push(
+                        format!(
+                            "{}!{} 的公式 ={} 没有保存计算结果，已按公式计算为 {}",
+                            sheet.name,
+                            field.pos,
+                            f,
+                            v.normalize()
+                        )
+                        .into(),
+                    );
                     value = CellValue::Number(f64::try_from(v).unwrap_or(f64::NAN));
                 }
                 None => {
@@ -203,7 +206,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
     if dashes > 0 {
         figures.notes.push(format!(
             "{dashes} 个单元格填的是“-”“—”“/”“无”之类：金额按 0 计，比率、得分视为不适用（相应检查未做）"
-        ));
+        ).into());
     }
     figures.indicators = layout
         .indicators

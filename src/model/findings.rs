@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::check::CheckMsg;
+use crate::i18n::msg;
+use crate::i18n::words::Word;
+use crate::i18n::{Lang, Message};
 use crate::model::{CellPos, RuleId};
 
 /// How bad a finding is (RULES.md §5); templates name it in lower case (`severity = "warning"`).
@@ -15,22 +19,25 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn label_zh(self) -> &'static str {
+    pub fn word(self) -> Word {
         match self {
-            Severity::Error => "错误",
-            Severity::Rounding => "舍入",
-            Severity::Missing => "缺失",
-            Severity::Warning => "提示",
+            Severity::Error => Word::Error,
+            Severity::Rounding => Word::Rounding,
+            Severity::Missing => Word::Missing,
+            Severity::Warning => Word::Warning,
         }
     }
 
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.word().text(lang)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.label(Lang::Zh)
+    }
+
     pub fn label_en(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Rounding => "rounding",
-            Severity::Missing => "missing",
-            Severity::Warning => "warning",
-        }
+        self.label(Lang::En)
     }
 
     /// Whether this severity makes the exit status 1.
@@ -60,44 +67,29 @@ pub enum Typo {
 }
 
 impl Typo {
-    pub fn label_zh(self) -> &'static str {
+    pub fn word(self) -> Word {
         match self {
-            Typo::AdjacentSwap => "相邻两位数字颠倒",
-            Typo::OneDigit => "一位数字错误",
-            Typo::DigitDropped => "漏了一位数字",
-            Typo::DigitDoubled => "多打了一位重复数字",
-            Typo::DecimalShift => "小数点错位",
-            Typo::SignFlip => "正负号错误",
-            Typo::YuanForWan => "按元填报了万元数",
+            Typo::AdjacentSwap => Word::AdjacentSwap,
+            Typo::OneDigit => Word::OneDigit,
+            Typo::DigitDropped => Word::DigitDropped,
+            Typo::DigitDoubled => Word::DigitDoubled,
+            Typo::DecimalShift => Word::DecimalShift,
+            Typo::SignFlip => Word::SignFlip,
+            Typo::YuanForWan => Word::YuanForWan,
         }
     }
 
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Typo::AdjacentSwap => "two adjacent digits swapped",
-            Typo::OneDigit => "one digit wrong",
-            Typo::DigitDropped => "a digit dropped",
-            Typo::DigitDoubled => "a digit doubled",
-            Typo::DecimalShift => "decimal point misplaced",
-            Typo::SignFlip => "sign flipped",
-            Typo::YuanForWan => "元 typed for 万元",
-        }
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.word().text(lang)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        self.label(Lang::Zh)
     }
 
     /// `疑似录入错误：3874.26 录成了 3847.26（相邻两位数字颠倒）`.
-    pub fn note_zh(self, expected: &str, found: &str) -> String {
-        format!(
-            "疑似录入错误：{expected} 录成了 {found}（{}）",
-            self.label_zh()
-        )
-    }
-
-    /// `looks like a typing slip: 3874.26 typed as 3847.26 (two adjacent digits swapped)`.
-    pub fn note_en(self, expected: &str, found: &str) -> String {
-        format!(
-            "looks like a typing slip: {expected} typed as {found} ({})",
-            self.label_en()
-        )
+    pub fn note(self, expected: &str, found: &str) -> Message {
+        msg!(Word::TypoNote, expected, found, self.word())
     }
 }
 
@@ -126,8 +118,8 @@ pub struct Finding {
     pub found: String,
     /// The value as the cell should show it, or None when no single value follows.
     pub expected: Option<String>,
-    /// One sentence in Chinese: what is wrong, what it should be and why, with the figures.
-    pub message: String,
+    /// One sentence: what is wrong, what it should be and why, with the figures.
+    pub message: Message,
     /// Other cells the failed rule involves.
     #[serde(
         skip_serializing_if = "Vec::is_empty",
@@ -168,7 +160,7 @@ impl Finding {
         severity: Severity,
         sheet: impl Into<String>,
         cell: CellPos,
-        message: impl Into<String>,
+        message: impl Into<Message>,
     ) -> Finding {
         Finding {
             sheet: sheet.into(),
@@ -253,8 +245,7 @@ pub struct Uncorrected {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     pub why: Unfixed,
-    /// One sentence in Chinese.
-    pub reason: String,
+    pub reason: Message,
 }
 
 fn serialize_a1<S: serde::Serializer>(pos: &CellPos, s: S) -> Result<S::Ok, S::Error> {
@@ -289,33 +280,19 @@ pub struct NotChecked {
 impl NotChecked {
     /// The report's line: `未能检查：B1 财政供养人员控制率（未找到"编制数"）`, and the labels
     /// on the sheet close to a missing one.
-    pub fn line(&self, english: bool) -> String {
-        let quoted: Vec<String> = self.missing.iter().map(|m| format!("\"{m}\"")).collect();
-        if english {
-            let close: String = self
-                .close
-                .iter()
-                .map(|c| format!("; \"{}\" on the sheet is close to \"{}\"", c.found, c.known))
-                .collect();
-            format!(
-                "not checked: {} {} (not found: {}{close})",
-                self.check,
-                self.name_en,
-                quoted.join(", ")
-            )
-        } else {
-            let close: String = self
-                .close
-                .iter()
-                .map(|c| format!("；表中\"{}\"与\"{}\"相近", c.found, c.known))
-                .collect();
-            format!(
-                "未能检查：{} {}（未找到{}{close}）",
-                self.check,
-                self.name,
-                quoted.join("、")
-            )
-        }
+    pub fn line(&self) -> Message {
+        let quoted = self.missing.iter().map(|m| msg!(Word::Quoted, m));
+        let close = self
+            .close
+            .iter()
+            .map(|c| msg!(CheckMsg::CloseLabel, &c.found, &c.known));
+        msg!(
+            CheckMsg::NotChecked,
+            self.check.to_string(),
+            Message::both(&self.name, &self.name_en),
+            Message::join(quoted, Word::ListSep),
+            Message::join(close, Word::ClauseSep).then(""),
+        )
     }
 }
 
@@ -368,7 +345,7 @@ pub struct FileReport {
     pub path: String,
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Message>,
     /// What went wrong: for a failed file, why it could not be checked; for a checked one,
     /// why a copy was not written (its notes say more).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -404,15 +381,15 @@ pub struct FileReport {
     pub not_corrected: Vec<Uncorrected>,
     /// Things worth saying that are not findings (a formula computed because it had no cached value…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 impl FileReport {
-    pub fn failed(path: String, error: String) -> Self {
+    pub fn failed(path: String, error: impl Into<Message>) -> Self {
         FileReport {
             path,
             status: Status::Failed,
-            error: Some(error),
+            error: Some(error.into()),
             error_kind: None,
             output: None,
             corrected: None,
@@ -427,6 +404,27 @@ impl FileReport {
             not_corrected: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// Puts every message in `lang` for good: what the report, the copies and the JSON say.
+    pub fn localize(&mut self, lang: Lang) {
+        let findings = self.findings.iter_mut().map(|f| &mut f.message);
+        let reasons = self.not_corrected.iter_mut().map(|u| &mut u.reason);
+        for m in findings
+            .chain(reasons)
+            .chain(self.notes.iter_mut())
+            .chain(self.error.iter_mut())
+        {
+            m.localize(lang);
+        }
+    }
+
+    /// The error as said in the run's language ("" for none).
+    pub fn error_text(&self) -> String {
+        self.error
+            .as_ref()
+            .map(Message::to_string)
+            .unwrap_or_default()
     }
 
     pub fn count(&self, severity: Severity) -> usize {

@@ -103,7 +103,7 @@ impl Context<'_> {
             check: check.into(),
             found: self.stated(m),
             expected,
-            message,
+            message: message.into(),
             involves: Vec::new(),
             replacement: None,
             typo: None,
@@ -179,9 +179,10 @@ fn merge(out: &mut Vec<Finding>, f: Finding) {
     match same {
         Some(g) => {
             let p = f.text.as_ref().map_or(0, |t| t.paragraph);
-            g.message = match g.message.strip_suffix("段同）") {
-                Some(head) => format!("{head}、{p} 段同）"),
-                None => format!("{}（第 {p} 段同）", g.message),
+            let said = g.message.to_string();
+            g.message = match said.strip_suffix("段同）") {
+                Some(head) => format!("{head}、{p} 段同）").into(),
+                None => format!("{said}（第 {p} 段同）").into(),
             };
         }
         None => out.push(f),

@@ -155,7 +155,7 @@ pub fn to_text(report: &FileReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", report.path);
     if report.status == Status::Failed {
-        let _ = writeln!(out, "  无法检查：{}", report.error.as_deref().unwrap_or(""));
+        let _ = writeln!(out, "  无法检查：{}", report.error_text());
         return out;
     }
     if report.findings.is_empty() {

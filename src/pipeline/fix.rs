@@ -84,7 +84,7 @@ fn candidates(wb: &Workbook, findings: &[Finding]) -> (Vec<Correction>, Vec<Unco
             found: first.found.clone(),
             expected: valued.first().map(|(_, _, e)| (*e).clone()),
             why,
-            reason: reason.to_string(),
+            reason: reason.into(),
         };
         let Some(&(f, value, expected)) = valued.first() else {
             left.push(not(Unfixed::Open, "无法确定唯一的正确值，请人工核实"));
@@ -184,6 +184,6 @@ fn unsettled(c: Correction, reason: String) -> Uncorrected {
         found: c.from,
         expected: Some(c.to),
         why: Unfixed::Unsettled,
-        reason,
+        reason: reason.into(),
     }
 }

@@ -84,7 +84,7 @@ pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>)
         Ok((wb, report))
     })
     .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
-    match checked {
+    let (mut report, wb) = match checked {
         Ok((wb, mut report)) => {
             report.path = display;
             (report, Some(wb))
@@ -94,7 +94,9 @@ pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>)
             failed.error_kind = Some(e.kind());
             (failed, None)
         }
-    }
+    };
+    report.localize(opts.lang);
+    (report, wb)
 }
 
 /// The templates `opts` checks with: the user's, or the built-in ones.
@@ -148,6 +150,7 @@ pub fn write_copies(
                     report.output = shown;
                 }
                 for note in w.notes {
+                    let note = crate::i18n::Message::from(note);
                     if !report.notes.contains(&note) {
                         report.notes.push(note);
                     }
@@ -159,7 +162,7 @@ pub fn write_copies(
                 } else {
                     "批注副本"
                 };
-                report.notes.push(format!("未写出{what}：{why}"));
+                report.notes.push(format!("未写出{what}：{why}").into());
                 report.error_kind = report.error_kind.or(Some(why.kind()));
             }
         }
@@ -170,6 +173,7 @@ pub fn write_copies(
 /// `--fix` does before writing it: fills `report.corrections` and `report.not_corrected`.
 pub fn correct(wb: &Workbook, report: &mut FileReport, opts: &Options) {
     fix::settle(wb, report, templates(opts), opts.lang);
+    report.localize(opts.lang);
 }
 
 /// One copy written, a panic in writing it turned into the reason it is missing.
@@ -278,7 +282,9 @@ fn checked<'t>(wb: &Workbook, templates: &'t [Template]) -> Result<Checked<'t>, 
     let (template, mut layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
     let mut figures = extract::extract(wb, &layout);
     let values = Values::from_figures(&figures);
-    figures.notes.extend(units::settle(&mut layout, &values));
+    figures
+        .notes
+        .extend(units::settle(&mut layout, &values).map(Into::into));
     let filed_total = total::filed_total(&values, &layout);
     let evaluation = Evaluation::new(template, &layout, &figures, values);
     let places = Places {

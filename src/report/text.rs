@@ -33,7 +33,8 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", safe(&report.path));
     if report.status == Status::Failed {
-        let error = safe(report.error.as_deref().unwrap_or(""));
+        let error = report.error_text();
+        let error = safe(&error);
         let _ = writeln!(out, "  {}{error}", t(Msg::CannotCheck));
         return out;
     }
@@ -47,10 +48,10 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
         findings(&mut out, report, lang);
     }
     for n in &report.not_checked {
-        let _ = writeln!(out, "  {}", safe(&n.line(lang == Lang::En)));
+        let _ = writeln!(out, "  {}", safe(&n.line().render(lang)));
     }
     for note in &report.notes {
-        let _ = writeln!(out, "  {} {}", t(Msg::Note), safe(note));
+        let _ = writeln!(out, "  {} {}", t(Msg::Note), safe(&note.render(lang)));
     }
     if let Some(o) = &report.output {
         let _ = writeln!(out, "  {} {}", t(Msg::AnnotatedCopy), safe(o));
@@ -66,7 +67,7 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
             t(Msg::NotCorrected),
             safe(&u.sheet),
             u.cell,
-            safe(&u.reason)
+            safe(&u.reason.render(lang))
         );
     }
     out
@@ -141,6 +142,6 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
         safe(found),
         expected,
         f.check,
-        safe(&f.message)
+        safe(&f.message.render(lang))
     );
 }

@@ -66,7 +66,7 @@ impl SummaryRow {
             grade: r.grade.clone(),
             counts: SEVERITIES.map(|s| u32::try_from(r.count(s)).unwrap_or(u32::MAX)),
             failed: r.status == Status::Failed,
-            error: r.error.clone(),
+            error: r.error.as_ref().map(|e| e.to_string()),
             not_checked: u32::try_from(r.not_checked.len()).unwrap_or(u32::MAX),
         }
     }

@@ -51,7 +51,7 @@ pub fn report(path: &Path, findings: Vec<Finding>) -> FileReport {
         not_checked: Vec::new(),
         corrections: Vec::new(),
         not_corrected: Vec::new(),
-        notes: vec!["G4 是公式，按缓存值检查".to_string()],
+        notes: vec!["G4 是公式，按缓存值检查".into()],
     }
 }
 
@@ -97,7 +97,7 @@ pub fn finding(
         check: "T1".into(),
         found: found.to_string(),
         expected: expected.map(str::to_string),
-        message: format!("{cell} 的测试说明：应为 {}", expected.unwrap_or("人工判断")),
+        message: format!("{cell} 的测试说明：应为 {}", expected.unwrap_or("人工判断")).into(),
         involves: Vec::new(),
         replacement: None,
         typo: None,

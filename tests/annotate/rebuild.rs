@@ -55,7 +55,7 @@ fn every_fixture_is_copied_and_marked() {
                 .unwrap_or_else(|| panic!("{sheet}!{cell} note"));
             for f in on_cell {
                 assert!(note.contains(f.severity.label_zh()), "{note}");
-                assert!(note.contains(&f.message), "{note}");
+                assert!(note.contains(&f.message.to_string()), "{note}");
                 if let Some(e) = &f.expected {
                     assert!(note.contains(&format!("应为：{e}")), "{note}");
                 }
@@ -80,7 +80,7 @@ fn every_fixture_is_copied_and_marked() {
             assert_eq!(row["规则"], f.check);
             assert_eq!(row["填报值"], f.found);
             assert_eq!(row["应为"], f.expected.clone().unwrap_or_default());
-            assert_eq!(row["说明"], f.message);
+            assert_eq!(row["说明"], f.message.to_string());
         }
     }
 }

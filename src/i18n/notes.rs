@@ -1,0 +1,6 @@
+//! The annotated copy's own words: notes, the 校验结果 sheet, the summary workbook.
+
+catalogue! {
+    pub enum NoteMsg {
+    }
+}
