@@ -4,6 +4,7 @@
 use crate::check::rules::registry;
 use crate::check::{Evaluation, Outcome};
 use crate::extract::Figures;
+use crate::i18n::Message;
 use crate::locate::Layout;
 use crate::model::text::{fold, norm};
 use crate::model::{CloseLabel, FieldKey, NotChecked, RuleId};
@@ -121,7 +122,11 @@ fn rule_coverage(
         .checks
         .iter()
         .zip(&evaluation.outcomes)
-        .any(|(c, o)| c.id == rule.id && c.name == rule.name && *o != Outcome::Skipped);
+        .any(|(c, o)| {
+            c.id == rule.id
+                && c.name == Message::both(&rule.name, &rule.name_en)
+                && *o != Outcome::Skipped
+        });
     if ran {
         return Coverage::Ran;
     }

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use crate::expr::{Cmp, Expr, Func, Style};
 use crate::extract::value::{format_number, round_half_up, Num, Reading};
 use crate::extract::Figures;
+use crate::i18n::Message;
 use crate::locate::Layout;
 use crate::model::{CellPos, FieldKey, FieldMap, Name, RuleId, Severity};
 use crate::template::{Kind, Template};
@@ -20,7 +21,8 @@ use crate::template::{Kind, Template};
 #[derive(Debug, Clone)]
 pub struct Check {
     pub id: RuleId,
-    pub name: String,
+    /// What messages call it, in the run's language.
+    pub name: Message,
     pub lhs: Expr<FieldKey>,
     pub cmp: Cmp,
     pub rhs: Expr<FieldKey>,
@@ -60,7 +62,7 @@ impl Check {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: RuleId,
-        name: String,
+        name: impl Into<Message>,
         lhs: Expr<FieldKey>,
         cmp: Cmp,
         rhs: Expr<FieldKey>,
@@ -77,7 +79,7 @@ impl Check {
             explain: None,
             cells: Vec::new(),
             id,
-            name,
+            name: name.into(),
             lhs,
             cmp,
             rhs,
@@ -318,7 +320,7 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 .find(|a| layout.fields.contains_key(a));
             out.push(Check::new(
                 def.id.clone(),
-                def.name.clone(),
+                Message::both(&def.name, &def.name_en),
                 lhs,
                 def.keyed.cmp,
                 rhs,

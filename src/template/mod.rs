@@ -27,6 +27,8 @@ use error::{line_of, zh_message, CheckSpans};
 pub struct TemplateRule {
     pub id: RuleId,
     pub name: String,
+    /// The name in English, or "" for none.
+    pub name_en: String,
     pub rule: Rule,
     /// `rule` over the keys of the fields it names.
     pub keyed: Rule<FieldKey>,
@@ -82,6 +84,7 @@ impl Template {
             rules.push(TemplateRule {
                 id: RuleId::from(check.id.as_str()),
                 name: check.name.clone(),
+                name_en: check.name_en.clone(),
                 keyed: rule.map_names(&mut |name| FieldKey::parse(name)),
                 rule,
                 severity: check.severity,

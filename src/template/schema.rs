@@ -168,6 +168,9 @@ pub struct IndicatorBlock {
 pub struct CheckDef {
     pub id: String,
     pub name: String,
+    /// The name in English (`--lang en`); the Chinese one when left out.
+    #[serde(default)]
+    pub name_en: String,
     /// `lhs = rhs`, `lhs >= rhs` or `lhs <= rhs` over field names or labels; once loaded,
     /// over field names.
     pub rule: String,
