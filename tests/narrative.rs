@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use jixiao::i18n::Lang;
 use jixiao::model::CellPos;
 use jixiao::narrative::tables::TableCell;
 use jixiao::narrative::{self, annotate, Document, Tables};
@@ -280,7 +281,7 @@ fn the_annotated_copy_carries_a_comment_per_finding_and_leaves_the_original_alon
     let original = std::fs::read(&path).unwrap();
     let doc = narrative::read_document(&path).unwrap();
     let findings = narrative::check_document(&doc, Some(&seed_tables()));
-    let out = annotate::write_annotated(&path, &findings, None, false)
+    let out = annotate::write_annotated(&path, &findings, None, false, Lang::Zh)
         .unwrap()
         .unwrap();
     assert_eq!(out, dir.path().join("报告.checked.docx"));
@@ -317,9 +318,9 @@ fn the_annotated_copy_carries_a_comment_per_finding_and_leaves_the_original_alon
     );
 
     // Its own output is replaced; a stranger's file of that name is not.
-    assert!(annotate::write_annotated(&path, &findings, None, false).is_ok());
+    assert!(annotate::write_annotated(&path, &findings, None, false, Lang::Zh).is_ok());
     std::fs::write(&out, b"not ours").unwrap();
-    assert!(annotate::write_annotated(&path, &findings, None, false).is_err());
+    assert!(annotate::write_annotated(&path, &findings, None, false, Lang::Zh).is_err());
     assert_eq!(std::fs::read(&out).unwrap(), b"not ours");
 }
 
@@ -519,7 +520,7 @@ fn libreoffice_opens_the_annotated_report_with_its_comments() {
     let path = write_docx(dir.path(), "报告.docx", SEED_TEXT);
     let doc = narrative::read_document(&path).unwrap();
     let findings = narrative::check_document(&doc, Some(&seed_tables()));
-    let out = annotate::write_annotated(&path, &findings, None, false)
+    let out = annotate::write_annotated(&path, &findings, None, false, Lang::Zh)
         .unwrap()
         .unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check-docx-libreoffice.sh");

@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::batch::Walker;
+use crate::i18n::msg;
+use crate::i18n::narrative::DocMsg;
 use crate::model::{ErrorKind, FileReport};
 use crate::narrative::{self, Tables};
 use crate::pipeline::{check_only, write_copies, Options};
@@ -129,11 +131,12 @@ fn check_document(path: &Path, tables: Option<&Tables>, opts: &Options) -> FileR
             &doc.findings,
             opts.out_dir.as_deref(),
             opts.force,
+            opts.lang,
         ) {
             Ok(p) => doc.output = p.map(|p| p.display().to_string()),
             // The findings stand, as for a workbook whose copy cannot be written.
             Err(e) => {
-                doc.notes.push(format!("未写出批注副本：{e}").into());
+                doc.notes.push(msg!(DocMsg::CopyNotWritten, e.message()));
                 doc.error_kind = Some(ErrorKind::Write);
             }
         }
@@ -152,7 +155,7 @@ fn print(mut files: Vec<FileReport>, documents: Vec<FileReport>, opts: &Options,
             print!("{}", report::to_text(f, opts.lang));
         }
         for d in &documents {
-            print!("{}", narrative::to_text(d));
+            print!("{}", narrative::to_text(d, opts.lang));
         }
     }
 }

@@ -10,6 +10,8 @@ use std::io::{Cursor, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::narrative::DocMsg;
+use crate::i18n::{msg, Lang};
 use crate::model::files::{self, Existing, TempFile};
 use crate::model::{Finding, TextPlace};
 use crate::narrative::docx::{self, Paragraph, Run, DOCUMENT_PART};
@@ -44,12 +46,14 @@ pub fn output_path(input: &Path, out_dir: Option<&Path>) -> PathBuf {
 }
 
 /// Writes the annotated copy of the .docx at `input` with the `findings` that have a place in
-/// its text; returns its path, or None when no finding has one (nothing to mark).
+/// its text, commented in `lang`; returns its path, or None when no finding has one (nothing
+/// to mark).
 pub fn write_annotated(
     input: &Path,
     findings: &[Finding],
     out_dir: Option<&Path>,
     force: bool,
+    lang: Lang,
 ) -> Result<Option<PathBuf>, DocError> {
     let marked: Vec<(&Finding, &TextPlace)> = findings
         .iter()
@@ -60,16 +64,17 @@ pub fn write_annotated(
     }
     let dest = output_path(input, out_dir);
     check_destination(input, &dest, force)?;
-    let bytes = fs::read(input).map_err(|e| DocError::Io(e.to_string()))?;
-    let package = annotate_package(&bytes, &marked)?;
+    let bytes = fs::read(input).map_err(|e| DocError::unreadable_file(&e))?;
+    let package = annotate_package(&bytes, &marked, lang)?;
     write_atomically(&dest, &package)?;
     Ok(Some(dest))
 }
 
-/// The package with the comments added.
+/// The package with the comments added, in `lang`.
 pub fn annotate_package(
     bytes: &[u8],
     marked: &[(&Finding, &TextPlace)],
+    lang: Lang,
 ) -> Result<Vec<u8>, DocError> {
     let xml = docx::document_xml(Cursor::new(bytes))?;
     let paragraphs = docx::scan(&xml)?;
@@ -80,7 +85,7 @@ pub fn annotate_package(
     let mut by_para: BTreeMap<usize, Vec<Mark>> = BTreeMap::new();
     for (k, (finding, place)) in marked.iter().enumerate() {
         let id = first_id + k as u64;
-        comments.push_str(&comment_xml(id, finding));
+        comments.push_str(&comment_xml(id, finding, lang));
         let Some(p) = place
             .paragraph
             .checked_sub(1)
@@ -286,15 +291,15 @@ fn highlighted(props: &str) -> String {
     format!("{}{mark}{}", &props[..at], &props[at..])
 }
 
-fn comment_xml(id: u64, f: &Finding) -> String {
+fn comment_xml(id: u64, f: &Finding, lang: Lang) -> String {
     let expected = super::to_write(f)
-        .map(|e| format!("（应为 {e}）"))
+        .map(|e| msg!(DocMsg::ShouldRead, e).render(lang))
         .unwrap_or_default();
     let text = format!(
         "[{}] {} {}{expected}",
-        f.severity.label_zh(),
+        f.severity.label(lang),
         f.check,
-        f.message
+        f.message.render(lang)
     );
     format!(
         r#"<w:comment w:id="{id}" w:author="{AUTHOR}" w:initials="JX"><w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p></w:comment>"#,
@@ -377,7 +382,7 @@ fn repack(
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let fail = |_| DocError::Io("无法写出批注副本".into());
+    let fail = |_| cannot_write();
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|_| broken())?;
         let name = entry.name().map_err(|_| broken())?.to_string();
@@ -385,22 +390,24 @@ fn repack(
             Some(bytes) => {
                 drop(entry);
                 out.start_file(name, opts).map_err(fail)?;
-                out.write_all(&bytes)
-                    .map_err(|_| DocError::Io("无法写出批注副本".into()))?;
+                out.write_all(&bytes).map_err(|_| cannot_write())?;
             }
             None => out.raw_copy_file(entry).map_err(fail)?,
         }
     }
     for (name, bytes) in changed {
         out.start_file(name, opts).map_err(fail)?;
-        out.write_all(&bytes)
-            .map_err(|_| DocError::Io("无法写出批注副本".into()))?;
+        out.write_all(&bytes).map_err(|_| cannot_write())?;
     }
     Ok(out.finish().map_err(fail)?.into_inner())
 }
 
 fn broken() -> DocError {
-    DocError::Unreadable("文档包结构已损坏，无法写批注副本".into())
+    DocError::Unreadable(DocMsg::BrokenPackage.into())
+}
+
+fn cannot_write() -> DocError {
+    DocError::Io(DocMsg::CannotWriteCopy.into())
 }
 
 /// Whether `path` is an annotated report jixiao wrote: `.checked.docx` with jixiao's comments.
@@ -429,25 +436,27 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
     }
     if let (Ok(a), Ok(b)) = (fs::canonicalize(input), fs::canonicalize(dest)) {
         if a == b {
-            return Err(DocError::Unreadable(format!(
-                "输出文件与输入相同：{}",
-                dest.display()
-            )));
+            let dest = dest.display().to_string();
+            return Err(DocError::Unreadable(msg!(DocMsg::SameAsInput, dest)));
         }
     }
+    let shown = dest.display().to_string();
     let existing = files::existing(dest)
-        .map_err(|e| DocError::Unreadable(format!("{}：{e}", dest.display())))?;
+        .map_err(|e| DocError::Unreadable(msg!(DocMsg::AtPath, &shown, e.to_string())))?;
     if existing == Existing::File && !force && !is_jixiao_output(dest) {
-        return Err(DocError::Unreadable(format!(
-            "目标文件已存在且不是 jixiao 生成的（加 --force 覆盖）：{}",
-            dest.display()
-        )));
+        return Err(DocError::Unreadable(msg!(DocMsg::NotOurs, shown)));
     }
     Ok(())
 }
 
 fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), DocError> {
-    let io = |e: std::io::Error| DocError::Io(format!("{}：{e}", dest.display()));
+    let io = |e: std::io::Error| {
+        DocError::Io(msg!(
+            DocMsg::AtPath,
+            dest.display().to_string(),
+            e.to_string()
+        ))
+    };
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(io)?;
     }

@@ -7,6 +7,9 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::extract::value::round_half_up;
+use crate::i18n::narrative::DocMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Message};
 use crate::model::{CellPos, Finding, Kind, Severity, TextPlace};
 use crate::narrative::figures::{Direction, Extracted, ItemList, Mention, Subject};
 use crate::narrative::tables::{TableCell, Tables};
@@ -50,12 +53,21 @@ fn plain(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
-fn unit(kind: Kind) -> &'static str {
+/// The tables' unit of `kind` as the report writes it (`expected` is a figure to write there).
+fn unit_written(kind: Kind) -> &'static str {
     match kind {
         Kind::Amount => " 万元",
         Kind::Rate => "%",
         Kind::Count => " 人",
         Kind::Score => "",
+    }
+}
+
+/// The tables' unit of `kind` as a message says it.
+fn unit(kind: Kind) -> Message {
+    match kind {
+        Kind::Count => DocMsg::People.into(),
+        _ => unit_written(kind).into(),
     }
 }
 
@@ -94,7 +106,7 @@ impl Context<'_> {
         severity: Severity,
         check: &str,
         expected: Option<String>,
-        message: String,
+        message: Message,
     ) -> Finding {
         Finding {
             sheet: String::new(),
@@ -103,7 +115,7 @@ impl Context<'_> {
             check: check.into(),
             found: self.stated(m),
             expected,
-            message: message.into(),
+            message,
             involves: Vec::new(),
             replacement: None,
             typo: None,
@@ -113,12 +125,12 @@ impl Context<'_> {
 
     /// A figure of the text as a message names it, with its unit; as written too when the text
     /// uses another unit than the tables (`22,049,500 元（合 2204.95 万元）`).
-    fn named(&self, m: &Mention) -> String {
-        let counted = format!("{}{}", plain(m.value), unit(m.kind));
+    fn named(&self, m: &Mention) -> Message {
+        let counted = Message::from(plain(m.value)).then(unit(m.kind));
         if m.scale == Decimal::ONE {
             counted
         } else {
-            format!("{}（合 {}）", self.stated(m), counted.trim())
+            msg!(DocMsg::InTablesUnit, self.stated(m), counted)
         }
     }
 
@@ -129,24 +141,24 @@ impl Context<'_> {
     }
 
     /// A figure's value for a rate or change: the text's first statement of it, else the table's.
-    fn value_of(&self, figure: usize, column: Column) -> Option<(Decimal, String)> {
+    fn value_of(&self, figure: usize, column: Column) -> Option<(Decimal, Message)> {
         let stated = self.found.mentions.iter().find(|m| {
             m.subject == Subject::Figure(figure) && m.change.is_none() && m.column == column
         });
         if let Some(m) = stated {
-            return Some((m.value, format!("第 {} 段", m.para + 1)));
+            return Some((m.value, msg!(DocMsg::Paragraph, m.para + 1)));
         }
         let keys = self.vocab.figures[figure].fields_for(column);
         let (_, cell) = self.tables?.first(keys)?;
-        Some((cell.value()?, format!("{}!{}", cell.sheet, cell.pos)))
+        Some((cell.value()?, cell.place().into()))
     }
 }
 
 /// Every finding of the report, R1 on repeated statements said once with the other paragraphs.
 pub fn run(cx: &Context) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
+    let mut out: Vec<Said> = Vec::new();
     for list in &cx.found.lists {
-        out.extend(items_add_up(cx, list));
+        out.extend(items_add_up(cx, list).map(Said::once));
     }
     for m in &cx.found.mentions {
         let finding = match (m.subject, m.change) {
@@ -163,13 +175,44 @@ pub fn run(cx: &Context) -> Vec<Finding> {
             merge(&mut out, f);
         }
     }
+    let mut out: Vec<Finding> = out.into_iter().map(Said::finding).collect();
     out.sort_by_key(|f| f.text.as_ref().map(|t| (t.paragraph, t.figure.start)));
     out
 }
 
-/// Keeps one finding per check, figure and expected value; names the other paragraphs in it.
-fn merge(out: &mut Vec<Finding>, f: Finding) {
-    let same = out.iter_mut().find(|g| {
+/// A finding and the other paragraphs that say the same.
+struct Said {
+    finding: Finding,
+    also_in: Vec<usize>,
+}
+
+impl Said {
+    fn once(finding: Finding) -> Said {
+        Said {
+            finding,
+            also_in: Vec::new(),
+        }
+    }
+
+    /// The finding, its message naming the other paragraphs (`（第 3、5 段同）`).
+    fn finding(self) -> Finding {
+        let mut f = self.finding;
+        let key = match self.also_in.len() {
+            0 => return f,
+            1 => DocMsg::SameInOne,
+            _ => DocMsg::SameInMany,
+        };
+        let paragraphs = self.also_in.into_iter().map(Message::from);
+        f.message
+            .push(msg!(key, Message::join(paragraphs, Word::ListSep)));
+        f
+    }
+}
+
+/// Keeps one finding per check, figure and expected value, with the other paragraphs.
+fn merge(out: &mut Vec<Said>, f: Finding) {
+    let same = out.iter_mut().find(|s| {
+        let g = &s.finding;
         g.check == f.check
             && g.found == f.found
             && g.expected == f.expected
@@ -177,15 +220,8 @@ fn merge(out: &mut Vec<Finding>, f: Finding) {
             && g.cell == f.cell
     });
     match same {
-        Some(g) => {
-            let p = f.text.as_ref().map_or(0, |t| t.paragraph);
-            let said = g.message.to_string();
-            g.message = match said.strip_suffix("段同）") {
-                Some(head) => format!("{head}、{p} 段同）").into(),
-                None => format!("{said}（第 {p} 段同）").into(),
-            };
-        }
-        None => out.push(f),
+        Some(s) => s.also_in.push(f.text.as_ref().map_or(0, |t| t.paragraph)),
+        None => out.push(Said::once(f)),
     }
 }
 
@@ -196,15 +232,16 @@ fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding>
     let decimals = m.decimals.min(table_decimals);
     let stated = round_half_up(m.value, decimals);
     let agrees = |v: Option<Decimal>| v.map(|v| compare(stated, decimals, v));
-    let where_ = format!("{}!{}", cell.sheet, cell.pos);
+    let where_ = cell.place();
     let table_unit = if m.kind == Kind::Rate {
-        ""
+        Message::default()
     } else {
         unit(m.kind)
     };
-    let filed = cell.filed.map_or("（空）".to_string(), |_| {
-        format!("{}{table_unit}", cell.shown)
-    });
+    let filed = match cell.filed {
+        None => DocMsg::Blank.into(),
+        Some(_) => Message::from(&cell.shown).then(&table_unit),
+    };
     let text = cx.named(m);
     // The figure the text should read, in the text's unit.
     let to_write = |v: Decimal, shown_as: String| {
@@ -225,10 +262,14 @@ fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding>
             (
                 Severity::Warning,
                 Some(to_write(cell.filed?, cell.shown.clone())),
-                format!(
-                    "正文的{}为 {text}，表中 {where_} 填报为 {filed}；表的校验已指出该格应为 {}{table_unit}，正文支持这一更正（改表，不必改正文）",
-                    cell.label,
-                    plain(cell.corrected?)
+                msg!(
+                    DocMsg::TextSupportsFix,
+                    &cell.label,
+                    text,
+                    where_,
+                    filed,
+                    plain(cell.corrected?),
+                    table_unit
                 ),
             )
         }
@@ -238,19 +279,21 @@ fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding>
             (
                 severity_of(&a),
                 Some(to_write(right, right_shown.clone())),
-                format!(
-                    "正文的{}为 {text}，与表不符：表中 {where_} 填报为 {filed}，按表的校验应为 {right_shown}{table_unit}",
-                    cell.label,
+                msg!(
+                    DocMsg::TextAgainstFix,
+                    &cell.label,
+                    text,
+                    where_,
+                    filed,
+                    right_shown,
+                    table_unit
                 ),
             )
         }
         (None, Some(a)) => (
             severity_of(&a),
             Some(to_write(cell.filed?, cell.shown.clone())),
-            format!(
-                "正文的{}为 {text}，与表中 {where_} 的 {filed} 不一致",
-                cell.label,
-            ),
+            msg!(DocMsg::TextDiffers, &cell.label, text, where_, filed),
         ),
         (None, None) => return None,
     };
@@ -294,9 +337,9 @@ fn items_add_up(cx: &Context, list: &ItemList) -> Option<Finding> {
         .filter(|s| items.iter().all(|m| m.scale == *s))
         .unwrap_or(Decimal::ONE);
     let (unit_shown, in_unit) = if scale == Decimal::ONE {
-        (unit(Kind::Amount).to_string(), Decimal::ONE)
+        (unit(Kind::Amount), Decimal::ONE)
     } else {
-        (format!(" {}", total.unit), scale)
+        (format!(" {}", total.unit).into(), scale)
     };
     let written = |v: Decimal| plain(v / in_unit);
     let parts: Vec<String> = items.iter().map(|m| written(m.value)).collect();
@@ -309,14 +352,16 @@ fn items_add_up(cx: &Context, list: &ItemList) -> Option<Finding> {
     } else {
         parts.join(" + ")
     };
-    let mut message = format!(
-        "所列 {} 项合计 {terms} = {}{unit_shown}，与所述合计 {}{unit_shown} 不符",
+    let mut message = msg!(
+        DocMsg::ItemsDoNotAddUp,
         items.len(),
+        terms,
         written(sum),
+        unit_shown,
         written(total.value),
     );
     if severity == Severity::Warning {
-        message.push_str("（差额在各项四舍五入的范围内）");
+        message.push(DocMsg::WithinRounding);
     }
     let expected = if in_unit == Decimal::ONE {
         shown(sum, shown_decimals)
@@ -348,31 +393,30 @@ fn rate(cx: &Context, m: &Mention, r: usize) -> Option<Finding> {
     }
     let expected = format!("{}%", shown(exact, m.decimals.max(2)));
     let from = if num.1 == den.1 {
-        format!("（数字见{}）", num.1)
+        msg!(DocMsg::FiguresFrom, num.1)
     } else {
-        format!(
-            "（{} 见{}，{} 见{}）",
+        msg!(
+            DocMsg::TwoFiguresFrom,
             plain(num.0.abs()),
             num.1,
             plain(den.0),
             den.1
         )
     };
-    let mut message = format!(
-        "正文所述{}为 {}%，按 {} ÷ {} 应为 {expected}{from}",
-        def.phrases[0],
+    let mut message = msg!(
+        DocMsg::RateDiffers,
+        &def.phrases[0],
         plain(m.value),
         plain(num.0.abs()),
-        plain(den.0)
+        plain(den.0),
+        &expected,
+        from
     );
     if agreement == Agreement::Truncated {
-        message.push_str("，应四舍五入而非截断");
+        message.push(DocMsg::Truncated);
     }
     if let Some(cell) = def.field.as_deref().and_then(|k| cx.tables?.cells.get(k)) {
-        message.push_str(&format!(
-            "；表中 {}!{} 填报为 {}",
-            cell.sheet, cell.pos, cell.shown
-        ));
+        message.push(msg!(DocMsg::FiledInTable, cell.place(), &cell.shown));
     }
     Some(cx.finding(m, severity_of(&agreement), "R3", Some(expected), message))
 }
@@ -398,22 +442,36 @@ fn change(cx: &Context, m: &Mention, f: usize, dir: Direction) -> Option<Finding
     if agreement == Agreement::Same && !wrong_way {
         return None;
     }
-    let verb = if went_up { "增加" } else { "减少" };
-    let u = unit(m.kind);
-    let expected = format!("{}{}", shown(exact, m.decimals.max(2)), u.trim());
+    let verb = if went_up {
+        DocMsg::Increase
+    } else {
+        DocMsg::Decrease
+    };
+    let expected = format!(
+        "{}{}",
+        shown(exact, m.decimals.max(2)),
+        unit_written(m.kind).trim()
+    );
     let formula = if rate {
         format!("({} − {}) ÷ {}", plain(now), plain(before), plain(before))
     } else {
         format!("{} − {}", plain(now), plain(before))
     };
-    let mut message = format!(
-        "正文所述{name}比上年的变化为 {}{u}，按 {formula} 应为{verb} {expected}（本年 {} 见{now_from}，上年 {} 见{before_from}）",
+    let mut message = msg!(
+        DocMsg::ChangeDiffers,
+        name,
         plain(m.value),
+        unit(m.kind),
+        formula,
+        verb,
+        &expected,
         plain(now),
-        plain(before)
+        now_from,
+        plain(before),
+        before_from
     );
     if agreement == Agreement::Truncated && !wrong_way {
-        message.push_str("，应四舍五入而非截断");
+        message.push(DocMsg::Truncated);
     }
     let severity = if wrong_way {
         Severity::Error

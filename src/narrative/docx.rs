@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use quick_xml::events::Event;
 
+use crate::i18n::narrative::DocMsg;
 use crate::narrative::DocError;
 
 /// The largest `word/document.xml` read, unpacked.
@@ -170,7 +171,7 @@ fn push_text(
 }
 
 fn broken() -> DocError {
-    DocError::Unreadable("文档内容（word/document.xml）已损坏".into())
+    DocError::Unreadable(DocMsg::BrokenContent.into())
 }
 
 struct RunState {
@@ -218,11 +219,11 @@ impl RunState {
 
 /// Reads `word/document.xml` out of a .docx package, within the caps.
 pub fn document_xml<R: Read + Seek>(reader: R) -> Result<Vec<u8>, DocError> {
-    let mut zip = zip::ZipArchive::new(reader)
-        .map_err(|_| DocError::Unreadable("不是有效的 .docx 文件（压缩包无法打开）".into()))?;
+    let mut zip =
+        zip::ZipArchive::new(reader).map_err(|_| DocError::Unreadable(DocMsg::NotZip.into()))?;
     let part = zip
         .by_name(DOCUMENT_PART)
-        .map_err(|_| DocError::Unreadable("不是 Word 文档（缺少 word/document.xml）".into()))?;
+        .map_err(|_| DocError::Unreadable(DocMsg::NoDocumentPart.into()))?;
     let (size, packed) = (part.size(), part.compressed_size().max(1));
     if size > MAX_PART_BYTES || (size > 1 << 20 && size / packed > MAX_RATIO) {
         return Err(DocError::TooLarge);
@@ -230,7 +231,7 @@ pub fn document_xml<R: Read + Seek>(reader: R) -> Result<Vec<u8>, DocError> {
     let mut xml = Vec::with_capacity(size as usize);
     part.take(MAX_PART_BYTES + 1)
         .read_to_end(&mut xml)
-        .map_err(|_| DocError::Unreadable("文档内容无法解压".into()))?;
+        .map_err(|_| DocError::Unreadable(DocMsg::CannotUnpack.into()))?;
     if xml.len() as u64 > MAX_PART_BYTES {
         return Err(DocError::TooLarge);
     }

@@ -12,11 +12,13 @@ pub mod tables;
 pub mod text;
 pub mod vocabulary;
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::fs;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
+use crate::i18n::narrative::DocMsg;
+use crate::i18n::{msg, Lang, Message};
 use crate::model::{FileReport, Finding, Severity, Status};
 pub use tables::Tables;
 use vocabulary::Vocabulary;
@@ -33,15 +35,38 @@ pub struct Document {
     pub paragraphs: Vec<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// Why a report cannot be read or its annotated copy not written; said by [`DocError::message`].
+#[derive(Debug, Clone)]
 pub enum DocError {
-    #[error("{0}")]
-    Unreadable(String),
-    #[error("文件过大或解压后过大（疑似压缩炸弹），未读取")]
+    /// What is wrong with the file, and what to do about it.
+    Unreadable(Message),
     TooLarge,
-    #[error("无法读取文件：{0}")]
-    Io(String),
+    /// A file that could not be read or written, and why.
+    Io(Message),
 }
+
+impl DocError {
+    pub fn message(&self) -> Message {
+        match self {
+            DocError::Unreadable(m) | DocError::Io(m) => m.clone(),
+            DocError::TooLarge => DocMsg::TooLarge.into(),
+        }
+    }
+
+    /// A file of the report that could not be read.
+    fn unreadable_file(e: &std::io::Error) -> DocError {
+        DocError::Io(msg!(DocMsg::CannotRead, e.to_string()))
+    }
+}
+
+/// In Chinese; [`DocError::message`] says it in the run's language.
+impl fmt::Display for DocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for DocError {}
 
 /// Whether `path` names a report jixiao reads or explains (`.docx`, `.txt`, `.doc`, `.wps`,
 /// `.pdf`), not one of its own outputs.
@@ -67,12 +92,10 @@ pub fn read_document(path: &Path) -> Result<Document, DocError> {
         .into_iter()
         .find(|e| name.ends_with(&format!(".{e}")));
     if let Some(ext) = saved_as {
-        return Err(DocError::Unreadable(format!(
-            "不能读取 .{ext} 格式的报告，请另存为 .docx 后再检查"
-        )));
+        return Err(DocError::Unreadable(msg!(DocMsg::SaveAsDocx, ext)));
     }
     let size = fs::metadata(path)
-        .map_err(|e| DocError::Io(e.to_string()))?
+        .map_err(|e| DocError::unreadable_file(&e))?
         .len();
     if size > MAX_FILE_BYTES {
         return Err(DocError::TooLarge);
@@ -80,7 +103,7 @@ pub fn read_document(path: &Path) -> Result<Document, DocError> {
     let mut bytes = Vec::with_capacity(size as usize);
     crate::model::files::open_regular(path)
         .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| DocError::Io(e.to_string()))?;
+        .map_err(|e| DocError::unreadable_file(&e))?;
     let paragraphs = if name.ends_with(".txt") {
         text_paragraphs(&bytes)?
     } else {
@@ -95,9 +118,7 @@ pub fn read_document(path: &Path) -> Result<Document, DocError> {
 /// The paragraphs of a .docx held in memory.
 pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, DocError> {
     if bytes.starts_with(&OLE_MAGIC) {
-        return Err(DocError::Unreadable(
-            "文件已加密或是旧版 .doc 格式：请去掉密码并另存为 .docx 后再检查".into(),
-        ));
+        return Err(DocError::Unreadable(DocMsg::EncryptedOrDoc.into()));
     }
     let xml = docx::document_xml(Cursor::new(bytes))?;
     Ok(docx::scan(&xml)?.into_iter().map(|p| p.text).collect())
@@ -106,9 +127,8 @@ pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, DocError> {
 /// The lines of a text file: UTF-8 (with or without BOM), else GB18030 is not guessed.
 fn text_paragraphs(bytes: &[u8]) -> Result<Vec<String>, DocError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        DocError::Unreadable("文本文件不是 UTF-8 编码，请另存为 UTF-8 或 .docx".into())
-    })?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| DocError::Unreadable(DocMsg::NotUtf8.into()))?;
     Ok(text.lines().map(str::to_string).collect())
 }
 
@@ -129,16 +149,14 @@ pub fn check_report(path: &Path, tables: Option<&Tables>) -> FileReport {
     let display = path.display().to_string();
     let doc = match read_document(path) {
         Ok(d) => d,
-        Err(e) => return FileReport::failed(display, e.to_string()),
+        Err(e) => return FileReport::failed(display, e.message()),
     };
     let mut report = FileReport::failed(display, String::new());
     report.status = Status::Checked;
     report.error = None;
     report.findings = check_document(&doc, tables);
     if tables.is_none() {
-        report.notes.push(
-            "未找到与之配对的工作簿，只检查了报告内部的数字（R2 明细合计、R3 比率与增减）".into(),
-        );
+        report.notes.push(DocMsg::NoPairedWorkbook.into());
     }
     report
 }
@@ -150,39 +168,46 @@ fn to_write(f: &Finding) -> Option<&str> {
     f.expected.as_deref().filter(|_| !text_supports_table_fix)
 }
 
-/// A readable block for one report, as the workbooks' text report prints them.
-pub fn to_text(report: &FileReport) -> String {
+/// A readable block for one report, as the workbooks' text report prints them, in `lang`.
+pub fn to_text(report: &FileReport, lang: Lang) -> String {
+    let say = |m: DocMsg| m.text(lang);
     let mut out = String::new();
     let _ = writeln!(out, "{}", report.path);
     if report.status == Status::Failed {
-        let _ = writeln!(out, "  无法检查：{}", report.error_text());
+        let error = report.error.as_ref().map(|e| e.render(lang));
+        let _ = writeln!(
+            out,
+            "  {}{}",
+            say(DocMsg::CannotCheck),
+            error.unwrap_or_default()
+        );
         return out;
     }
     if report.findings.is_empty() {
-        let _ = writeln!(out, "  报告中的数字未发现问题");
+        let _ = writeln!(out, "  {}", say(DocMsg::NoFindings));
     } else {
-        let _ = writeln!(out, "  报告中发现问题 {}", report.findings.len());
+        let count = msg!(DocMsg::Findings, report.findings.len());
+        let _ = writeln!(out, "  {}", count.render(lang));
     }
     for f in &report.findings {
-        let place = f
-            .text
-            .as_ref()
-            .map_or(String::new(), |t| format!("第 {} 段", t.paragraph));
+        let place = f.text.as_ref().map_or(String::new(), |t| {
+            msg!(DocMsg::Paragraph, t.paragraph).render(lang)
+        });
         let expected = to_write(f).map(|e| format!(" → {e}")).unwrap_or_default();
         let _ = writeln!(
             out,
             "  [{}] {place} {}{expected}  {} {}",
-            f.severity.label_zh(),
+            f.severity.label(lang),
             f.found,
             f.check,
-            f.message
+            f.message.render(lang)
         );
     }
     for note in &report.notes {
-        let _ = writeln!(out, "  说明： {note}");
+        let _ = writeln!(out, "  {} {}", say(DocMsg::Note), note.render(lang));
     }
     if let Some(o) = &report.output {
-        let _ = writeln!(out, "  批注副本： {o}");
+        let _ = writeln!(out, "  {} {o}", say(DocMsg::AnnotatedCopy));
     }
     out
 }

@@ -28,6 +28,11 @@ impl TableCell {
         self.corrected.or(self.filed)
     }
 
+    /// Where the cell is, as messages name it (`绩效自评表!G6`).
+    pub fn place(&self) -> String {
+        format!("{}!{}", self.sheet, self.pos)
+    }
+
     /// Decimals of the number as the cell shows it (`2204.05`, `79.80%`), None when it shows none.
     pub fn decimals_shown(&self) -> Option<u32> {
         let digits = self.shown.trim_end_matches(|c: char| !c.is_ascii_digit());
