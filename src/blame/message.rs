@@ -8,6 +8,9 @@ use crate::check::{
     Values,
 };
 use crate::expr::{Cmp, Expr};
+use crate::i18n::blame::BlameMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Message};
 use crate::model::{CellPos, FieldKey, Finding, Replacement, RuleId, Severity};
 
 pub(super) fn missing_findings(
@@ -23,12 +26,12 @@ pub(super) fn missing_findings(
             let (sheet, pos, label) = places.cell(&m.key)?;
             let format = values.format(&m.key);
             let expected = display(m.expected, format);
-            let message = format!(
-                "{}：{}未填，应为 {} = {}",
-                check.name,
+            let message = msg!(
+                BlameMsg::MissingCell,
+                &check.name,
                 label,
                 render(&check.rhs, values),
-                expected
+                &expected
             );
             Some(
                 Finding::new(check.id.clone(), Severity::Missing, sheet, pos, message)
@@ -100,19 +103,33 @@ pub(super) fn change_finding(
         input_message(check, &label, &expected, show_found(&found), before, places)?
     };
     if let (Some(v), true) = (original, derived && check.id == RuleId::S2) {
-        message.push_str(&rounded_rate_note(checks, check, v, after, format).unwrap_or_default());
+        if let Some(note) = rounded_rate_note(checks, check, v, after, format) {
+            message.push(Word::ClauseSep);
+            message.push(note);
+        }
     }
-    let others: Vec<String> = cluster
+    let others: Vec<Message> = cluster
         .iter()
         .filter(|&&i| i != change.by)
-        .map(|&i| format!("{}（{}）", checks[i].name, checks[i].id))
+        .map(|&i| {
+            msg!(
+                BlameMsg::RuleWithId,
+                &checks[i].name,
+                checks[i].id.to_string()
+            )
+        })
         .collect();
     if !others.is_empty() {
-        message.push_str(&format!("；同时使{}成立", others.join("、")));
+        message.push(Word::ClauseSep);
+        message.push(msg!(
+            BlameMsg::AlsoHolds,
+            Message::join(others, Word::ListSep)
+        ));
     }
     let typo = change.typo.filter(|_| severity != Severity::Rounding);
     if let Some(t) = typo {
-        message.push_str(&format!("；{}", t.note(&expected, show_found(&found))));
+        message.push(Word::ClauseSep);
+        message.push(t.note(&expected, &found));
     }
     Some(
         Finding::new(check.id.clone(), severity, sheet, pos, message)
@@ -129,25 +146,36 @@ fn derived_message(
     check: &Check,
     label: &str,
     expected: &str,
-    found: &str,
+    found: Message,
     values: &Values,
     severity: Severity,
-) -> String {
+) -> Message {
     if check.form == Form::Bound {
-        return format!("{}：{label}应为 {expected}，填报为 {found}", check.name);
+        return msg!(BlameMsg::BoundValue, &check.name, label, expected, found);
     }
     let why = if severity == Severity::Rounding {
-        "，应四舍五入而非截断"
+        Message::new(BlameMsg::RoundNotTruncate)
     } else {
-        ""
+        Message::default()
     };
     match &check.explain {
         // The rule's name says whose value it is: "「…」未达到年度指标值 ≤5%（实际 6.2%），按比例得分".
-        Some(rhs) => format!("{}应为 {rhs} = {expected}{why}，填报为 {found}", check.name),
-        None => format!(
-            "{}：{label}应为 {} = {expected}{why}，填报为 {found}",
-            check.name,
-            render(&check.rhs, values)
+        Some(rhs) => msg!(
+            BlameMsg::ExplainedValue,
+            &check.name,
+            rhs,
+            expected,
+            why,
+            found
+        ),
+        None => msg!(
+            BlameMsg::DerivedValue,
+            &check.name,
+            label,
+            render(&check.rhs, values),
+            expected,
+            why,
+            found
         ),
     }
 }
@@ -157,17 +185,17 @@ fn input_message(
     check: &Check,
     label: &str,
     expected: &str,
-    found: &str,
+    found: Message,
     values: &Values,
     places: &Places,
-) -> Option<String> {
+) -> Option<Message> {
     // A repair is only ever found for a rule whose left side is a field.
     let lhs_key = check.lhs_key()?;
     let lhs_label = places.cell(&lhs_key).map(|c| c.2).unwrap_or_default();
     let sum = eval_side(&check.rhs, values).flatten().unwrap_or_default();
-    Some(format!(
-        "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
-        check.name,
+    Some(msg!(
+        BlameMsg::InputValue,
+        &check.name,
         lhs_label,
         places.shown(&lhs_key),
         render(&check.rhs, values),
@@ -187,7 +215,7 @@ fn rounded_rate_note(
     filed: Decimal,
     values: &Values,
     format: &crate::extract::value::Num,
-) -> Option<String> {
+) -> Option<Message> {
     let shown = |v: Decimal| crate::check::stored(v, format);
     for rate_rule in checks {
         let Some(rate) = rate_rule.lhs_key() else {
@@ -207,9 +235,9 @@ fn rounded_rate_note(
         }
         let from_rounded = eval_side(&with_rounded, values).flatten()?;
         if shown(from_rounded) == shown(filed) {
-            return Some(format!(
-                "；得分应按精确比值计算，不能用舍入后的{} {} 计算（得 {}）",
-                rate_rule.name,
+            return Some(msg!(
+                BlameMsg::RoundedRate,
+                &rate_rule.name,
                 display(rounded, rate_format),
                 display(from_rounded, format)
             ));
@@ -247,11 +275,12 @@ fn substitute(
     }
 }
 
-fn show_found(found: &str) -> &str {
+/// The value as filed, "空" for a blank cell.
+fn show_found(found: &str) -> Message {
     if found.is_empty() {
-        "空"
+        Message::new(BlameMsg::BlankFiled)
     } else {
-        found
+        Message::raw(found)
     }
 }
 
@@ -290,9 +319,9 @@ pub(super) fn unexplained_finding(
         Cmp::Ge => "<",
         Cmp::Le => ">",
     };
-    let message = format!(
-        "{}不成立：{} {} {} {}；{}",
-        check.name,
+    let message = msg!(
+        BlameMsg::DoesNotHold,
+        &check.name,
         label,
         lhs_text,
         broken,
@@ -323,27 +352,23 @@ pub(super) fn unexplained_finding(
 
 /// "无法确定是哪一个单元格填错" and, when several repairs tie, which: "把一般公共预算改为 2357.85，
 /// 或把其他资金改为 870.37，都能使各项检查成立".
-fn undecided(ties: &[Vec<(FieldKey, Decimal)>], values: &Values, places: &Places) -> String {
-    let plain = "无法确定是哪一个单元格填错，请逐项核对";
+fn undecided(ties: &[Vec<(FieldKey, Decimal)>], values: &Values, places: &Places) -> Message {
     if ties.len() < 2 {
-        return plain.to_string();
+        return Message::new(BlameMsg::Undecided);
     }
-    let repairs: Vec<String> = ties
-        .iter()
-        .map(|changes| {
-            changes
-                .iter()
-                .filter_map(|(k, v)| {
-                    let (sheet, pos, label) = places.cell(k)?;
-                    let value = display(*v, values.format(k));
-                    Some(format!("{label}（{sheet}!{pos}）改为 {value}"))
-                })
-                .collect::<Vec<_>>()
-                .join("并把")
-        })
-        .collect();
-    format!(
-        "无法确定是哪一个单元格填错：把{}，都能使各项检查成立，请逐项核对",
-        repairs.join("，或把")
-    )
+    let repairs = ties.iter().map(|changes| {
+        let cells = changes.iter().filter_map(|(k, v)| {
+            let (sheet, pos, label) = places.cell(k)?;
+            let value = display(*v, values.format(k));
+            Some(msg!(
+                BlameMsg::TiedCell,
+                label,
+                sheet,
+                pos.to_string(),
+                value
+            ))
+        });
+        Message::join(cells, BlameMsg::TiedAnd)
+    });
+    msg!(BlameMsg::Tied, Message::join(repairs, BlameMsg::TiedOr))
 }

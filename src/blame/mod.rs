@@ -595,10 +595,11 @@ fn solve(check: &Check, key: &FieldKey, values: &Values) -> Option<Decimal> {
 mod tests {
     use super::*;
     use crate::check::Evaluation;
+    use crate::i18n::Lang;
     use crate::model::Replacement;
 
-    #[test]
-    fn each_change_of_the_repair_has_its_finding() {
+    /// The seed example's repair, with its layout.
+    fn seed_repair() -> (Repair, Layout) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("examples/seed-leiyang-2024.xlsx");
         let wb = crate::read::read_path(&path).expect("example reads");
@@ -611,7 +612,34 @@ mod tests {
             layout: &layout,
             figures: &figures,
         };
-        let repair = repair(&evaluation, &places);
+        (repair(&evaluation, &places), layout)
+    }
+
+    #[test]
+    fn the_findings_say_our_words_in_either_language() {
+        let (repair, _) = seed_repair();
+        assert!(repair.findings.len() >= 5, "{:#?}", repair.findings);
+        for f in &repair.findings {
+            let (zh, en) = (f.message.render(Lang::Zh), f.message.render(Lang::En));
+            assert!(zh.contains("应为"), "{zh}");
+            assert!(en.contains(" should be "), "{en}");
+            for ours in [
+                "应为",
+                "填报为",
+                "不成立",
+                "未填",
+                "疑似",
+                "其他单元格",
+                "，",
+            ] {
+                assert!(!en.contains(ours), "{en}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_change_of_the_repair_has_its_finding() {
+        let (repair, layout) = seed_repair();
         assert!(!repair.changes.is_empty());
         for change in &repair.changes {
             let pos = layout.fields[&change.key].pos;

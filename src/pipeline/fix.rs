@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::annotate::{self, Lang, Mode};
+use crate::i18n::blame::BlameMsg;
+use crate::i18n::{msg, Message};
 use crate::model::{CellPos, Correction, FileReport, Finding, Uncorrected, Unfixed, Workbook};
 use crate::model::{CellValue, Replacement};
 use crate::read::{self, quietly};
@@ -30,7 +32,7 @@ pub(super) fn settle(wb: &Workbook, report: &mut FileReport, templates: &[Templa
         let recheck = match recheck(wb, report, templates, lang) {
             Ok(recheck) => recheck,
             Err(why) => {
-                let reason = format!("更正版无法复核：{why}");
+                let reason = msg!(BlameMsg::RecheckFailed, why);
                 left.extend(active.drain(..).map(|c| unsettled(c, reason.clone())));
                 break;
             }
@@ -78,7 +80,7 @@ fn candidates(wb: &Workbook, findings: &[Finding]) -> (Vec<Correction>, Vec<Unco
             .filter_map(|f| Some((*f, f.replacement.as_ref()?, f.expected.as_ref()?)))
             .collect();
         let first = on_cell[0];
-        let not = |why, reason: &str| Uncorrected {
+        let not = |why, reason: BlameMsg| Uncorrected {
             sheet: first.sheet.clone(),
             cell,
             found: first.found.clone(),
@@ -87,16 +89,13 @@ fn candidates(wb: &Workbook, findings: &[Finding]) -> (Vec<Correction>, Vec<Unco
             reason: reason.into(),
         };
         let Some(&(f, value, expected)) = valued.first() else {
-            left.push(not(Unfixed::Open, "无法确定唯一的正确值，请人工核实"));
+            left.push(not(Unfixed::Open, BlameMsg::NoSingleValue));
             continue;
         };
         if valued.iter().any(|(_, v, _)| *v != value) {
-            left.push(not(
-                Unfixed::Conflict,
-                "不同的检查给出的值不一致，请人工核实",
-            ));
+            left.push(not(Unfixed::Conflict, BlameMsg::ValuesDisagree));
         } else if sheet.merged_at(cell).is_some_and(|m| m.first != cell) {
-            left.push(not(Unfixed::Merged, "单元格在合并区域内，无法单独写入"));
+            left.push(not(Unfixed::Merged, BlameMsg::InMergedRange));
         } else {
             let original = sheet.cell(cell);
             let from = match original.map(|c| &c.value) {
@@ -125,15 +124,15 @@ fn recheck(
     report: &FileReport,
     templates: &[Template],
     lang: Lang,
-) -> Result<FileReport, String> {
+) -> Result<FileReport, Message> {
     quietly(|| {
-        let bytes =
-            annotate::render(wb, report, lang, Mode::Corrected).map_err(|e| e.to_string())?;
-        let container = read::sniff::sniff_bytes(bytes).map_err(|e| e.to_string())?;
-        let copy = read::read_container(&wb.path, container).map_err(|e| e.to_string())?;
-        super::check_workbook(&copy, templates).map_err(|e| e.to_string())
+        let why = |e: &dyn std::fmt::Display| Message::raw(e.to_string());
+        let bytes = annotate::render(wb, report, lang, Mode::Corrected).map_err(|e| why(&e))?;
+        let container = read::sniff::sniff_bytes(bytes).map_err(|e| why(&e))?;
+        let copy = read::read_container(&wb.path, container).map_err(|e| why(&e))?;
+        super::check_workbook(&copy, templates).map_err(|e| why(&e))
     })
-    .unwrap_or_else(|| Err("内部错误".to_string()))
+    .unwrap_or_else(|| Err(BlameMsg::InternalError.into()))
 }
 
 /// The changes (by index into `active`) that the re-check does not settle, each with the
@@ -144,7 +143,7 @@ fn unsettled_by(
     recheck: &FileReport,
     active: &[Correction],
     hard: &HashSet<(String, CellPos)>,
-) -> BTreeMap<usize, String> {
+) -> BTreeMap<usize, Message> {
     let mut out = BTreeMap::new();
     for f in recheck.findings.iter().filter(|f| f.severity.fails()) {
         let changed = active
@@ -153,13 +152,6 @@ fn unsettled_by(
         if !changed && hard.contains(&(f.sheet.clone(), f.cell)) {
             continue;
         }
-        let shown = format!(
-            "[{}] {}!{} {}",
-            f.severity.label_zh(),
-            f.sheet,
-            f.cell,
-            f.message
-        );
         let near = |c: &Correction| {
             (c.sheet == f.sheet && c.cell == f.cell) || f.involves.contains(&c.cell)
         };
@@ -170,20 +162,28 @@ fn unsettled_by(
             named
         };
         for i in blamed {
-            out.entry(i)
-                .or_insert_with(|| format!("改为 {} 后复核仍不成立：{shown}", active[i].to));
+            out.entry(i).or_insert_with(|| {
+                msg!(
+                    BlameMsg::StillFails,
+                    &active[i].to,
+                    f.severity.word(),
+                    &f.sheet,
+                    f.cell.to_string(),
+                    &f.message
+                )
+            });
         }
     }
     out
 }
 
-fn unsettled(c: Correction, reason: String) -> Uncorrected {
+fn unsettled(c: Correction, reason: Message) -> Uncorrected {
     Uncorrected {
         sheet: c.sheet,
         cell: c.cell,
         found: c.from,
         expected: Some(c.to),
         why: Unfixed::Unsettled,
-        reason: reason.into(),
+        reason,
     }
 }
