@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::batch::Walker;
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::msg;
 use crate::model::{ErrorKind, FileReport};
 use crate::narrative::{self, Tables};
 use crate::pipeline::{check_only, write_copies, Options};
@@ -133,7 +135,8 @@ fn check_document(path: &Path, tables: Option<&Tables>, opts: &Options) -> FileR
             Ok(p) => doc.output = p.map(|p| p.display().to_string()),
             // The findings stand, as for a workbook whose copy cannot be written.
             Err(e) => {
-                doc.notes.push(format!("未写出批注副本：{e}").into());
+                let note = msg!(ErrMsg::CopyNotWritten, e.to_string());
+                doc.notes.push(note.render(opts.lang).into());
                 doc.error_kind = Some(ErrorKind::Write);
             }
         }
