@@ -95,8 +95,9 @@ fn finish_one(
         // A panic anywhere in one file's work fails that file only; a missing index would
         // stall the reorder buffer.
         Err(panic) => {
-            let report =
+            let mut report =
                 FileReport::failed(input.path.display().to_string(), internal_error(panic));
+            report.localize(opts.lang);
             let rendered = job.file(&report);
             done((report, rendered))
         }
@@ -124,7 +125,9 @@ fn check_one(
         (report, rendered)
     };
     if let Some(e) = &input.error {
-        return render(FileReport::failed(display, e.clone()));
+        let mut failed = FileReport::failed(display, e.clone());
+        failed.localize(opts.lang);
+        return render(failed);
     }
     let is_renamed = renamed.is_some();
     let run = || {
@@ -141,6 +144,7 @@ fn check_one(
         Ok((mut report, rendered)) => {
             if let (true, Some(copy)) = (is_renamed, &report.output) {
                 report.notes.push(msg!(ErrMsg::CopyRenamed, copy));
+                report.localize(opts.lang);
                 // The note is part of what is printed.
                 return render(report);
             }

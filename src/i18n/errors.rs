@@ -127,6 +127,9 @@ catalogue! {
         NoSheets => "工作簿中没有任何工作表；请确认文件是否正确", "the workbook has no sheets; check that it is the right file";
 
         // Checking.
+        NoSuchPath => "文件不存在；请检查路径", "there is no such file; check the path";
+        /// Why.
+        FolderUnreadable => "无法读取文件夹（{}）；请检查权限", "cannot read the folder ({}); check the permissions";
         /// The labels looked for: two of the 基础数据表, three of the 绩效自评表.
         NoTables => "未找到基础数据表（查找“{}”“{}”）和绩效自评表（查找“{}”“{}”“{}”）；请确认这是部门整体支出绩效自评工作簿", "found neither the 基础数据表 (looked for “{}”, “{}”) nor the 绩效自评表 (looked for “{}”, “{}”, “{}”); check that this is a department's overall-spending performance self-evaluation workbook";
         /// What was being done, the file.
