@@ -139,6 +139,88 @@ catalogue! {
         /// What the checker said when it stopped.
         CheckPanicked => "检查时出现内部错误（{}）；请把该文件发给 jixiao 的维护者", "internal error while checking ({}); please send the file to the maintainers of jixiao";
 
+        // Templates.
+        /// File, why.
+        TemplateIo => "模板文件 {} 无法读取：{}", "cannot read the template file {}: {}";
+        /// File, line, what is wrong.
+        TemplateSyntax => "模板文件 {} 第 {} 行有误：{}", "template file {}, line {}: {}";
+        /// File, line, check, what is wrong.
+        TemplateRule => "模板文件 {} 第 {} 行，检查 {} 的公式有误：{}", "template file {}, line {}: the formula of check {} is wrong: {}";
+        /// Key, the keys allowed.
+        UnknownKey => "未知的键 {}（此处可用：{}）", "unknown key {} (allowed here: {})";
+        /// Key.
+        MissingKey => "缺少必填的键 {}", "the required key {} is missing";
+        /// Value, the values allowed.
+        UnknownValue => "取值 {} 不可用（可用：{}）", "the value {} is not allowed (allowed: {})";
+        /// What the parser said.
+        WrongType => "类型不对：{}", "wrong type: {}";
+        /// What the parser said.
+        WrongLength => "元素个数不对：{}", "wrong number of elements: {}";
+        /// What the parser said.
+        TomlSyntax => "TOML 格式错误：{}", "TOML syntax error: {}";
+        /// Name asked for, the built-in names.
+        NoSuchTemplate => "没有名为 {} 的模板；内置的有：{}（也可用 --template 文件）", "there is no template named {}; the built-in ones are {} (or give a file with --template)";
+        /// What the writer said.
+        BlankFailed => "无法生成空白模板：{}", "cannot make the blank template: {}";
+        /// File, why.
+        CannotWrite => "无法写入 {}：{}", "cannot write {}: {}";
+        /// File.
+        BlankExists => "文件 {} 已存在；加 --force 覆盖", "{} already exists; add --force to replace it";
+        /// Year.
+        YearOutOfRange => "年份 {} 不在 2000～2100 之间", "the year {} is not between 2000 and 2100";
+        /// File, family, year.
+        BlankWritten => "已写出空白模板 {}（{}，{} 年）", "wrote the blank template {} ({}, year {})";
+
+        // Importing data.
+        /// File, why.
+        CannotRead => "无法读取 {}：{}", "cannot read {}: {}";
+        NotUtf8 => "不是 UTF-8 编码的文本", "not UTF-8 text";
+        /// Schema, what the parser said.
+        NotData => "不是 {} 数据：{}", "not {} data: {}";
+        /// Schema found, schema wanted.
+        WrongSchema => "schema 为「{}」，应为「{}」", "the schema is “{}”, should be “{}”";
+        /// File, workbook, field.
+        PlaceJsonField => "{} 第 {} 个工作簿的字段 {}", "{}, workbook {}, field {}";
+        /// File, workbook.
+        PlaceJson => "{} 第 {} 个工作簿", "{}, workbook {}";
+        /// File, line, cell.
+        PlaceRowCell => "{} 第 {} 行、{}", "{}, line {}, {}";
+        /// File, line, column.
+        PlaceRowColumn => "{} 第 {} 行「{}」列", "{}, line {}, column “{}”";
+        /// File, line.
+        PlaceRow => "{} 第 {} 行", "{}, line {}";
+        /// Column number.
+        ColumnNumber => "第 {} 列", "column {}";
+        /// Column, its header.
+        ColumnNamed => "{}（{}）", "{} ({})";
+        /// Indicator number.
+        IndicatorScore => "第 {} 个指标的分值或得分", "the points or score of indicator {}";
+        /// Place, field.
+        UnknownDataField => "{}：没有字段「{}」（字段名见 docs/fields.md）", "{}: there is no field “{}” (docs/fields.md lists the field names)";
+        /// Place, field.
+        DuplicateField => "{}：字段 {} 出现了两次", "{}: the field {} is given twice";
+        /// Place, value, what it should be.
+        NotANumber => "{}：「{}」不是{}", "{}: “{}” is not {}";
+        ANumber => "数字", "a number";
+        AYear => "年份（2000～2100）", "a year (2000–2100)";
+        /// Place, department, where it was first.
+        DuplicateDepartment => "{}：部门「{}」重复（{} 已有）", "{}: the department “{}” is given twice (already in {})";
+        /// Place, family.
+        UnknownFamily => "{}：没有版式「{}」（可用：hunan-2024、hunan-2018、hunan-2024-extended）", "{}: there is no layout family “{}” (available: hunan-2024, hunan-2018, hunan-2024-extended)";
+        /// Place.
+        NoData => "{}：没有数据", "{}: no data";
+        /// File.
+        ImportExists => "{} 已存在；导入不会覆盖已有的文件", "{} already exists; import does not replace existing files";
+        /// Field.
+        BlankNoField => "空白模板中没有字段 {} 的单元格", "the blank template has no cell for the field {}";
+        /// Rows in the blank, rows in the data.
+        BlankIndicators => "空白模板中找到 {} 个指标行，数据有 {} 个", "the blank template has {} indicator rows, the data {}";
+        /// Place, what went wrong there.
+        AtPlace => "{}：{}", "{}: {}";
+
+        // Summaries.
+        SummaryTooBig => "汇总数据超过 4 GiB", "the summary's data is over 4 GiB";
+
         // Notes on how a file was read or its copies written.
         /// Sheet, cell, formula, value computed.
         FormulaComputed => "{}!{} 的公式 ={} 没有保存计算结果，已按公式计算为 {}", "the formula ={2} in {0}!{1} has no saved result; computed it as {3}";
