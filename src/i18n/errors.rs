@@ -301,6 +301,19 @@ mod tests {
     }
 
     #[test]
+    fn notes_put_the_workbook_words_where_english_wants_them() {
+        let note = msg!(ErrMsg::FormulaComputed, "基础数据表", "C5", "C6+C7", 12u32);
+        assert_eq!(
+            note.render(Lang::Zh),
+            "基础数据表!C5 的公式 =C6+C7 没有保存计算结果，已按公式计算为 12"
+        );
+        assert_eq!(
+            note.render(Lang::En),
+            "the formula =C6+C7 in 基础数据表!C5 has no saved result; computed it as 12"
+        );
+    }
+
+    #[test]
     fn a_kind_with_latin_letters_first_is_spaced_in_chinese_only() {
         let m = msg!(ErrMsg::NotWorkbook, msg!(ErrMsg::Spaced, ErrMsg::KindPdf));
         assert!(m.render(Lang::Zh).starts_with("这是 PDF 文件，"));
