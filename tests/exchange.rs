@@ -66,7 +66,7 @@ fn findings(path: &Path) -> Vec<(String, String, String, Option<String>, String)
 fn data_of(path: &Path) -> WorkbookData {
     let templates = Template::built_in_ref();
     let infos: Vec<_> = templates.iter().map(Template::field_infos).collect();
-    WorkbookData::of_file(path, templates, &infos).1
+    WorkbookData::of_file(path, templates, &infos, jixiao::i18n::Lang::Zh).1
 }
 
 /// What export → import keeps of a record: every field's value as filed and shown, its

@@ -6,8 +6,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::annotate::{self, Lang};
+use crate::i18n::errors::{self, ErrMsg};
+use crate::i18n::{msg, Message};
 use crate::model::files;
-use crate::report::os_error;
 
 /// One file to check, in input order.
 #[derive(Debug, Clone)]
@@ -17,7 +18,7 @@ pub struct Input {
     /// `农业局/自评表.xlsx` and `教育局/自评表.xlsx` do not write the same annotated copy.
     pub out_dir: Option<PathBuf>,
     /// Known before reading (a path that does not exist).
-    pub error: Option<String>,
+    pub error: Option<Message>,
     /// Another file in the same folder has the same stem and the outputs named after it
     /// (`表.xlsx` over `表.xls`): this one's are named after its whole name (`表.xls.checked.xlsx`).
     pub full_name: bool,
@@ -110,10 +111,7 @@ impl Listing {
             bytes += name.len();
         })
         .map_err(|e| Input {
-            error: Some(format!(
-                "无法读取文件夹（{}）；请检查权限",
-                os_error(&e, Lang::Zh)
-            )),
+            error: Some(msg!(ErrMsg::FolderUnreadable, errors::os_error(&e))),
             ..Input::new(dir.clone(), None)
         })?;
         let mut names = Vec::with_capacity(bytes);
@@ -288,7 +286,7 @@ impl Walker {
     fn root_file(&self, root: PathBuf) -> Input {
         let mut input = Input::new(root, self.out_dir.clone());
         if std::fs::symlink_metadata(&input.path).is_err() {
-            input.error = Some("文件不存在；请检查路径".to_string());
+            input.error = Some(ErrMsg::NoSuchPath.into());
             return input;
         }
         let name = file_name(&input.path);

@@ -10,6 +10,8 @@ use indicatif::ProgressBar;
 use super::memory::{estimated_peak, MemoryBudget};
 use super::walk::Input;
 use super::FileJob;
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::model::{files, FileReport};
 use crate::pipeline::Options;
 use crate::summary::SummaryRow;
@@ -93,21 +95,22 @@ fn finish_one(
         // A panic anywhere in one file's work fails that file only; a missing index would
         // stall the reorder buffer.
         Err(panic) => {
-            let report =
+            let mut report =
                 FileReport::failed(input.path.display().to_string(), internal_error(panic));
+            report.localize(opts.lang);
             let rendered = job.file(&report);
             done((report, rendered))
         }
     }
 }
 
-fn internal_error(panic: Box<dyn std::any::Any + Send>) -> String {
+fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Message {
     let what = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    format!("检查时出现内部错误（{what}）；请把该文件发给 jixiao 的维护者")
+    msg!(ErrMsg::CheckPanicked, what)
 }
 /// Checks one file; a panic inside the checker becomes a failed report for that file only.
 fn check_one(
@@ -122,7 +125,9 @@ fn check_one(
         (report, rendered)
     };
     if let Some(e) = &input.error {
-        return render(FileReport::failed(display, e.clone()));
+        let mut failed = FileReport::failed(display, e.clone());
+        failed.localize(opts.lang);
+        return render(failed);
     }
     let is_renamed = renamed.is_some();
     let run = || {
@@ -138,12 +143,8 @@ fn check_one(
     match catch_unwind(AssertUnwindSafe(run)) {
         Ok((mut report, rendered)) => {
             if let (true, Some(copy)) = (is_renamed, &report.output) {
-                report.notes.push(
-                    format!(
-                        "副本改名为 {copy}：通常的名字已被本批次另一个文件的副本或一个输入文件占用"
-                    )
-                    .into(),
-                );
+                report.notes.push(msg!(ErrMsg::CopyRenamed, copy));
+                report.localize(opts.lang);
                 // The note is part of what is printed.
                 return render(report);
             }

@@ -51,7 +51,11 @@ pub(super) fn run(
             continue;
         }
         match input.error {
-            Some(e) => files.push(FileReport::failed(input.path.display().to_string(), e)),
+            Some(e) => {
+                let mut failed = FileReport::failed(input.path.display().to_string(), e);
+                failed.localize(opts.lang);
+                files.push(failed);
+            }
             None => workbooks.push(input.path),
         }
     }

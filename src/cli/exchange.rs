@@ -56,7 +56,7 @@ impl ExportArgs {
         let template = match self.template.as_deref().map(Template::load).transpose() {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", e.message().render(lang));
                 return 2;
             }
         };
@@ -131,7 +131,7 @@ impl ImportArgs {
             }
             Err(errors) => {
                 for e in errors {
-                    eprintln!("{e}");
+                    eprintln!("{}", e.message().render(lang));
                 }
                 2
             }

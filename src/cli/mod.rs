@@ -44,7 +44,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The message in `lang` (a template's own errors are in Chinese only).
+    /// The message in `lang`.
     pub(super) fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
             (Error::Args(e), Lang::Zh) => help::argument_error(e),
@@ -56,6 +56,7 @@ impl Error {
             (Error::Rows(e), Lang::En) => {
                 format!("cannot summarise the results: {}", os_error(e, lang))
             }
+            (Error::Template(e), lang) => e.message().render(lang),
             (e, _) => e.to_string(),
         }
     }
@@ -132,7 +133,7 @@ pub fn run(args: &[OsString], launch: &mut Launch) -> Result<ExitCode, Error> {
     let (paths, args) = match cli.command {
         Some(Command::Check { paths, args }) => (paths, args),
         Some(Command::Rules(args)) => return Ok(status(args.run())),
-        Some(Command::Template(args)) => return Ok(status(args.run())),
+        Some(Command::Template(args)) => return Ok(status(args.run(lang))),
         Some(Command::Export(args)) => return Ok(status(args.run(lang))),
         Some(Command::Import(args)) => return Ok(status(args.run(lang))),
         None => (cli.paths, cli.check),

@@ -133,13 +133,15 @@ impl WorkbookData {
     }
 
     /// Reads and checks the file at `path` like `check` does, with the first of `templates`
-    /// that fits; returns its report and record. `infos` are the templates' fields, in order.
+    /// that fits; returns its report and record. `infos` are the templates' fields, in order;
+    /// why a file could not be checked is said in `lang`.
     pub fn of_file(
         path: &std::path::Path,
         templates: &[Template],
         infos: &[Vec<FieldInfo>],
+        lang: crate::i18n::Lang,
     ) -> (FileReport, WorkbookData) {
-        match pipeline::check_data(path, templates) {
+        match pipeline::check_data(path, templates, lang) {
             Ok(c) => {
                 let i = templates.iter().position(|t| std::ptr::eq(t, c.template));
                 let data = WorkbookData::of(&c, i.map_or(&[][..], |i| &infos[i]));

@@ -8,6 +8,8 @@ use rust_decimal::Decimal;
 
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Num, Reading};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::msg;
 use crate::locate::{FieldCell, IndicatorRow, Layout};
 use crate::model::text::is_dash;
 use crate::model::{CellPos, CellValue, FieldKey, Kind, Sheet, SheetId, Workbook};
@@ -150,16 +152,13 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         if let (CellValue::Empty, Some(f)) = (&value, &formula) {
             match eval_formula(wb, sheet, f, 0) {
                 Some(v) => {
-                    figures.notes.push(
-                        format!(
-                            "{}!{} 的公式 ={} 没有保存计算结果，已按公式计算为 {}",
-                            sheet.name,
-                            field.pos,
-                            f,
-                            v.normalize()
-                        )
-                        .into(),
-                    );
+                    figures.notes.push(msg!(
+                        ErrMsg::FormulaComputed,
+                        &sheet.name,
+                        field.pos.to_string(),
+                        f,
+                        v.normalize()
+                    ));
                     value = CellValue::Number(f64::try_from(v).unwrap_or(f64::NAN));
                 }
                 None => {
@@ -204,9 +203,11 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
         );
     }
     if dashes > 0 {
-        figures.notes.push(format!(
-            "{dashes} 个单元格填的是“-”“—”“/”“无”之类：金额按 0 计，比率、得分视为不适用（相应检查未做）"
-        ).into());
+        // The dashes are what the workbooks hold, said as they are.
+        let held = "“-”“—”“/”“无”";
+        figures
+            .notes
+            .push(msg!(ErrMsg::DashesCounted, dashes, held));
     }
     figures.indicators = layout
         .indicators

@@ -9,6 +9,8 @@ mod texts;
 use crate::model::text::fold;
 use std::ops::{Deref, Index};
 
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::model::{CellPos, FieldKey, FieldMap, Kind, Name, SheetId, Workbook};
 use crate::template::{FieldDef, Labels, Template};
 
@@ -139,9 +141,24 @@ impl<'a> IntoIterator for &'a Fields {
     }
 }
 
+/// Neither table of any template was found in a workbook.
 #[derive(Debug, thiserror::Error)]
-#[error("未找到基础数据表（查找“财政供养人员情况”“经费控制情况”）和绩效自评表（查找“全年预算数”“全年执行数”“三级指标”）；请确认这是部门整体支出绩效自评工作簿")]
+#[error("{}", self.message())]
 pub struct NotFound;
+
+impl NotFound {
+    /// The one line said about it: the labels looked for (the tables' own words).
+    pub fn message(&self) -> Message {
+        msg!(
+            ErrMsg::NoTables,
+            "财政供养人员情况",
+            "经费控制情况",
+            "全年预算数",
+            "全年执行数",
+            "三级指标"
+        )
+    }
+}
 
 /// Length of the longest label that `text` (normalised) starts with.
 fn match_len(text: &str, labels: &Labels) -> Option<usize> {

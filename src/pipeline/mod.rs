@@ -11,6 +11,8 @@ use crate::check::rules::{indicators, plausibility, total, unreadable};
 use crate::check::{coverage, eval_side, stored, units, Evaluation, Values};
 use crate::extract::value::format_number;
 use crate::extract::{self, Figures};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::locate::{FieldCell, Layout, NotFound};
 use crate::model::{ErrorKind, FileReport, Finding, Replacement, Status};
 use crate::model::{FieldKey, FieldMap, Workbook};
@@ -48,10 +50,21 @@ pub enum Error {
     Write(#[from] WriteError),
     /// A panic, caught: the one line said about it.
     #[error("{0}")]
-    Panic(String),
+    Panic(Message),
 }
 
 impl Error {
+    /// The one line said about it, in the run's language once localized.
+    pub fn message(&self) -> Message {
+        match self {
+            Error::Read(e) => e.message(),
+            Error::NotFound(e) => e.message(),
+            // The annotate stage words its own errors.
+            Error::Write(e) => e.to_string().into(),
+            Error::Panic(m) => m.clone(),
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Read(e) => e.kind(),
@@ -83,14 +96,14 @@ pub fn check_only(path: &Path, opts: &Options) -> (FileReport, Option<Workbook>)
         let report = check_workbook(&wb, templates(opts))?;
         Ok((wb, report))
     })
-    .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
+    .unwrap_or_else(|| Err(Error::Panic(internal_error(ErrMsg::Checking, path))));
     let (mut report, wb) = match checked {
         Ok((wb, mut report)) => {
             report.path = display;
             (report, Some(wb))
         }
         Err(e) => {
-            let mut failed = FileReport::failed(display, e.to_string());
+            let mut failed = FileReport::failed(display, e.message());
             failed.error_kind = Some(e.kind());
             (failed, None)
         }
@@ -157,12 +170,12 @@ pub fn write_copies(
                 }
             }
             Err(why) => {
-                let what = if corrected {
-                    "更正稿"
+                let not_written = if corrected {
+                    ErrMsg::CorrectedNotWritten
                 } else {
-                    "批注副本"
+                    ErrMsg::CopyNotWritten
                 };
-                report.notes.push(format!("未写出{what}：{why}").into());
+                report.notes.push(msg!(not_written, why.message()));
                 report.error_kind = report.error_kind.or(Some(why.kind()));
             }
         }
@@ -191,17 +204,17 @@ fn write_copy(
     };
     match quietly(write) {
         Some(written) => Ok(written?),
-        None => Err(Error::Panic(internal_error("生成副本", path))),
+        None => Err(Error::Panic(internal_error(ErrMsg::WritingCopy, path))),
     }
 }
 
 /// The one line a panic leaves in the report: what was being done and to which file.
-fn internal_error(doing: &str, path: &Path) -> String {
+fn internal_error(doing: ErrMsg, path: &Path) -> Message {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    format!("{doing} {name} 时出现内部错误；请把该文件发给 jixiao 的维护者")
+    msg!(ErrMsg::InternalError, doing, name)
 }
 
 /// Checks a workbook already read, with the template whose labels fit it best.
@@ -233,25 +246,27 @@ pub fn check_workbook_data<'t>(
 }
 
 /// Reads and checks one file like [`check_only`], keeping the data for an export; the failed
-/// report when it cannot be checked.
+/// report, said in `lang`, when it cannot be checked.
 pub fn check_data<'t>(
     path: &Path,
     templates: &'t [Template],
+    lang: Lang,
 ) -> Result<Checked<'t>, Box<FileReport>> {
     let display = crate::model::files::shown(path);
     let checked = quietly(|| -> Result<_, Error> {
         let wb = read::read_path(path)?;
         Ok(check_workbook_data(&wb, templates)?)
     })
-    .unwrap_or_else(|| Err(Error::Panic(internal_error("检查", path))));
+    .unwrap_or_else(|| Err(Error::Panic(internal_error(ErrMsg::Checking, path))));
     match checked {
         Ok(mut c) => {
             c.report.path = display;
             Ok(c)
         }
         Err(e) => {
-            let mut failed = FileReport::failed(display, e.to_string());
+            let mut failed = FileReport::failed(display, e.message());
             failed.error_kind = Some(e.kind());
+            failed.localize(lang);
             Err(Box::new(failed))
         }
     }

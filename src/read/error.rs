@@ -1,42 +1,49 @@
 //! Why a file could not be read: one enum per layer, each keeping its cause, and a
 //! [`ErrorKind`] small enough for a report to keep.
 
-use std::borrow::Cow;
-
 use super::{MAX_CELLS, MAX_MERGES, MAX_SHEETS, MAX_TEXT_BYTES};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::read::sniff::SniffError;
 
 pub use crate::model::ErrorKind;
 
 /// Why [`read_path`](super::read_path) or [`read_container`](super::read_container) failed.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum ReadError {
-    #[error("{0}")]
     Sniff(#[from] SniffError),
-    #[error("工作簿内容无法解析（{}），文件可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再试", clip(.0))]
     Xlsx(#[source] calamine::XlsxError),
-    #[error("工作簿内容无法解析（{}），文件可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再试", clip(.0))]
     Xls(#[source] calamine::XlsError),
-    #[error("工作簿内容无法解析（{}），文件可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再试", .0.detail())]
     Ods(#[source] OdsError),
     /// calamine panicked on the file.
-    #[error("工作簿内容无法解析（解析程序遇到无法处理的内容），文件可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再试")]
     Panicked,
-    #[error("工作簿过大（超过 {MAX_CELLS} 个有内容的单元格），不像是绩效自评表；请只保留基础数据表和绩效自评表后再试")]
     TooManyCells,
-    #[error("工作簿中的文字和公式过多（超过 {} MiB），不像是绩效自评表；请只保留基础数据表和绩效自评表后再试", MAX_TEXT_BYTES >> 20)]
     TooMuchText,
-    #[error("工作簿中的合并单元格过多（超过 {MAX_MERGES} 处），不像是绩效自评表；请只保留基础数据表和绩效自评表后再试")]
     TooManyMerges,
-    #[error("工作簿结构异常（多个工作表反复引用同一份数据），已停止读取；请在 Excel/WPS 中打开后另存为 .xlsx 再试")]
     ReadBudget,
-    #[error("工作簿中有 {0} 个工作表（上限 {MAX_SHEETS} 个），不像是绩效自评表；请只保留基础数据表和绩效自评表后再试")]
     TooManySheets(usize),
-    #[error("工作簿中没有任何工作表；请确认文件是否正确")]
     NoSheets,
 }
 
 impl ReadError {
+    /// The one line said about it.
+    pub fn message(&self) -> Message {
+        match self {
+            ReadError::Sniff(e) => e.message(),
+            ReadError::Xlsx(e) => msg!(ErrMsg::Unparsable, clip(e)),
+            ReadError::Xls(e) => msg!(ErrMsg::Unparsable, clip(e)),
+            ReadError::Ods(e) => msg!(ErrMsg::Unparsable, e.detail()),
+            ReadError::Panicked => msg!(ErrMsg::Unparsable, ErrMsg::ParserGaveUp),
+            ReadError::TooManyCells => msg!(ErrMsg::TooManyCells, MAX_CELLS),
+            ReadError::TooMuchText => msg!(ErrMsg::TooMuchText, MAX_TEXT_BYTES >> 20),
+            ReadError::TooManyMerges => msg!(ErrMsg::TooManyMerges, MAX_MERGES),
+            ReadError::ReadBudget => ErrMsg::ReadBudget.into(),
+            ReadError::TooManySheets(n) => msg!(ErrMsg::TooManySheets, *n, MAX_SHEETS),
+            ReadError::NoSheets => ErrMsg::NoSheets.into(),
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             ReadError::Sniff(e) => e.kind(),
@@ -65,15 +72,15 @@ pub enum OdsError {
     Escape(#[source] quick_xml::escape::EscapeError),
     /// Content the reader refuses, in words.
     #[error("{0}")]
-    Content(Cow<'static, str>),
+    Content(Message),
 }
 
 impl OdsError {
     /// The words in the one-line message: a cause's own text is clipped, ours is not.
-    fn detail(&self) -> Cow<'_, str> {
+    fn detail(&self) -> Message {
         match self {
-            OdsError::Content(text) => Cow::Borrowed(text),
-            e => Cow::Owned(clip(e)),
+            OdsError::Content(text) => text.clone(),
+            e => clip(e).into(),
         }
     }
 }

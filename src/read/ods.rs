@@ -22,6 +22,8 @@ use quick_xml::Reader as XmlReader;
 use zip::ZipArchive;
 
 use super::{Budget, OdsError, ReadError};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::model::{Cell, CellPos, CellValue, FileKind, Sheet, Workbook};
 
 const MAX_ROWS: u64 = 1_048_576;
@@ -32,7 +34,7 @@ type Xml<'a> = XmlReader<BufReader<zip::read::ZipFile<'a, Cursor<Vec<u8>>>>>;
 pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(OdsError::from)?;
     let content = zip.by_name("content.xml").map_err(|e| match e {
-        zip::result::ZipError::FileNotFound => OdsError::Content("缺少 content.xml".into()),
+        zip::result::ZipError::FileNotFound => OdsError::Content(ErrMsg::NoContentXml.into()),
         e => OdsError::from(e),
     })?;
     let mut xml = XmlReader::from_reader(BufReader::new(content));
@@ -82,18 +84,18 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Workbook, ReadError> {
 }
 
 /// The reader's own words about what is wrong.
-fn content(text: impl Into<std::borrow::Cow<'static, str>>) -> ReadError {
+fn content(text: impl Into<Message>) -> ReadError {
     ReadError::Ods(OdsError::Content(text.into()))
 }
 
 fn eof(what: &str) -> ReadError {
-    content(format!("content.xml 在 {what} 中途结束"))
+    content(msg!(ErrMsg::OdsEof, what))
 }
 
 /// A raw attribute value by exact name, as calamine reads it.
 fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<&'a str>, ReadError> {
     for item in crate::ooxml::raw_attrs(e.attributes_raw()) {
-        let (key, value) = item.map_err(|()| content("XML 属性格式错误"))?;
+        let (key, value) = item.map_err(|()| content(ErrMsg::OdsAttribute))?;
         if key == name {
             return Ok(Some(&e.attributes_raw()[value]));
         }
@@ -111,8 +113,8 @@ fn count(raw: Option<&str>) -> Result<u64, ReadError> {
     match raw {
         None => Ok(1),
         Some(v) => decode(v)?.parse::<u64>().map_err(|_| {
-            content(format!(
-                "重复次数“{}”不是数字",
+            content(msg!(
+                ErrMsg::OdsRepeat,
                 v.chars().take(20).collect::<String>()
             ))
         }),
@@ -212,13 +214,13 @@ fn read_cell(
     let mut formula = String::new();
     let raw = e.attributes_raw();
     for item in crate::ooxml::raw_attrs(raw) {
-        let (key, span) = item.map_err(|()| content("XML 属性格式错误"))?;
+        let (key, span) = item.map_err(|()| content(ErrMsg::OdsAttribute))?;
         let v = &raw[span];
         match key {
             "office:value" if !is_value_set => {
                 let n: f64 = v.parse().map_err(|_| {
-                    content(format!(
-                        "“{}”不是数值",
+                    content(msg!(
+                        ErrMsg::OdsValue,
                         v.chars().take(20).collect::<String>()
                     ))
                 })?;
@@ -266,8 +268,8 @@ fn read_text(xml: &mut Xml<'_>, name: &str, budget: &Budget) -> Result<String, R
                 } else if let Some(c) = r.resolve_char_ref().map_err(OdsError::from)? {
                     text.push(c);
                 } else {
-                    return Err(content(format!(
-                        "无法识别的实体 &{};",
+                    return Err(content(msg!(
+                        ErrMsg::OdsEntity,
                         r.chars().take(20).collect::<String>()
                     )));
                 }

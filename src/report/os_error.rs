@@ -4,35 +4,9 @@ use std::io;
 
 use crate::annotate::Lang;
 
-/// Windows: ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION, what Excel or WPS holding the file
-/// open gives.
-const WINDOWS_IN_USE: [i32; 2] = [32, 33];
-
-/// `e` said plainly: the common kinds translated (the file open in Excel/WPS, not found, no
-/// permission, disk full), anything else as the system words it.
+/// `e` said plainly in `lang` (see [`crate::i18n::errors::os_error`]).
 pub fn os_error(e: &io::Error, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let said = |zh_text: &str, en_text: &str| if zh { zh_text } else { en_text }.to_string();
-    if cfg!(windows)
-        && e.raw_os_error()
-            .is_some_and(|c| WINDOWS_IN_USE.contains(&c))
-    {
-        return said(
-            "文件正被其他程序使用，请先在 Excel/WPS 中关闭该文件",
-            "the file is in use by another program: close it in Excel/WPS first",
-        );
-    }
-    match e.kind() {
-        io::ErrorKind::NotFound => said("文件或文件夹不存在", "no such file or folder"),
-        io::ErrorKind::PermissionDenied => said(
-            "没有权限（文件可能为只读，或正被 Excel/WPS 打开）",
-            "permission denied (the file may be read-only or open in Excel/WPS)",
-        ),
-        io::ErrorKind::StorageFull => said("磁盘已满", "the disk is full"),
-        io::ErrorKind::ReadOnlyFilesystem => said("磁盘为只读", "the disk is read-only"),
-        io::ErrorKind::AlreadyExists => said("文件已存在", "the file already exists"),
-        _ => e.to_string(),
-    }
+    crate::i18n::errors::os_error(e).render(lang)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 
 use super::{SummaryRow, Totals};
+use crate::i18n::errors::{ErrMsg, Said};
 
 enum Spill {
     File(BufWriter<File>),
@@ -66,7 +67,8 @@ impl RowStore {
             }
         };
         let (Ok(n), Ok(offset)) = (u32::try_from(bytes.len()), u32::try_from(self.len)) else {
-            self.error = Some(io::Error::other("汇总数据超过 4 GiB"));
+            let too_big = Said(ErrMsg::SummaryTooBig.into());
+            self.error = Some(io::Error::other(too_big));
             return;
         };
         let written = match &mut self.spill {

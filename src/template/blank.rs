@@ -12,6 +12,8 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use crate::i18n::errors::{os_error, ErrMsg};
+use crate::i18n::{msg, Lang, Message};
 use crate::model::text::text_width;
 use crate::model::Kind;
 use crate::template::{
@@ -63,15 +65,24 @@ pub enum Filled {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum BlankError {
-    #[error("无法生成空白模板：{0}")]
     Xlsx(#[from] XlsxError),
-    #[error("无法写入 {path}：{message}")]
-    Write { path: String, message: String },
-    #[error("文件 {0} 已存在；加 --force 覆盖")]
+    Write { path: String, message: Message },
     Exists(String),
-    #[error("年份 {0} 不在 2000～2100 之间")]
     Year(u32),
+}
+
+impl BlankError {
+    /// The one line said about it.
+    pub fn message(&self) -> Message {
+        match self {
+            BlankError::Xlsx(e) => msg!(ErrMsg::BlankFailed, e.to_string()),
+            BlankError::Write { path, message } => msg!(ErrMsg::CannotWrite, path, message),
+            BlankError::Exists(path) => msg!(ErrMsg::BlankExists, path),
+            BlankError::Year(year) => msg!(ErrMsg::YearOutOfRange, *year),
+        }
+    }
 }
 
 /// The blank workbook as .xlsx bytes.
@@ -163,7 +174,7 @@ pub fn write(
     let bytes = to_bytes(template, opts)?;
     std::fs::write(path, bytes).map_err(|e| BlankError::Write {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message: os_error(&e),
     })
 }
 
@@ -191,14 +202,15 @@ pub struct TemplateArgs {
 }
 
 impl TemplateArgs {
-    /// Writes the blank; exit status 0 when written, 2 otherwise.
-    pub fn run(&self) -> i32 {
+    /// Writes the blank, saying so or why not in `lang`; exit status 0 when written, 2
+    /// otherwise.
+    pub fn run(&self, lang: Lang) -> i32 {
         let template =
             match crate::template::load_or_family(self.template.as_deref(), self.family.as_deref())
             {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("{e}");
+                    eprintln!("{}", e.render(lang));
                     return 2;
                 }
             };
@@ -209,16 +221,17 @@ impl TemplateArgs {
         };
         match write(&template, &opts, &self.out, self.force) {
             Ok(()) => {
-                println!(
-                    "已写出空白模板 {}（{}，{} 年）",
-                    self.out.display(),
-                    template.family,
+                let written = msg!(
+                    ErrMsg::BlankWritten,
+                    self.out.display().to_string(),
+                    &template.family,
                     self.year.unwrap_or(template.blank.year)
                 );
+                println!("{}", written.render(lang));
                 0
             }
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", e.message().render(lang));
                 2
             }
         }

@@ -1,6 +1,8 @@
 //! The templates built into the binary, and choosing one by file or family name.
 
 use super::{Template, TemplateError};
+use crate::i18n::errors::{os_error, ErrMsg};
+use crate::i18n::{msg, words::Word, Message};
 
 /// The templates built into the binary, from `workbook-templates/`. The first is the default
 /// (`jixiao rules`, `jixiao template`) and wins a tie when choosing a family.
@@ -24,7 +26,7 @@ impl Template {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| TemplateError::Io {
             file: file.clone(),
-            message: e.to_string(),
+            message: os_error(&e),
         })?;
         Template::parse(&file, &text)
     }
@@ -59,21 +61,18 @@ impl Template {
 pub fn load_or_family(
     template: Option<&std::path::Path>,
     family: Option<&str>,
-) -> Result<Template, String> {
+) -> Result<Template, Message> {
     if let Some(path) = template {
-        return Template::load(path).map_err(|e| e.to_string());
+        return Template::load(path).map_err(|e| e.message());
     }
     let all = Template::built_in();
     match family {
         None => Ok(all.into_iter().next().expect("a built-in template")),
         Some(name) => {
-            let names: Vec<String> = all.iter().map(|t| t.family.clone()).collect();
-            all.into_iter().find(|t| t.family == name).ok_or_else(|| {
-                format!(
-                    "没有名为 {name} 的模板；内置的有：{}（也可用 --template 文件）",
-                    names.join("、")
-                )
-            })
+            let names = Message::join(all.iter().map(|t| Message::from(&t.family)), Word::ListSep);
+            all.into_iter()
+                .find(|t| t.family == name)
+                .ok_or_else(|| msg!(ErrMsg::NoSuchTemplate, name, names))
         }
     }
 }

@@ -1,24 +1,49 @@
-//! Why a template cannot be loaded, in Chinese, with the line of the fault.
+//! Why a template cannot be loaded, with the line of the fault.
 
 use serde::Deserialize;
 
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Message};
+
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum TemplateError {
-    #[error("模板文件 {file} 无法读取：{message}")]
-    Io { file: String, message: String },
-    #[error("模板文件 {file} 第 {line} 行有误：{message}")]
+    Io {
+        file: String,
+        message: Message,
+    },
     Syntax {
         file: String,
         line: usize,
-        message: String,
+        message: Message,
     },
-    #[error("模板文件 {file} 第 {line} 行，检查 {id} 的公式有误：{message}")]
     Rule {
         file: String,
         line: usize,
         id: String,
-        message: String,
+        message: Message,
     },
+}
+
+impl TemplateError {
+    /// The one line said about it.
+    pub fn message(&self) -> Message {
+        match self {
+            TemplateError::Io { file, message } => msg!(ErrMsg::TemplateIo, file, message),
+            TemplateError::Syntax {
+                file,
+                line,
+                message,
+            } => msg!(ErrMsg::TemplateSyntax, file, *line, message),
+            TemplateError::Rule {
+                file,
+                line,
+                id,
+                message,
+            } => msg!(ErrMsg::TemplateRule, file, *line, id, message),
+        }
+    }
 }
 
 /// The line (from 1) of a byte offset.
@@ -28,43 +53,41 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
         .unwrap_or(1)
 }
 
-/// The parser's message in Chinese where it is one of the common ones.
-pub(super) fn zh_message(message: &str) -> String {
+/// The TOML parser's message in words of ours where it is one of the common ones.
+pub(super) fn parser_message(message: &str) -> Message {
     let message = message.trim();
     let quoted = |m: &str| m.split('`').nth(1).map(str::to_string).unwrap_or_default();
+    let expected = |rest: &str| {
+        rest.split_once("expected ")
+            .map(|(_, e)| choices(e))
+            .unwrap_or_default()
+    };
     if let Some(rest) = message.strip_prefix("unknown field ") {
-        let expected = rest
-            .split_once("expected ")
-            .map(|(_, e)| list_zh(e))
-            .unwrap_or_default();
-        return format!("未知的键 {}（此处可用：{expected}）", quoted(message));
+        return msg!(ErrMsg::UnknownKey, quoted(message), expected(rest));
     }
     if message.starts_with("missing field ") {
-        return format!("缺少必填的键 {}", quoted(message));
+        return msg!(ErrMsg::MissingKey, quoted(message));
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
-        let expected = rest
-            .split_once("expected ")
-            .map(|(_, e)| list_zh(e))
-            .unwrap_or_default();
-        return format!("取值 {} 不可用（可用：{expected}）", quoted(message));
+        return msg!(ErrMsg::UnknownValue, quoted(message), expected(rest));
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!("类型不对：{rest}");
+        return msg!(ErrMsg::WrongType, rest);
     }
     if message.starts_with("invalid length") {
-        return format!("元素个数不对：{message}");
+        return msg!(ErrMsg::WrongLength, message);
     }
-    format!("TOML 格式错误：{message}")
+    msg!(ErrMsg::TomlSyntax, message)
 }
 
-/// "one of `a`, `b` or `c`" → "a、b、c".
-fn list_zh(expected: &str) -> String {
-    expected
-        .replace('`', "")
-        .replace("one of ", "")
-        .replace(" or ", "、")
-        .replace(", ", "、")
+/// "one of `a`, `b` or `c`" → a、b、c (in English a, b, c).
+fn choices(expected: &str) -> Message {
+    let plain = expected.replace('`', "").replace("one of ", "");
+    let items = plain
+        .split(", ")
+        .flat_map(|part| part.split(" or "))
+        .map(Message::from);
+    Message::join(items, Word::ListSep)
 }
 
 /// Only the parts of a template whose place in the file an error needs.

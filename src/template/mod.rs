@@ -20,7 +20,7 @@ pub use fields::FieldInfo;
 pub use labels::fill_placeholders;
 pub use schema::*;
 
-use error::{line_of, zh_message, CheckSpans};
+use error::{line_of, parser_message, CheckSpans};
 
 /// A check of the template, parsed once when the template loads, over field names.
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ impl Template {
         let mut template: Template = toml::from_str(text).map_err(|e| TemplateError::Syntax {
             file: file.to_string(),
             line: e.span().map(|s| line_of(text, s.start)).unwrap_or(0),
-            message: zh_message(e.message()),
+            message: parser_message(e.message()),
         })?;
         let spans: Option<CheckSpans> = toml::from_str(text).ok();
         let rule_line = |i: usize| {
@@ -77,7 +77,7 @@ impl Template {
                             file: file.to_string(),
                             line: rule_line(i),
                             id: check.id.clone(),
-                            message,
+                            message: message.into(),
                         })?
                 }
             };

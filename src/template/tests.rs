@@ -1,5 +1,5 @@
 use super::builtin::BUILT_IN;
-use super::error::{line_of, zh_message};
+use super::error::{line_of, parser_message};
 use super::labels::plain_label;
 use super::*;
 
@@ -72,14 +72,23 @@ fn printed_labels_lose_numbering_and_notes() {
 }
 
 #[test]
-fn parser_messages_in_chinese() {
+fn parser_messages_in_chinese_and_english() {
+    use crate::i18n::Lang;
+    let unknown = parser_message("unknown field `rul`, expected one of `id`, `name`, `rule`");
     assert_eq!(
-        zh_message("unknown field `rul`, expected one of `id`, `name`, `rule`"),
+        unknown.render(Lang::Zh),
         "未知的键 rul（此处可用：id、name、rule）"
     );
-    assert_eq!(zh_message("missing field `family`"), "缺少必填的键 family");
+    assert_eq!(
+        unknown.render(Lang::En),
+        "unknown key rul (allowed here: id, name, rule)"
+    );
+    assert_eq!(
+        parser_message("missing field `family`").to_string(),
+        "缺少必填的键 family"
+    );
     assert!(
-        zh_message("unknown variant `fatal`, expected `error` or `warning`")
+        parser_message("unknown variant `fatal`, expected `error` or `warning`")
             .contains("error、warning")
     );
 }

@@ -103,8 +103,8 @@ impl Renderer for ExportJob<'_> {
 }
 
 impl FileJob for ExportJob<'_> {
-    fn run(&self, path: &Path, _opts: &Options) -> (FileReport, String) {
-        let (report, data) = WorkbookData::of_file(path, self.templates, &self.infos);
+    fn run(&self, path: &Path, opts: &Options) -> (FileReport, String) {
+        let (report, data) = WorkbookData::of_file(path, self.templates, &self.infos, opts.lang);
         let rendered = self.exporter.workbook(&data, rank(&report));
         (report, rendered)
     }

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use crate::exchange::WorkbookData;
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -30,8 +32,17 @@ pub struct Place {
     pub file: String,
     /// 1-based: the line of a table, the workbook of a JSON file.
     pub row: usize,
-    pub column: Option<String>,
+    pub column: Option<Column>,
     pub json: bool,
+}
+
+/// A column of a table or a field of a JSON record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// By its name: a table's header, a JSON field.
+    Named(String),
+    /// A cell described: 第 2 列, B（部门）, an indicator's score.
+    Described(Message),
 }
 
 impl Place {
@@ -39,7 +50,7 @@ impl Place {
         Place {
             file: file.to_string(),
             row: n,
-            column: field.map(str::to_string),
+            column: field.map(|f| Column::Named(f.to_string())),
             json: true,
         }
     }
@@ -48,23 +59,32 @@ impl Place {
         Place {
             file: file.to_string(),
             row: line,
-            column: column.map(str::to_string),
+            column: column.map(|c| Column::Named(c.to_string())),
             json: false,
+        }
+    }
+
+    /// Where it is, in words.
+    pub fn message(&self) -> Message {
+        let (file, row) = (&self.file, self.row);
+        match (self.json, &self.column) {
+            (true, Some(Column::Named(c))) => msg!(ErrMsg::PlaceJsonField, file, row, c),
+            (true, Some(Column::Described(c))) => msg!(ErrMsg::PlaceJsonField, file, row, c),
+            (true, None) => msg!(ErrMsg::PlaceJson, file, row),
+            (false, Some(Column::Described(c))) => msg!(ErrMsg::PlaceRowCell, file, row, c),
+            // A header that reads as a place itself is not quoted as a column's name.
+            (false, Some(Column::Named(c))) if c.starts_with('第') || c.contains('（') => {
+                msg!(ErrMsg::PlaceRowCell, file, row, c)
+            }
+            (false, Some(Column::Named(c))) => msg!(ErrMsg::PlaceRowColumn, file, row, c),
+            (false, None) => msg!(ErrMsg::PlaceRow, file, row),
         }
     }
 }
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.json, &self.column) {
-            (true, Some(c)) => write!(f, "{} 第 {} 个工作簿的字段 {c}", self.file, self.row),
-            (true, None) => write!(f, "{} 第 {} 个工作簿", self.file, self.row),
-            (false, Some(c)) if c.starts_with('第') || c.contains('（') => {
-                write!(f, "{} 第 {} 行、{c}", self.file, self.row)
-            }
-            (false, Some(c)) => write!(f, "{} 第 {} 行「{c}」列", self.file, self.row),
-            (false, None) => write!(f, "{} 第 {} 行", self.file, self.row),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -77,33 +97,78 @@ struct Record {
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum ImportError {
-    #[error("无法读取 {file}：{reason}")]
-    Read { file: String, reason: String },
-    #[error("{place}：没有字段「{field}」（字段名见 docs/fields.md）")]
-    UnknownField { place: Place, field: String },
-    #[error("{place}：字段 {field} 出现了两次")]
-    DuplicateField { place: Place, field: String },
-    #[error("{place}：「{value}」不是{what}")]
+    Read {
+        file: String,
+        reason: Message,
+    },
+    UnknownField {
+        place: Place,
+        field: String,
+    },
+    DuplicateField {
+        place: Place,
+        field: String,
+    },
+    /// `what` it should be: [`ErrMsg::ANumber`] or [`ErrMsg::AYear`].
     NotANumber {
         place: Place,
         value: String,
-        what: &'static str,
+        what: ErrMsg,
     },
-    #[error("{second}：部门「{department}」重复（{first} 已有）")]
     DuplicateDepartment {
         department: String,
         first: Box<Place>,
         second: Box<Place>,
     },
-    #[error("{place}：没有版式「{family}」（可用：hunan-2024、hunan-2018、hunan-2024-extended）")]
-    UnknownFamily { place: Place, family: String },
-    #[error("{place}：没有数据")]
-    Empty { place: Place },
-    #[error("{0} 已存在；导入不会覆盖已有的文件")]
+    UnknownFamily {
+        place: Place,
+        family: String,
+    },
+    Empty {
+        place: Place,
+    },
     Exists(String),
-    #[error("无法写入 {path}：{reason}")]
-    Write { path: String, reason: String },
+    Write {
+        path: String,
+        reason: Message,
+    },
+}
+
+impl ImportError {
+    /// The one line said about it.
+    pub fn message(&self) -> Message {
+        use ImportError as E;
+        match self {
+            E::Read { file, reason } => msg!(ErrMsg::CannotRead, file, reason),
+            E::UnknownField { place, field } => {
+                msg!(ErrMsg::UnknownDataField, place.message(), field)
+            }
+            E::DuplicateField { place, field } => {
+                msg!(ErrMsg::DuplicateField, place.message(), field)
+            }
+            E::NotANumber { place, value, what } => {
+                msg!(ErrMsg::NotANumber, place.message(), value, *what)
+            }
+            E::DuplicateDepartment {
+                department,
+                first,
+                second,
+            } => msg!(
+                ErrMsg::DuplicateDepartment,
+                second.message(),
+                department,
+                first.message()
+            ),
+            E::UnknownFamily { place, family } => {
+                msg!(ErrMsg::UnknownFamily, place.message(), family)
+            }
+            E::Empty { place } => msg!(ErrMsg::NoData, place.message()),
+            E::Exists(path) => msg!(ErrMsg::ImportExists, path),
+            E::Write { path, reason } => msg!(ErrMsg::CannotWrite, path, reason),
+        }
+    }
 }
 
 /// Reads every data file, checks every record and, when all are right, writes one workbook

@@ -8,11 +8,13 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use super::{ImportError, Place, Record};
+use super::{Column, ImportError, Place, Record};
 use crate::exchange::export::csv::{FIELD_COLUMNS, INDICATOR_COLUMNS};
 use crate::exchange::export::xlsx::{INDICATOR_HEADERS, INDICATOR_SHEET, META_COLUMNS};
 use crate::exchange::{DataFile, FieldData, IndicatorData, WorkbookData, SCHEMA};
 use crate::extract::CellReading;
+use crate::i18n::errors::{os_error, ErrMsg};
+use crate::i18n::{msg, Message};
 use crate::model::{CellPos, CellValue, FieldKey, Severity, SheetId};
 use crate::template::{FieldInfo, Template};
 
@@ -31,7 +33,7 @@ pub(super) fn read_file(path: &Path) -> Result<Vec<Record>, ImportError> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let why = |reason: String| ImportError::Read {
+    let why = |reason: Message| ImportError::Read {
         file: file.clone(),
         reason,
     };
@@ -42,30 +44,30 @@ pub(super) fn read_file(path: &Path) -> Result<Vec<Record>, ImportError> {
         }
         "csv" | "txt" => {
             let text = read_text(path).map_err(why)?;
-            let rows = csv_rows(&text).map_err(why)?;
+            let rows = csv_rows(&text).map_err(|e| why(e.into()))?;
             table_records(&file, &rows, false)
         }
         _ => workbook_records(path, &file),
     }
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let mut f = crate::model::files::open_regular(path).map_err(|e| e.to_string())?;
+fn read_text(path: &Path) -> Result<String, Message> {
+    let mut f = crate::model::files::open_regular(path).map_err(|e| os_error(&e))?;
     let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| "不是 UTF-8 编码的文本".to_string())?;
+    f.read_to_end(&mut bytes).map_err(|e| os_error(&e))?;
+    let text = String::from_utf8(bytes).map_err(|_| Message::from(ErrMsg::NotUtf8))?;
     Ok(text.trim_start_matches('\u{feff}').to_string())
 }
 
 fn json_records(file: &str, text: &str) -> Result<Vec<Record>, ImportError> {
     let data: DataFile = serde_json::from_str(text).map_err(|e| ImportError::Read {
         file: file.to_string(),
-        reason: format!("不是 {SCHEMA} 数据：{e}"),
+        reason: msg!(ErrMsg::NotData, SCHEMA, e.to_string()),
     })?;
     if data.schema != SCHEMA {
         return Err(ImportError::Read {
             file: file.to_string(),
-            reason: format!("schema 为「{}」，应为「{SCHEMA}」", data.schema),
+            reason: msg!(ErrMsg::WrongSchema, &data.schema, SCHEMA),
         });
     }
     Ok(data
@@ -114,7 +116,7 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<TableCell>>, String> {
 fn workbook_records(path: &Path, file: &str) -> Result<Vec<Record>, ImportError> {
     let wb = crate::read::read_path(path).map_err(|e| ImportError::Read {
         file: file.to_string(),
-        reason: e.to_string(),
+        reason: e.message(),
     })?;
     let rows_of = |i: usize| -> Vec<Vec<TableCell>> {
         let sheet = &wb.sheets[i];
@@ -262,7 +264,7 @@ fn parse_year(text: &str, place: Place) -> Result<Option<u32>, ImportError> {
         _ => Err(ImportError::NotANumber {
             place,
             value: text.to_string(),
-            what: "年份（2000～2100）",
+            what: ErrMsg::AYear,
         }),
     }
 }
@@ -497,14 +499,19 @@ fn wide(file: &str, rows: &[Vec<TableCell>], workbook: bool) -> Result<Vec<Recor
 impl Place {
     /// A cell of a table: a workbook's by its address, a CSV's by its column number.
     fn cell(file: &str, line: usize, col: usize, workbook: bool, name: Option<&str>) -> Place {
-        let column = if workbook {
-            CellPos::column_letters(col as u32)
-        } else {
-            format!("第 {} 列", col + 1)
-        };
-        let column = match name {
-            Some(n) => format!("{column}（{n}）"),
-            None => column,
+        let column = match (workbook, name) {
+            (true, None) => Column::Named(CellPos::column_letters(col as u32)),
+            (true, Some(n)) => Column::Described(msg!(
+                ErrMsg::ColumnNamed,
+                CellPos::column_letters(col as u32),
+                n
+            )),
+            (false, None) => Column::Described(msg!(ErrMsg::ColumnNumber, col + 1)),
+            (false, Some(n)) => Column::Described(msg!(
+                ErrMsg::ColumnNamed,
+                msg!(ErrMsg::ColumnNumber, col + 1),
+                n
+            )),
         };
         Place {
             file: file.to_string(),

@@ -6,9 +6,11 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{ImportError, ImportOptions, Place, Record};
+use super::{Column, ImportError, ImportOptions, Place, Record};
 use crate::exchange::export::xlsx::{number, number_format};
 use crate::extract::value::{read_cell, Reading};
+use crate::i18n::errors::{os_error, ErrMsg};
+use crate::i18n::{msg, Message};
 use crate::model::files::{self, Existing, TempFile};
 use crate::model::{CellPos, CellValue, FieldKey, Kind, SheetId};
 use crate::template::blank::{self, BlankOptions, Filled, FilledCell};
@@ -129,7 +131,7 @@ pub(super) fn plan(record: &Record, opts: &ImportOptions) -> Result<Plan, Vec<Im
             None => errors.push(ImportError::NotANumber {
                 place,
                 value: f.value.clone().unwrap_or_default(),
-                what: "数字",
+                what: ErrMsg::ANumber,
             }),
         }
     }
@@ -144,11 +146,11 @@ pub(super) fn plan(record: &Record, opts: &ImportOptions) -> Result<Plan, Vec<Im
             );
             if filled.is_none() {
                 let mut place = record.place.clone();
-                place.column = Some(format!("第 {} 个指标的分值或得分", i + 1));
+                place.column = Some(Column::Described(msg!(ErrMsg::IndicatorScore, i + 1)));
                 errors.push(ImportError::NotANumber {
                     place,
                     value: v.clone().unwrap_or_default(),
-                    what: "数字",
+                    what: ErrMsg::ANumber,
                 });
             }
             filled
@@ -219,7 +221,7 @@ fn file_name(record: &Record) -> String {
 }
 
 /// The workbook of a plan, as .xlsx bytes.
-fn build(plan: &Plan) -> Result<Vec<u8>, String> {
+fn build(plan: &Plan) -> Result<Vec<u8>, Message> {
     // First drawn with placeholders for the names, so that every 绩效指标 row is located.
     let mut structure = plan.blank.clone();
     if let Some(rows) = &mut structure.indicators {
@@ -243,12 +245,12 @@ fn build(plan: &Plan) -> Result<Vec<u8>, String> {
         let cell = layout
             .fields
             .get(*key)
-            .ok_or_else(|| format!("空白模板中没有字段 {key} 的单元格"))?;
+            .ok_or_else(|| msg!(ErrMsg::BlankNoField, key.to_string()))?;
         cells.push(at(cell.sheet, cell.pos, filled.clone()));
     }
     if layout.indicators.len() != plan.indicators.len() {
-        return Err(format!(
-            "空白模板中找到 {} 个指标行，数据有 {} 个",
+        return Err(msg!(
+            ErrMsg::BlankIndicators,
             layout.indicators.len(),
             plan.indicators.len()
         ));
@@ -269,7 +271,7 @@ fn build(plan: &Plan) -> Result<Vec<u8>, String> {
     }
     let mut filled = plan.blank.clone();
     filled.cells = cells;
-    blank::to_bytes(plan.template, &filled).map_err(|e| e.to_string())
+    blank::to_bytes(plan.template, &filled).map_err(|e| e.message())
 }
 
 /// Writes every plan into `opts.out`, each as a new file; what was written, or the errors.
@@ -281,7 +283,7 @@ pub(super) fn write_all(
     if let Err(e) = std::fs::create_dir_all(dir) {
         return Err(vec![ImportError::Write {
             path: dir.display().to_string(),
-            reason: e.to_string(),
+            reason: os_error(&e),
         }]);
     }
     let mut names = HashSet::new();
@@ -309,22 +311,22 @@ pub(super) fn write_all(
 
 fn write_one(plan: &Plan, dest: &Path) -> Result<(), ImportError> {
     let shown = dest.display().to_string();
-    let fail = |reason: String| ImportError::Write {
+    let fail = |reason: Message| ImportError::Write {
         path: shown.clone(),
         reason,
     };
     let exists = |d: &Path| match files::existing(d) {
         Ok(Existing::Nothing | Existing::Empty) => Ok(()),
         Ok(Existing::File) => Err(ImportError::Exists(shown.clone())),
-        Err(e) => Err(fail(e.to_string())),
+        Err(e) => Err(fail(os_error(&e))),
     };
     exists(dest)?;
-    let bytes = build(plan).map_err(|e| fail(format!("{}：{e}", plan.place)))?;
-    let mut tmp = TempFile::beside(dest).map_err(|e| fail(e.to_string()))?;
+    let bytes = build(plan).map_err(|e| fail(msg!(ErrMsg::AtPlace, plan.place.message(), e)))?;
+    let mut tmp = TempFile::beside(dest).map_err(|e| fail(os_error(&e)))?;
     tmp.file()
         .write_all(&bytes)
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| fail(os_error(&e)))?;
     // Someone may have put a file there meanwhile: it stays.
     exists(dest)?;
-    tmp.persist().map_err(|e| fail(e.to_string()))
+    tmp.persist().map_err(|e| fail(os_error(&e)))
 }

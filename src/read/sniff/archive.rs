@@ -10,12 +10,14 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use super::bytes::find;
 use super::xlsx::{sanitize_sheet, sanitize_sst};
 use super::{mib, one_line, Container, Limits, Package, SniffError, MIB};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::read::geometry::{sheet_geometry, ByPart};
 
 /// The ZIP structure could not be read.
 fn bad_zip(e: ZipError) -> SniffError {
     SniffError::Corrupt {
-        detail: "ZIP 压缩结构无法读取",
+        detail: ErrMsg::ZipUnreadable,
         source: Some(e),
     }
 }
@@ -28,7 +30,7 @@ fn zip_err(e: ZipError) -> SniffError {
         ZipError::InvalidPassword => SniffError::Encrypted { xls: false },
         ZipError::UnsupportedArchive(_) | ZipError::CompressionMethodNotSupported(_) => {
             SniffError::Corrupt {
-                detail: "使用了不支持的压缩方式",
+                detail: ErrMsg::ZipMethod,
                 source: Some(e),
             }
         }
@@ -52,7 +54,7 @@ pub(super) fn sniff_zip(bytes: Vec<u8>, lim: &Limits) -> Result<Container, Sniff
     let mut zip = ZipArchive::new(Cursor::new(bytes.as_slice())).map_err(bad_zip)?;
     if zip.len() > lim.entries {
         return Err(SniffError::ZipBomb {
-            detail: format!("压缩包内有 {} 个部件", zip.len()),
+            detail: msg!(ErrMsg::ZipParts, zip.len()),
         });
     }
     match classify_zip(&mut zip)? {
@@ -93,7 +95,7 @@ fn classify_zip(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<ZipKind, SniffErr
         .collect();
     if names.is_empty() {
         return Err(NotWorkbook {
-            what: "空的 ZIP 压缩包",
+            what: ErrMsg::KindEmptyZip,
         });
     }
     let index = |p: &str| names.iter().position(|n| n == p);
@@ -109,17 +111,17 @@ fn classify_zip(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<ZipKind, SniffErr
     }
     if has("xl/workbook.bin") {
         return Err(ConvertFirst {
-            what: "Excel 二进制工作簿（.xlsb）",
+            what: ErrMsg::KindXlsb,
         });
     }
     if has("word/document.xml") {
         return Err(NotWorkbook {
-            what: "Word 文档"
+            what: ErrMsg::KindWord,
         });
     }
     if has("ppt/presentation.xml") {
         return Err(NotWorkbook {
-            what: "PowerPoint 演示文稿",
+            what: ErrMsg::KindPowerPoint,
         });
     }
     if let Some(i) = index("[content_types].xml") {
@@ -127,7 +129,7 @@ fn classify_zip(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<ZipKind, SniffErr
         let ct = String::from_utf8_lossy(&ct).to_ascii_lowercase();
         if ct.contains("sheet.binary") {
             return Err(ConvertFirst {
-                what: "Excel 二进制工作簿（.xlsb）",
+                what: ErrMsg::KindXlsb,
             });
         }
         if ct.contains("spreadsheetml")
@@ -138,17 +140,17 @@ fn classify_zip(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<ZipKind, SniffErr
         }
         if ct.contains("wordprocessingml") || ct.contains("ms-word") {
             return Err(NotWorkbook {
-                what: "Word 文档"
+                what: ErrMsg::KindWord,
             });
         }
         if ct.contains("presentationml") || ct.contains("ms-powerpoint") {
             return Err(NotWorkbook {
-                what: "PowerPoint 演示文稿",
+                what: ErrMsg::KindPowerPoint,
             });
         }
     }
     Err(NotWorkbook {
-        what: "ZIP 压缩包（请先解压，再检查其中的 .xlsx/.xls 文件）",
+        what: ErrMsg::KindZip,
     })
 }
 
@@ -163,17 +165,17 @@ fn classify_mimetype(mime: &[u8]) -> Result<Option<ZipKind>, SniffError> {
     }
     if mime.starts_with("application/vnd.oasis.opendocument.text") {
         return Err(NotWorkbook {
-            what: "OpenDocument 文本文档（.odt）",
+            what: ErrMsg::KindOdt,
         });
     }
     if mime.starts_with("application/vnd.oasis.opendocument.presentation") {
         return Err(NotWorkbook {
-            what: "OpenDocument 演示文稿（.odp）",
+            what: ErrMsg::KindOdp,
         });
     }
     if mime.starts_with("application/vnd.oasis.opendocument") {
         return Err(NotWorkbook {
-            what: "OpenDocument 文档",
+            what: ErrMsg::KindOpenDocument,
         });
     }
     Ok(None)
@@ -327,9 +329,7 @@ fn inflate(
         Part::Meta => {
             let mut buf = Growing(Vec::with_capacity(header.size.min(META_BYTES) as usize));
             let n = read_capped(f, limit.min(META_BYTES), &mut buf).map_err(|e| match e {
-                SniffError::ZipBomb { .. } => {
-                    bloated(name, &format!("超过 {} MiB", mib(META_BYTES)))
-                }
+                SniffError::ZipBomb { .. } => bloated(name, msg!(ErrMsg::OverMib, mib(META_BYTES))),
                 e => e,
             })?;
             (n, Some(buf.0))
@@ -348,7 +348,7 @@ fn inflate(
             .as_deref()
             .is_some_and(|xml| count_tags(xml) > META_TAGS)
     {
-        return Err(bloated(name, &format!("有 {} 个以上的标记", META_TAGS)));
+        return Err(bloated(name, msg!(ErrMsg::OverTags, META_TAGS)));
     }
     Ok(data)
 }
@@ -359,7 +359,7 @@ fn sanitized(part: Part, xml: &[u8]) -> Result<Cow<'_, [u8]>, SniffError> {
         Part::SharedStrings => {
             if count_elements(xml, b"si") > MAX_SHARED_STRINGS {
                 return Err(SniffError::Bloated {
-                    detail: format!("共享字符串超过 {MAX_SHARED_STRINGS} 个"),
+                    detail: msg!(ErrMsg::OverStrings, MAX_SHARED_STRINGS),
                 });
             }
             Cow::Owned(sanitize_sst(xml)?)
@@ -388,9 +388,9 @@ fn write_part(
     w.write_all(clean).map_err(|e| bad_zip(e.into()))
 }
 
-fn bloated(name: &str, what: &str) -> SniffError {
+fn bloated(name: &str, what: Message) -> SniffError {
     SniffError::Bloated {
-        detail: format!("内部部件“{}”{what}", one_line(name, 60)),
+        detail: msg!(ErrMsg::PartBloated, one_line(name, 60), what),
     }
 }
 
@@ -432,17 +432,17 @@ fn check_sizes(
     let name = one_line(name, 60);
     if size > lim.entry {
         return Err(SniffError::ZipBomb {
-            detail: format!("内部部件“{name}”解压后超过 {} MiB", mib(lim.entry)),
+            detail: msg!(ErrMsg::PartInflates, name, mib(lim.entry)),
         });
     }
     if total > lim.total {
         return Err(SniffError::ZipBomb {
-            detail: format!("全部部件解压后超过 {} MiB", mib(lim.total)),
+            detail: msg!(ErrMsg::AllInflate, mib(lim.total)),
         });
     }
     if size > lim.ratio_floor && size / csize.max(1) > lim.ratio {
         return Err(SniffError::ZipBomb {
-            detail: format!("内部部件“{name}”压缩比超过 {}:1", lim.ratio),
+            detail: msg!(ErrMsg::PartRatio, name, lim.ratio),
         });
     }
     Ok(())
@@ -471,13 +471,13 @@ impl Write for Growing {
 fn read_capped<R: Read, W: Write>(r: R, limit: u64, mut w: W) -> Result<u64, SniffError> {
     let n = io::copy(&mut r.take(limit.saturating_add(1)), &mut w).map_err(|e| {
         SniffError::Corrupt {
-            detail: "压缩数据损坏或校验失败",
+            detail: ErrMsg::ZipDamaged,
             source: Some(e.into()),
         }
     })?;
     if n > limit {
         return Err(SniffError::ZipBomb {
-            detail: format!("解压后超过 {} MiB", mib(limit)),
+            detail: msg!(ErrMsg::Inflates, mib(limit)),
         });
     }
     Ok(n)

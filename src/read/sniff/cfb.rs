@@ -3,6 +3,7 @@
 
 use super::bytes::{rd_u16, rd_u32, rd_u64};
 use super::{xls, Container, SniffError};
+use crate::i18n::errors::ErrMsg;
 
 pub(super) const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Sector ids with a meaning: the end of a chain, a free sector, a FAT or DIFAT sector;
@@ -21,7 +22,7 @@ const MAX_DIR_SECTORS: usize = 16_384;
 const BIFF_SCAN_BYTES: u64 = 256 * 1024;
 
 const CORRUPT_OLE: SniffError = SniffError::Corrupt {
-    detail: "OLE 复合文档结构错误",
+    detail: ErrMsg::OleBroken,
     source: None,
 };
 
@@ -189,7 +190,7 @@ pub(super) fn sniff_ole(bytes: Vec<u8>) -> Result<Container, SniffError> {
     let mut stream = cfb
         .read_stream(&entries, wb, xls::MAX_STREAM as u64 + 1)
         .ok_or(SniffError::Corrupt {
-            detail: "Excel 数据流不完整",
+            detail: ErrMsg::XlsStreamShort,
             source: None,
         })?;
     if stream.len() > xls::MAX_STREAM {
@@ -213,7 +214,7 @@ fn check_ole(cfb: &Cfb<'_>, entries: &[&[u8]]) -> Result<(), SniffError> {
             let head =
                 cfb.read_stream(entries, wb, BIFF_SCAN_BYTES)
                     .ok_or(SniffError::Corrupt {
-                        detail: "Excel 数据流不完整",
+                        detail: ErrMsg::XlsStreamShort,
                         source: None,
                     })?;
             match biff_filepass(&head) {
@@ -221,22 +222,22 @@ fn check_ole(cfb: &Cfb<'_>, entries: &[&[u8]]) -> Result<(), SniffError> {
                 Some(false) => {}
                 None => {
                     return Err(SniffError::Corrupt {
-                        detail: "Excel 数据流开头不正确",
+                        detail: ErrMsg::XlsStreamHead,
                         source: None,
                     })
                 }
             }
         } else if find("WordDocument").is_some() {
             return Err(SniffError::NotWorkbook {
-                what: "Word 文档（.doc）",
+                what: ErrMsg::KindDoc,
             });
         } else if find("PowerPoint Document").is_some() {
             return Err(SniffError::NotWorkbook {
-                what: "PowerPoint 演示文稿（.ppt）",
+                what: ErrMsg::KindPpt,
             });
         } else {
             return Err(SniffError::NotWorkbook {
-                what: "Office 复合文档（其中没有 Excel 工作表）",
+                what: ErrMsg::KindOle,
             });
         }
     }

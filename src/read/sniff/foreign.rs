@@ -2,34 +2,35 @@
 
 use super::bytes::{find, rd_u32};
 use super::SniffError;
+use crate::i18n::errors::ErrMsg;
 
 pub(super) fn describe_other(bytes: &[u8]) -> SniffError {
     use SniffError::{ConvertFirst, NotWorkbook};
     let head = &bytes[..bytes.len().min(8192)];
     let nw = |what| NotWorkbook { what };
 
-    const MAGIC: &[(&[u8], &str)] = &[
-        (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
-        (b"\xFF\xD8\xFF", "JPEG 图片"),
-        (b"GIF87a", "GIF 图片"),
-        (b"GIF89a", "GIF 图片"),
-        (b"II*\x00", "TIFF 图片"),
-        (b"MM\x00*", "TIFF 图片"),
-        (b"Rar!\x1a\x07", "RAR 压缩包"),
-        (b"7z\xBC\xAF\x27\x1C", "7z 压缩包"),
-        (b"\x1F\x8B", "gzip 压缩包"),
-        (b"{\\rtf", "RTF 文档"),
+    const MAGIC: &[(&[u8], ErrMsg)] = &[
+        (b"\x89PNG\r\n\x1a\n", ErrMsg::KindPng),
+        (b"\xFF\xD8\xFF", ErrMsg::KindJpeg),
+        (b"GIF87a", ErrMsg::KindGif),
+        (b"GIF89a", ErrMsg::KindGif),
+        (b"II*\x00", ErrMsg::KindTiff),
+        (b"MM\x00*", ErrMsg::KindTiff),
+        (b"Rar!\x1a\x07", ErrMsg::KindRar),
+        (b"7z\xBC\xAF\x27\x1C", ErrMsg::Kind7z),
+        (b"\x1F\x8B", ErrMsg::KindGzip),
+        (b"{\\rtf", ErrMsg::KindRtf),
     ];
     for (magic, what) in MAGIC {
         if head.starts_with(magic) {
-            return nw(what);
+            return nw(*what);
         }
     }
     if find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
-        return nw("PDF 文件");
+        return nw(ErrMsg::KindPdf);
     }
     if head.len() >= 12 && head.starts_with(b"RIFF") && &head[8..12] == b"WEBP" {
-        return nw("WebP 图片");
+        return nw(ErrMsg::KindWebp);
     }
 
     if let Some(text) = as_text(head) {
@@ -37,7 +38,7 @@ pub(super) fn describe_other(bytes: &[u8]) -> SniffError {
     }
 
     if head.len() >= 14 && head.starts_with(b"BM") && rd_u32(head, 2) == Some(bytes.len() as u32) {
-        return nw("BMP 图片");
+        return nw(ErrMsg::KindBmp);
     }
     // Excel 2.x–4.0 worksheets are bare BIFF streams that start with a BOF record.
     if head.len() >= 4
@@ -47,7 +48,7 @@ pub(super) fn describe_other(bytes: &[u8]) -> SniffError {
         && (4..=16).contains(&head[2])
     {
         return ConvertFirst {
-            what: "Excel 2.x–4.0 旧格式工作表",
+            what: ErrMsg::KindOldExcel,
         };
     }
     let head = bytes
@@ -107,29 +108,31 @@ fn describe_text(text: &str) -> SniffError {
             || lower.contains("excel.sheet")
         {
             return ConvertFirst {
-                what: "Excel 2003 XML 表格",
+                what: ErrMsg::KindXml2003,
             };
         }
-        return NotWorkbook { what: "XML 文件" };
+        return NotWorkbook {
+            what: ErrMsg::KindXml,
+        };
     }
     if lower.starts_with("<!doctype html") || lower.contains("<html") || lower.contains("<table") {
         if excel_ns || lower.contains("<table") {
             return ConvertFirst {
-                what: "网页（HTML）格式的表格",
+                what: ErrMsg::KindHtmlTable,
             };
         }
         return NotWorkbook {
-            what: "HTML 网页文件",
+            what: ErrMsg::KindHtml,
         };
     }
     if lower.starts_with("mime-version:") || lower.contains("content-type: multipart/related") {
         if excel_ns || lower.contains("excel") {
             return ConvertFirst {
-                what: "单个网页文件（.mht）格式的表格",
+                what: ErrMsg::KindMhtTable,
             };
         }
         return NotWorkbook {
-            what: "网页存档（.mht）",
+            what: ErrMsg::KindMht,
         };
     }
     let lines: Vec<&str> = lower
@@ -139,11 +142,11 @@ fn describe_text(text: &str) -> SniffError {
         .collect();
     if lines.len() >= 2 && lines.iter().all(|l| l.contains(',') || l.contains('\t')) {
         return ConvertFirst {
-            what: "纯文本表格（CSV 或制表符分隔）",
+            what: ErrMsg::KindCsv,
         };
     }
     NotWorkbook {
-        what: "纯文本文件"
+        what: ErrMsg::KindText,
     }
 }
 

@@ -9,7 +9,6 @@
 //! trust, [`cfb`] reads and checks compound files, [`xls`] rebuilds their Workbook stream,
 //! and [`foreign`] names whatever else a file turns out to be.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
@@ -28,6 +27,8 @@ pub use xls::XlsRemap;
 
 use super::geometry::ByPart;
 use super::ErrorKind;
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Lang, Message};
 
 /// Input files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 100 * MIB;
@@ -56,46 +57,69 @@ impl fmt::Debug for Container {
     }
 }
 
-/// Why a file is not handed to calamine. Each message is one line of Chinese:
-/// what the file is, and what to do.
+/// Why a file is not handed to calamine. Each message is one line: what the file is, and what
+/// to do.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum SniffError {
-    #[error("无法读取文件（{}）；请检查路径和读取权限。", io_reason(.0))]
     Io(#[source] io::Error),
-    #[error("文件大小 {} MiB，超过上限 {} MiB，不像是绩效自评表；请确认是否选错了文件。", mib(*.size), mib(*.limit))]
-    TooLarge { size: u64, limit: u64 },
-    #[error("文件为空（0 字节），不是 Excel 工作簿；请重新导出或索取原文件。")]
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Empty,
-    #[error(
-        "这是{}{what}，不是可读取的 Excel 工作簿；请提供 .xlsx 或 .xls 格式的绩效自评表。",
-        space(what)
-    )]
-    NotWorkbook { what: &'static str },
-    #[error(
-        "这是{}{what}，不是标准的 Excel 工作簿；请用 Excel/WPS 打开后另存为 .xlsx 再检查。",
-        space(what)
-    )]
-    ConvertFirst { what: &'static str },
-    #[error("无法识别的文件格式（开头字节 {head}），不是可读取的 Excel 工作簿；请确认文件是否正确或索取原文件。")]
-    Unknown { head: String },
-    #[error("文件已损坏或不完整（{detail}），无法读取；请重新下载或向报送单位索取原文件。")]
+    /// What the file is: an `ErrMsg::Kind…`.
+    NotWorkbook {
+        what: ErrMsg,
+    },
+    /// What the file is: an `ErrMsg::Kind…`.
+    ConvertFirst {
+        what: ErrMsg,
+    },
+    Unknown {
+        head: String,
+    },
     Corrupt {
-        detail: &'static str,
+        detail: ErrMsg,
         /// What the ZIP reader said, where it said anything.
         source: Option<zip::result::ZipError>,
     },
-    #[error("{detail}，疑似压缩炸弹，已拒绝；请向报送单位索取正常导出的文件。")]
-    ZipBomb { detail: String },
-    #[error("{detail}，不像是正常的绩效自评表；请在 Excel/WPS 中打开后另存为 .xlsx 再试。")]
-    Bloated { detail: String },
-    #[error("工作表中的单元格分布过散或内容过多（读取约需 {mib} MiB 内存），不像是绩效自评表；请只保留基础数据表和绩效自评表，另存为 .xlsx 后再试。")]
-    TooSpread { mib: u64 },
-    #[error("文件设有密码保护（加密），无法读取；请在 Excel/WPS 中取消密码后重试{}。", if *.xls { "（若打开时并不要求输入密码，另存为 .xlsx 即可）" } else { "" })]
-    Encrypted { xls: bool },
+    ZipBomb {
+        detail: Message,
+    },
+    Bloated {
+        detail: Message,
+    },
+    TooSpread {
+        mib: u64,
+    },
+    Encrypted {
+        xls: bool,
+    },
 }
 
 impl SniffError {
     /// What the refusal amounts to.
+    /// The one line said about it.
+    pub fn message(&self) -> Message {
+        match self {
+            SniffError::Io(e) => msg!(ErrMsg::SniffIo, io_reason(e)),
+            SniffError::TooLarge { size, limit } => {
+                msg!(ErrMsg::FileTooLarge, mib(*size), mib(*limit))
+            }
+            SniffError::Empty => ErrMsg::FileEmpty.into(),
+            SniffError::NotWorkbook { what } => msg!(ErrMsg::NotWorkbook, kind_name(*what)),
+            SniffError::ConvertFirst { what } => msg!(ErrMsg::ConvertFirst, kind_name(*what)),
+            SniffError::Unknown { head } => msg!(ErrMsg::UnknownFormat, head),
+            SniffError::Corrupt { detail, .. } => msg!(ErrMsg::Corrupt, *detail),
+            SniffError::ZipBomb { detail } => msg!(ErrMsg::ZipBomb, detail),
+            SniffError::Bloated { detail } => msg!(ErrMsg::Bloated, detail),
+            SniffError::TooSpread { mib } => msg!(ErrMsg::TooSpread, *mib),
+            SniffError::Encrypted { xls: false } => ErrMsg::Encrypted.into(),
+            SniffError::Encrypted { xls: true } => ErrMsg::EncryptedXls.into(),
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             SniffError::Io(e) if e.kind() == io::ErrorKind::NotFound => ErrorKind::Missing,
@@ -114,11 +138,11 @@ impl SniffError {
     }
 }
 
-fn io_reason(e: &io::Error) -> Cow<'static, str> {
+fn io_reason(e: &io::Error) -> Message {
     match e.kind() {
-        io::ErrorKind::NotFound => "找不到该文件".into(),
-        io::ErrorKind::PermissionDenied => "没有读取权限".into(),
-        io::ErrorKind::IsADirectory => "这是文件夹，不是文件".into(),
+        io::ErrorKind::NotFound => ErrMsg::IoNoFile.into(),
+        io::ErrorKind::PermissionDenied => ErrMsg::IoNoRead.into(),
+        io::ErrorKind::IsADirectory => ErrMsg::IoFolder.into(),
         _ => one_line(&e.to_string(), 120).into(),
     }
 }
@@ -131,12 +155,13 @@ fn mib(n: u64) -> String {
     }
 }
 
-/// A space between "这是" and a name that starts with Latin letters.
-fn space(what: &str) -> &'static str {
-    if what.starts_with(|c: char| c.is_ascii()) {
-        " "
+/// The name of what a file is, after a space in Chinese when it starts with Latin letters
+/// ("这是 Word 文档").
+fn kind_name(what: ErrMsg) -> Message {
+    if what.text(Lang::Zh).starts_with(|c: char| c.is_ascii()) {
+        msg!(ErrMsg::Spaced, what)
     } else {
-        ""
+        what.into()
     }
 }
 

@@ -20,6 +20,8 @@
 
 use super::bytes::{rd_u16, rd_u32};
 use super::SniffError;
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::msg;
 
 /// Largest Workbook stream read (calamine holds about three copies of it).
 pub(super) const MAX_STREAM: usize = 64 << 20;
@@ -494,7 +496,7 @@ fn analyse(s: &[u8]) -> Result<(Globals, Vec<std::rc::Rc<Sheet>>), SniffError> {
     let g = globals(s);
     if g.sheets.len() > crate::read::MAX_SHEETS {
         return Err(SniffError::Bloated {
-            detail: format!("工作表超过 {} 个", crate::read::MAX_SHEETS),
+            detail: msg!(ErrMsg::OverSheets, crate::read::MAX_SHEETS),
         });
     }
     let mut seen: std::collections::HashMap<usize, std::rc::Rc<Sheet>> = Default::default();
@@ -515,7 +517,7 @@ fn analyse(s: &[u8]) -> Result<(Globals, Vec<std::rc::Rc<Sheet>>), SniffError> {
         walked += sh.records;
         if walked > MAX_WALK {
             return Err(SniffError::Corrupt {
-                detail: "工作表目录反复指向同一处数据",
+                detail: ErrMsg::SheetLoop,
                 source: None,
             });
         }

@@ -5,6 +5,8 @@ use quick_xml::events::Event;
 
 use super::bytes::find;
 use super::SniffError;
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::msg;
 use crate::ooxml::{raw_attrs, split_bom, xml_reader};
 
 /// The raw tag the reader just read, if the positions are where a tag must be.
@@ -41,7 +43,7 @@ fn step(ev: quick_xml::Result<Event<'_>>) -> Step {
 }
 
 const XML_CONFUSED: SniffError = SniffError::Corrupt {
-    detail: "工作簿内部 XML 无法解析",
+    detail: ErrMsg::XmlUnreadable,
     source: None,
 };
 
@@ -167,10 +169,7 @@ fn grow_formula(formula: &mut Option<usize>, n: usize) -> Result<(), SniffError>
     *len += n;
     if *len > MAX_FORMULA_BYTES {
         return Err(SniffError::Bloated {
-            detail: format!(
-                "工作表中有长度超过 {} KiB 的公式（Excel 的上限是 8192 个字符）",
-                MAX_FORMULA_BYTES / 1024
-            ),
+            detail: msg!(ErrMsg::LongFormula, MAX_FORMULA_BYTES / 1024),
         });
     }
     Ok(())
@@ -225,7 +224,7 @@ impl SharedGroups {
         let next = self.0.len();
         if next >= MAX_SHARED_FORMULAS && !self.0.contains_key(&key) {
             return Err(SniffError::Corrupt {
-                detail: "工作表中的共享公式多得异常",
+                detail: ErrMsg::SharedFormulas,
                 source: None,
             });
         }
