@@ -61,7 +61,10 @@ fn correction_text(c: &Correction, cell: Option<&Cell>, mode: Mode) -> Message {
         let line = msg!(NoteMsg::CorrectedFromTo, shown_value(&c.from), &c.to);
         (line, NoteMsg::FormulaReplaced)
     } else {
-        (msg!(NoteMsg::CorrectedCopyHolds, &c.to), NoteMsg::FormulaWillBeReplaced)
+        (
+            msg!(NoteMsg::CorrectedCopyHolds, &c.to),
+            NoteMsg::FormulaWillBeReplaced,
+        )
     };
     match formula {
         Some(formula) => Message::join([line, msg!(formula_line, formula)], NoteMsg::Lines),

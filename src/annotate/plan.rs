@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::names::Names;
-use super::summary_sheet::SummarySheet;
 use super::notes::shown_value;
+use super::summary_sheet::SummarySheet;
 use super::{Lang, Mode};
 use crate::i18n::notes::NoteMsg;
 use crate::model::{CellPos, Correction, FileReport, Severity, Workbook};

@@ -291,7 +291,12 @@ impl Facts<'_> {
             );
         }
         if !report.not_checked.is_empty() {
-            cells.put(counts_row + 2, 0, self.text(NoteMsg::RulesNotChecked), Look::Label);
+            cells.put(
+                counts_row + 2,
+                0,
+                self.text(NoteMsg::RulesNotChecked),
+                Look::Label,
+            );
             let count = report.not_checked.len() as f64;
             cells.put(counts_row + 2, 1, Value::Number(count), Look::Body);
         }

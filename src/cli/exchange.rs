@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::annotate::Lang;
+use crate::exchange::export::{self, ExportOptions};
+use crate::exchange::import::{self, ImportOptions};
 use crate::i18n::notes::NoteMsg;
 use crate::i18n::words::Word;
 use crate::i18n::{msg, Message};
-use crate::exchange::export::{self, ExportOptions};
-use crate::exchange::import::{self, ImportOptions};
 use crate::template::Template;
 
 #[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -30,7 +30,11 @@ impl SummaryError {
                 msg!(NoteMsg::SummaryNotOurs, path.display().to_string())
             }
             SummaryError::Io { path, reason } => {
-                msg!(NoteMsg::SummaryWriteFailed, path.display().to_string(), reason)
+                msg!(
+                    NoteMsg::SummaryWriteFailed,
+                    path.display().to_string(),
+                    reason
+                )
             }
         }
     }
