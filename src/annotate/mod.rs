@@ -27,6 +27,9 @@ use std::path::PathBuf;
 
 use rust_xlsxwriter as xw;
 
+use crate::i18n::notes::NoteMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Message};
 use crate::model::{FileReport, Workbook};
 use plan::CopyPlan;
 use summary_sheet::SummarySheet;
@@ -51,20 +54,38 @@ pub struct WriteOptions {
     pub out_stem: Option<OsString>,
 }
 
+/// Why a copy could not be written; said in Chinese, or in any language by [`WriteError::message`].
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("输出目录不可写：{}（{reason}）", .dir.display())]
     DirNotWritable { dir: PathBuf, reason: String },
-    #[error("磁盘已满，无法写入 {}", .path.display())]
     DiskFull { path: PathBuf },
-    #[error("目标文件已存在，不是 jixiao 生成的或生成后被改过（加 --force 覆盖）：{}", .path.display())]
     NotOurs { path: PathBuf },
-    #[error("输出文件就是输入文件，不会覆盖输入：{}", .path.display())]
     SameAsInput { path: PathBuf },
-    #[error("写入 {} 失败：{reason}", .path.display())]
     Io { path: PathBuf, reason: String },
-    #[error("生成工作簿失败：{0}")]
     Build(String),
+}
+
+impl WriteError {
+    /// What went wrong, to be said in the run's language.
+    pub fn message(&self) -> Message {
+        let shown = |p: &PathBuf| p.display().to_string();
+        match self {
+            WriteError::DirNotWritable { dir, reason } => {
+                msg!(NoteMsg::DirNotWritable, shown(dir), reason)
+            }
+            WriteError::DiskFull { path } => msg!(NoteMsg::DiskFull, shown(path)),
+            WriteError::NotOurs { path } => msg!(NoteMsg::NotOurs, shown(path)),
+            WriteError::SameAsInput { path } => msg!(NoteMsg::SameAsInput, shown(path)),
+            WriteError::Io { path, reason } => msg!(NoteMsg::WriteFailed, shown(path), reason),
+            WriteError::Build(why) => msg!(NoteMsg::BuildFailed, why),
+        }
+    }
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 impl From<xw::XlsxError> for WriteError {
@@ -95,7 +116,7 @@ pub fn write_corrected(
 }
 
 /// A copy written: where, and the notes for the report on how it was made (merged ranges left
-/// out, …).
+/// out, …), in the copy's language.
 #[derive(Debug, Clone)]
 pub struct Written {
     pub path: PathBuf,
@@ -207,14 +228,14 @@ fn write_output(
     atomic::write_atomically(&dest, &bytes)?;
     Ok(Written {
         path: dest,
-        notes: built.notes,
+        notes: built.notes.iter().map(|n| n.render(opts.lang)).collect(),
     })
 }
 
 /// A copy's bytes and what the report should say about how it was made.
 struct Built {
     bytes: Vec<u8>,
-    notes: Vec<String>,
+    notes: Vec<Message>,
 }
 
 fn build(
@@ -264,14 +285,11 @@ fn build(
 
 /// The note on the entries the patched copy leaves out because their names are absolute or
 /// climb out of their folder (`../x`, `/tmp/x`).
-fn dropped_entries_note(package: &[u8]) -> Option<String> {
+fn dropped_entries_note(package: &[u8]) -> Option<Message> {
     let names = crate::ooxml::unsafe_names(package);
     (!names.is_empty()).then(|| {
-        let shown: Vec<String> = names.iter().take(5).map(|n| format!("{n:?}")).collect();
-        format!(
-            "副本中去掉了 {} 个路径不安全的压缩包部件（绝对路径或含 ..）：{}",
-            names.len(),
-            shown.join("、")
-        )
+        let shown = names.iter().take(5).map(|n| Message::raw(format!("{n:?}")));
+        let shown = Message::join(shown, Word::ListSep);
+        msg!(NoteMsg::DroppedEntries, names.len(), shown)
     })
 }

@@ -2,6 +2,7 @@
 
 use super::notes::clip_to;
 use super::Lang;
+use crate::i18n::notes::NoteMsg;
 use crate::model::Workbook;
 
 /// Output sheet names: the summary's, unique among the input's, and the input's own (made valid
@@ -24,10 +25,7 @@ pub(super) fn sheet_names(wb: &Workbook, lang: Lang) -> Names {
         taken.push(name.to_lowercase());
         sheets.push(name);
     }
-    let base = match lang {
-        Lang::Zh => "校验结果",
-        Lang::En => "Check results",
-    };
+    let base = NoteMsg::SummarySheetName.text(lang);
     let summary = if taken.contains(&base.to_lowercase()) {
         unique_name(&format!("{base}(jixiao)"), &taken)
     } else {

@@ -1,7 +1,9 @@
 //! The text of a flagged cell's note and Excel's limits on text.
 
 use super::plan::{CopyPlan, Flag};
-use super::{Lang, Mode};
+use super::Mode;
+use crate::i18n::notes::NoteMsg;
+use crate::i18n::{msg, Message};
 use crate::model::text::excel_width;
 use crate::model::{Cell, Correction, Finding};
 
@@ -34,79 +36,54 @@ pub(super) fn note_text(flag: &Flag, cell: Option<&Cell>, p: &CopyPlan<'_>) -> S
     let mut parts = Vec::new();
     let correction = flag.correction.and_then(|i| p.report.corrections.get(i));
     if let Some(c) = correction {
-        parts.push(correction_text(c, cell, p.mode, p.lang));
+        parts.push(correction_text(c, cell, p.mode));
     }
     for &i in &flag.findings {
-        parts.push(finding_text(&p.report.findings[i], p.lang));
+        parts.push(finding_text(&p.report.findings[i]));
     }
-    parts.join("\n\n")
+    Message::join(parts, NoteMsg::Paragraphs).render(p.lang)
 }
 
-fn correction_text(c: &Correction, cell: Option<&Cell>, mode: Mode, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let from = match (c.from.trim(), zh) {
-        ("", true) => "（空白）",
-        ("", false) => "(blank)",
-        (from, _) => from,
-    };
-    let to = &c.to;
+/// A value as a note shows it: "（空白）" for none.
+pub(super) fn shown_value(value: &str) -> Message {
+    if value.trim().is_empty() {
+        NoteMsg::Blank.into()
+    } else {
+        value.into()
+    }
+}
+
+fn correction_text(c: &Correction, cell: Option<&Cell>, mode: Mode) -> Message {
     let formula = cell
         .and_then(|c| c.formula.as_deref())
         .filter(|_| c.formula);
-    let corrected = mode.corrects();
-    let mut line = match (corrected, zh) {
-        (true, true) => format!("已更正：原值 {from} → {to}"),
-        (true, false) => format!("Corrected: was {from}, now {to}"),
-        (false, true) => format!("更正版中已改为 {to}"),
-        (false, false) => format!("The corrected copy holds {to}"),
+    let (line, formula_line) = if mode.corrects() {
+        let line = msg!(NoteMsg::CorrectedFromTo, shown_value(&c.from), &c.to);
+        (line, NoteMsg::FormulaReplaced)
+    } else {
+        (
+            msg!(NoteMsg::CorrectedCopyHolds, &c.to),
+            NoteMsg::FormulaWillBeReplaced,
+        )
     };
-    if let Some(formula) = formula {
-        line.push_str(&match (corrected, zh) {
-            (true, true) => format!("\n原为公式 ={formula}，公式结果有误，已改为数值"),
-            (true, false) => {
-                format!("\nThe formula ={formula} gave a wrong result and was replaced by the value")
-            }
-            (false, true) => format!("\n公式 ={formula} 的结果有误，更正版中已改为数值"),
-            (false, false) => format!(
-                "\nThe formula ={formula} gives a wrong result; the corrected copy holds the value instead"
-            ),
-        });
+    match formula {
+        Some(formula) => Message::join([line, msg!(formula_line, formula)], NoteMsg::Lines),
+        None => line,
     }
-    line
 }
 
-fn finding_text(f: &Finding, lang: Lang) -> String {
-    let mut lines = Vec::new();
-    match lang {
-        Lang::Zh => {
-            lines.push(format!("【{}】{}", f.severity.label_zh(), f.check));
-            let found = if f.found.trim().is_empty() {
-                "（空白）"
-            } else {
-                f.found.as_str()
-            };
-            lines.push(format!("填报值：{found}"));
-            if let Some(e) = &f.expected {
-                lines.push(format!("应为：{e}"));
-            }
-        }
-        Lang::En => {
-            lines.push(format!("[{}] {}", f.severity.label_en(), f.check));
-            let found = if f.found.trim().is_empty() {
-                "(blank)"
-            } else {
-                f.found.as_str()
-            };
-            lines.push(format!("Found: {found}"));
-            if let Some(e) = &f.expected {
-                lines.push(format!("Expected: {e}"));
-            }
-        }
+fn finding_text(f: &Finding) -> Message {
+    let mut lines = vec![
+        msg!(NoteMsg::NoteHeading, f.severity.word(), f.check.to_string()),
+        msg!(NoteMsg::NoteFound, shown_value(&f.found)),
+    ];
+    if let Some(e) = &f.expected {
+        lines.push(msg!(NoteMsg::NoteExpected, e));
     }
     if !f.message.is_empty() {
-        lines.push(f.message.render(lang));
+        lines.push(f.message.clone());
     }
-    lines.join("\n")
+    Message::join(lines, NoteMsg::Lines)
 }
 
 /// A note's box in pixels (width, height), sized to its text.

@@ -3,8 +3,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::names::Names;
+use super::notes::shown_value;
 use super::summary_sheet::SummarySheet;
 use super::{Lang, Mode};
+use crate::i18n::notes::NoteMsg;
 use crate::model::{CellPos, Correction, FileReport, Severity, Workbook};
 
 /// What a copy shows, whichever writer makes it: the workbook, its report, the cells to mark,
@@ -129,24 +131,13 @@ pub(super) fn correction_properties(p: &CopyPlan<'_>) -> Vec<(String, String)> {
     if !p.mode.corrects() {
         return Vec::new();
     }
-    let blank = match p.lang {
-        Lang::Zh => "（空白）",
-        Lang::En => "(blank)",
-    };
-    let formula = match p.lang {
-        Lang::Zh => "（原为公式）",
-        Lang::En => " (was a formula)",
-    };
+    let formula = NoteMsg::WasFormula.text(p.lang);
     p.report
         .corrections
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let from = if c.from.trim().is_empty() {
-                blank
-            } else {
-                c.from.as_str()
-            };
+            let from = shown_value(&c.from).render(p.lang);
             let was = if c.formula { formula } else { "" };
             let text = format!("{}!{}: {from} → {}{was}", c.sheet, c.cell, c.to);
             (format!("jixiao-correction-{}", i + 1), text)

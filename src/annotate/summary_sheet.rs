@@ -11,95 +11,32 @@ use super::notes::clip;
 use super::plan::{in_limits, severity_color, CORRECTED_COLOR};
 use super::rebuild::style::solid;
 use super::{Lang, Mode, WriteError};
+use crate::i18n::msg;
+use crate::i18n::notes::NoteMsg;
 use crate::model::Workbook;
 use crate::model::{FileReport, Finding, Severity};
 
-struct Labels {
-    department: &'static str,
-    year: &'static str,
-    file: &'static str,
-    total_filed: &'static str,
-    total_recalculated: &'static str,
-    grade: &'static str,
-    counts: &'static str,
-    corrected: &'static str,
-    pending: &'static str,
-    columns: [&'static str; 7],
-    action: &'static str,
-    no_findings: &'static str,
-    notes: &'static str,
-    not_checked: &'static str,
-    unknown: &'static str,
-    document: &'static str,
-    document_columns: [&'static str; 7],
-    quote: &'static str,
-    document_clean: &'static str,
-    document_failed: &'static str,
-}
+/// The findings table's columns (the corrected copy's 处理 goes before the last).
+const COLUMNS: [NoteMsg; 7] = [
+    NoteMsg::ColumnSheet,
+    NoteMsg::ColumnCell,
+    NoteMsg::ColumnSeverity,
+    NoteMsg::ColumnRule,
+    NoteMsg::ColumnFound,
+    NoteMsg::ColumnExpected,
+    NoteMsg::ColumnMessage,
+];
 
-const ZH: Labels = Labels {
-    department: "部门",
-    year: "年度",
-    file: "文件",
-    total_filed: "总分（填报）",
-    total_recalculated: "总分（重算）",
-    grade: "等级",
-    counts: "问题数",
-    corrected: "已更正",
-    pending: "待人工处理",
-    columns: ["工作表", "单元格", "类别", "规则", "填报值", "应为", "说明"],
-    action: "处理",
-    no_findings: "未发现问题。",
-    notes: "备注",
-    not_checked: "未能检查",
-    unknown: "（未识别）",
-    document: "自评报告",
-    document_columns: [
-        "段落",
-        "表中单元格",
-        "类别",
-        "规则",
-        "报告中的数字",
-        "应为",
-        "说明",
-    ],
-    quote: "原文",
-    document_clean: "报告中的数字未发现问题。",
-    document_failed: "无法检查：",
-};
-
-const EN: Labels = Labels {
-    department: "Department",
-    year: "Year",
-    file: "File",
-    total_filed: "Total (as filed)",
-    total_recalculated: "Total (recalculated)",
-    grade: "Grade",
-    counts: "Findings",
-    corrected: "Corrected",
-    pending: "Needs review",
-    columns: [
-        "Sheet", "Cell", "Severity", "Rule", "Found", "Expected", "Message",
-    ],
-    action: "Action",
-    no_findings: "No findings.",
-    notes: "Notes",
-    not_checked: "Not checked",
-    unknown: "(not found)",
-    document: "Self-evaluation report",
-    document_columns: [
-        "Paragraph",
-        "Table cell",
-        "Severity",
-        "Rule",
-        "Found",
-        "Expected",
-        "Message",
-    ],
-    quote: "Quote",
-    document_clean: "No findings in the report's figures.",
-    document_failed: "Could not be checked: ",
-};
+/// The columns of the 自评报告's findings, before its 原文.
+const DOCUMENT_COLUMNS: [NoteMsg; 7] = [
+    NoteMsg::ColumnParagraph,
+    NoteMsg::ColumnTableCell,
+    NoteMsg::ColumnSeverity,
+    NoteMsg::ColumnRule,
+    NoteMsg::ColumnReportFigure,
+    NoteMsg::ColumnExpected,
+    NoteMsg::ColumnMessage,
+];
 
 /// Row (0-based) of the findings table's header.
 pub(super) const TABLE_HEADER_ROW: u32 = 9;
@@ -180,7 +117,6 @@ struct Facts<'a> {
     names: &'a Names,
     mode: Mode,
     lang: Lang,
-    l: &'static Labels,
 }
 
 impl SummarySheet {
@@ -216,10 +152,6 @@ impl SummarySheet {
             names,
             mode,
             lang,
-            l: match lang {
-                Lang::Zh => &ZH,
-                Lang::En => &EN,
-            },
         };
         let mut cells = Cells::default();
         facts.put_facts(&mut cells);
@@ -228,7 +160,7 @@ impl SummarySheet {
         let (mut row, mut row_heights) = facts.put_findings(&mut cells);
         let last_row = row.saturating_sub(1).max(TABLE_HEADER_ROW);
         if report.findings.is_empty() {
-            cells.put(row, 0, text(facts.l.no_findings), Look::Plain);
+            cells.put(row, 0, facts.text(NoteMsg::NoFindings), Look::Plain);
             row += 1;
         }
         if let Some(document) = document {
@@ -289,39 +221,39 @@ impl SummarySheet {
 impl Facts<'_> {
     /// Rows 0–5: department, year, file, both totals, grade.
     fn put_facts(&self, cells: &mut Cells) {
-        let (l, report) = (self.l, self.report);
+        let report = self.report;
         let file_name = Path::new(&report.path)
             .file_name()
             .or_else(|| self.wb.path.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let unknown = || l.unknown.to_string();
-        let facts: [(&str, String); 6] = [
+        let unknown = || NoteMsg::Unknown.text(self.lang).to_string();
+        let facts: [(NoteMsg, String); 6] = [
             (
-                l.department,
+                NoteMsg::Department,
                 report.department.clone().unwrap_or_else(unknown),
             ),
             (
-                l.year,
+                NoteMsg::Year,
                 report.year.map(|y| y.to_string()).unwrap_or_else(unknown),
             ),
-            (l.file, file_name),
+            (NoteMsg::File, file_name),
             (
-                l.total_filed,
+                NoteMsg::TotalFiled,
                 report.total_score.clone().unwrap_or_else(unknown),
             ),
             (
-                l.total_recalculated,
+                NoteMsg::TotalRecalculated,
                 report
                     .recalculated_total_score
                     .clone()
                     .unwrap_or_else(unknown),
             ),
-            (l.grade, report.grade.clone().unwrap_or_else(unknown)),
+            (NoteMsg::Grade, report.grade.clone().unwrap_or_else(unknown)),
         ];
         for (r, (name, value)) in facts.iter().enumerate() {
             let r = r as u32;
-            cells.put(r, 0, text(name), Look::Label);
+            cells.put(r, 0, self.text(*name), Look::Label);
             // Scores are written as numbers, showing the decimals they were given with.
             match value.trim().parse::<f64>() {
                 Ok(n) if r != 2 && n.is_finite() => {
@@ -339,9 +271,9 @@ impl Facts<'_> {
 
     /// Rows 6–7: the findings by severity, and in the corrected copy how many were put right.
     fn put_counts(&self, cells: &mut Cells) {
-        let (l, report) = (self.l, self.report);
+        let report = self.report;
         let counts_row = 6;
-        cells.put(counts_row, 0, text(l.counts), Look::Label);
+        cells.put(counts_row, 0, self.text(NoteMsg::FindingCount), Look::Label);
         let severities = [
             Severity::Error,
             Severity::Rounding,
@@ -359,15 +291,20 @@ impl Facts<'_> {
             );
         }
         if !report.not_checked.is_empty() {
-            cells.put(counts_row + 2, 0, text(l.not_checked), Look::Label);
+            cells.put(
+                counts_row + 2,
+                0,
+                self.text(NoteMsg::RulesNotChecked),
+                Look::Label,
+            );
             let count = report.not_checked.len() as f64;
             cells.put(counts_row + 2, 1, Value::Number(count), Look::Body);
         }
         if self.mode.corrects() {
             let done = self.applied.iter().filter(|a| **a).count();
-            cells.put(counts_row, 5, text(l.corrected), Look::Fixed);
+            cells.put(counts_row, 5, self.text(NoteMsg::Corrected), Look::Fixed);
             cells.put(counts_row + 1, 5, Value::Number(done as f64), Look::Body);
-            cells.put(counts_row, 6, text(l.pending), Look::Body);
+            cells.put(counts_row, 6, self.text(NoteMsg::Pending), Look::Body);
             cells.put(
                 counts_row + 1,
                 6,
@@ -379,12 +316,12 @@ impl Facts<'_> {
 
     /// The findings table's header; returns its last column.
     fn put_table_header(&self, cells: &mut Cells) -> u16 {
-        let mut columns: Vec<&str> = self.l.columns.to_vec();
+        let mut columns = COLUMNS.to_vec();
         if self.mode.corrects() {
-            columns.insert(6, self.l.action);
+            columns.insert(6, NoteMsg::ColumnAction);
         }
         for (c, name) in columns.iter().enumerate() {
-            cells.put(TABLE_HEADER_ROW, c as u16, text(name), Look::Header);
+            cells.put(TABLE_HEADER_ROW, c as u16, self.text(*name), Look::Header);
         }
         (columns.len() - 1) as u16
     }
@@ -410,9 +347,9 @@ impl Facts<'_> {
             let mut c = 6;
             if self.mode.corrects() {
                 if self.applied[i] {
-                    cells.put(row, c, text(self.l.corrected), Look::Fixed);
+                    cells.put(row, c, self.text(NoteMsg::Corrected), Look::Fixed);
                 } else {
-                    cells.put(row, c, text(self.l.pending), Look::Body);
+                    cells.put(row, c, self.text(NoteMsg::Pending), Look::Body);
                 }
                 c += 1;
             }
@@ -449,42 +386,34 @@ impl Facts<'_> {
         document: &FileReport,
         mut row: u32,
     ) -> u32 {
-        let l = self.l;
         row += 1;
         let name = Path::new(&document.path)
             .file_name()
             .map_or(document.path.clone(), |n| n.to_string_lossy().into_owned());
-        cells.put(row, 0, text(l.document), Look::Label);
+        cells.put(row, 0, self.text(NoteMsg::Document), Look::Label);
         cells.put(row, 1, text(&name), Look::Plain);
         row += 1;
         if let Some(error) = &document.error {
-            cells.put(
-                row,
-                0,
-                text(&format!("{}{error}", l.document_failed)),
-                Look::Plain,
-            );
+            let failed = msg!(NoteMsg::DocumentFailed, error);
+            cells.put(row, 0, text(&failed.render(self.lang)), Look::Plain);
             return row + 1;
         }
         if document.findings.is_empty() {
-            cells.put(row, 0, text(l.document_clean), Look::Plain);
+            cells.put(row, 0, self.text(NoteMsg::DocumentClean), Look::Plain);
             return row + 1;
         }
-        let mut columns: Vec<&str> = l.document_columns.to_vec();
+        let mut columns = DOCUMENT_COLUMNS.to_vec();
         if self.mode.corrects() {
-            columns.insert(6, l.action);
+            columns.insert(6, NoteMsg::ColumnAction);
         }
-        columns.push(l.quote);
+        columns.push(NoteMsg::ColumnQuote);
         for (c, name) in columns.iter().enumerate() {
-            cells.put(row, c as u16, text(name), Look::Header);
+            cells.put(row, c as u16, self.text(*name), Look::Header);
         }
         row += 1;
         for f in &document.findings {
             let paragraph = f.text.as_ref().map_or(0, |t| t.paragraph);
-            let paragraph = match self.lang {
-                Lang::Zh => format!("第 {paragraph} 段"),
-                Lang::En => format!("¶ {paragraph}"),
-            };
+            let paragraph = msg!(NoteMsg::Paragraph, paragraph).render(self.lang);
             cells.put(row, 0, text(&paragraph), Look::Body);
             let sheet_index = self.wb.sheets.iter().position(|s| s.name == f.sheet);
             let (cell, look) = match sheet_index {
@@ -529,20 +458,13 @@ impl Facts<'_> {
             .collect();
         notes.extend(self.report.notes.iter().map(|n| n.render(self.lang)));
         if values_only > 0 {
-            notes.push(match self.lang {
-                Lang::Zh => format!(
-                    "原文件中有 {values_only} 个公式无法原样转为 .xlsx 公式，已按计算结果保存为数值"
-                ),
-                Lang::En => format!(
-                    "{values_only} formulas could not be carried over to .xlsx and were saved as their values"
-                ),
-            });
+            notes.push(msg!(NoteMsg::ValuesOnly, values_only).render(self.lang));
         }
         if notes.is_empty() {
             return;
         }
         row += 1;
-        cells.put(row, 0, text(self.l.notes), Look::Label);
+        cells.put(row, 0, self.text(NoteMsg::Notes), Look::Label);
         for note in &notes {
             cells.put(row, 1, text(note), Look::Plain);
             row += 1;
@@ -551,6 +473,11 @@ impl Facts<'_> {
 
     fn severity(&self, s: Severity) -> &'static str {
         s.label(self.lang)
+    }
+
+    /// The summary cell saying `key`.
+    fn text(&self, key: NoteMsg) -> Value {
+        text(key.text(self.lang))
     }
 }
 

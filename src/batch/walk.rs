@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::annotate::{self, Lang};
 use crate::i18n::errors::{self, ErrMsg};
+use crate::i18n::notes::NoteMsg;
 use crate::i18n::{msg, Message};
 use crate::model::files;
 
@@ -60,24 +61,16 @@ pub enum Skip {
 impl Skip {
     /// The reason, as the line naming the file says it.
     pub fn reason(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Skip::OwnOutput, Lang::Zh) => "jixiao 写出的批注副本或更正稿",
-            (Skip::Summary, Lang::Zh) => "jixiao 写出的汇总表",
-            (Skip::LockFile, Lang::Zh) => "Office/WPS 打开文件时留下的锁定文件",
-            (Skip::Hidden, Lang::Zh) => "隐藏文件",
-            (Skip::NotRegular, Lang::Zh) => "不是普通文件（管道、设备、套接字或失效的链接）",
-            (Skip::Report, Lang::Zh) => "自评报告（与其工作簿一起给出时才检查）",
-            (Skip::NotWorkbook, Lang::Zh) => "不是工作簿（.xlsx、.xls、.ods、.et、.xlsm）",
-            (Skip::OwnOutput, Lang::En) => "an annotated or corrected copy jixiao wrote",
-            (Skip::Summary, Lang::En) => "a summary jixiao wrote",
-            (Skip::LockFile, Lang::En) => "a lock file Office or WPS leaves while a file is open",
-            (Skip::Hidden, Lang::En) => "a hidden file",
-            (Skip::NotRegular, Lang::En) => {
-                "not a regular file (a pipe, device, socket or broken link)"
-            }
-            (Skip::Report, Lang::En) => "a report (checked only with its workbook)",
-            (Skip::NotWorkbook, Lang::En) => "not a workbook (.xlsx, .xls, .ods, .et, .xlsm)",
-        }
+        let key = match self {
+            Skip::OwnOutput => NoteMsg::SkipOwnOutput,
+            Skip::Summary => NoteMsg::SkipSummary,
+            Skip::LockFile => NoteMsg::SkipLockFile,
+            Skip::Hidden => NoteMsg::SkipHidden,
+            Skip::NotRegular => NoteMsg::SkipNotRegular,
+            Skip::Report => NoteMsg::SkipReport,
+            Skip::NotWorkbook => NoteMsg::SkipNotWorkbook,
+        };
+        key.text(lang)
     }
 }
 

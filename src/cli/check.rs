@@ -188,7 +188,7 @@ fn summarise(
         match summary::write_summary(dest, rows, lang, args.force) {
             Ok(()) => written = Some(dest),
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", e.message().render(lang));
                 exit = 2;
             }
         }

@@ -7,6 +7,9 @@ use clap::ValueEnum;
 use crate::annotate::Lang;
 use crate::exchange::export::{self, ExportOptions};
 use crate::exchange::import::{self, ImportOptions};
+use crate::i18n::notes::NoteMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Message};
 use crate::template::Template;
 
 #[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -76,26 +79,18 @@ impl ExportArgs {
         match export::export(&self.paths, &opts) {
             Ok(done) => {
                 for (path, why) in &done.failed {
-                    match lang {
-                        Lang::Zh => eprintln!("无法导出 {path}：{why}"),
-                        Lang::En => eprintln!("cannot export {path}: {why}"),
-                    }
+                    eprintln!("{}", msg!(NoteMsg::CannotExport, path, why).render(lang));
                 }
                 if done.files == 0 {
-                    let given: Vec<String> =
-                        self.paths.iter().map(|p| p.display().to_string()).collect();
-                    match lang {
-                        Lang::Zh => eprintln!("{} 中没有可导出的工作簿", given.join("、")),
-                        Lang::En => eprintln!("no workbook to export in {}", given.join(", ")),
-                    }
+                    let given = (self.paths.iter()).map(|p| Message::raw(p.display().to_string()));
+                    let given = Message::join(given, Word::ListSep);
+                    eprintln!("{}", msg!(NoteMsg::NothingToExport, given).render(lang));
                     return 2;
                 }
                 if let Some(out) = &self.out {
                     let n = done.files - done.failed.len();
-                    match lang {
-                        Lang::Zh => eprintln!("已导出 {n} 个工作簿的数据到 {}", out.display()),
-                        Lang::En => eprintln!("exported {n} workbooks to {}", out.display()),
-                    }
+                    let out = out.display().to_string();
+                    eprintln!("{}", msg!(NoteMsg::Exported, n, out).render(lang));
                 }
                 if done.failed.is_empty() {
                     0
@@ -122,10 +117,8 @@ impl ImportArgs {
         match import::import(&self.data, &opts) {
             Ok(written) => {
                 for path in &written {
-                    match lang {
-                        Lang::Zh => println!("已写出 {}", path.display()),
-                        Lang::En => println!("wrote {}", path.display()),
-                    }
+                    let path = path.display().to_string();
+                    println!("{}", msg!(NoteMsg::Wrote, path).render(lang));
                 }
                 0
             }

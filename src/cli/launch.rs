@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::annotate::Lang;
+use crate::i18n::msg;
+use crate::i18n::notes::NoteMsg;
 use crate::report::os_error;
 
 /// Environment variable naming the program that opens a file (tests use it to record the path
@@ -89,15 +91,7 @@ fn console_alone() -> bool {
 /// Says `按回车键关闭窗口` and waits for a line on stdin (or its end).
 pub fn wait_for_enter(lang: Lang) {
     let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "\n{}",
-        if lang == Lang::Zh {
-            "按回车键关闭窗口"
-        } else {
-            "Press Enter to close this window"
-        }
-    );
+    let _ = writeln!(err, "\n{}", NoteMsg::PressEnter.text(lang));
     let _ = err.flush();
     let _ = io::stdin().lock().read_line(&mut String::new());
 }
@@ -115,14 +109,8 @@ pub fn open(file: &Path, lang: Lang) {
         Ok(s) => s.to_string(),
         Err(e) => os_error(&e, lang),
     };
-    if lang == Lang::Zh {
-        eprintln!("无法自动打开 {}（{said}），请手动打开", file.display());
-    } else {
-        eprintln!(
-            "could not open {} ({said}); open it by hand",
-            file.display()
-        );
-    }
+    let file = file.display().to_string();
+    eprintln!("{}", msg!(NoteMsg::CannotOpen, file, said).render(lang));
 }
 
 fn desktop_opener() -> Command {
@@ -139,36 +127,12 @@ fn desktop_opener() -> Command {
 
 /// Double-clicked without a file: how to use the program.
 pub fn how_to(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => {
-            "\
-jixiao 检查部门整体支出绩效自评表（.xlsx .xls .ods .et）。
-
-用法：把自评表文件（或装有自评表的文件夹）拖到 jixiao 程序图标上松开。
-程序会检查表中的控制率、合计与得分，在原文件旁写出带批注的副本
-（文件名以 .checked.xlsx 结尾，首页“校验结果”列出全部问题），并自动打开它。
-
-也可以在命令行中运行：jixiao 文件.xlsx（jixiao --help 查看全部选项）"
-        }
-        Lang::En => {
-            "\
-jixiao checks performance self-evaluation workbooks (.xlsx .xls .ods .et).
-
-How to use it: drop a workbook (or a folder of them) onto the jixiao program icon.
-It checks the rates, totals and scores, writes an annotated copy beside the file
-(ending in .checked.xlsx, its first sheet 校验结果 lists every finding) and opens it.
-
-From a command line: jixiao FILE.xlsx (jixiao --help lists every option)"
-        }
-    }
+    NoteMsg::HowTo.text(lang)
 }
 
 /// After a drop that checked nothing: what to do.
 pub fn nothing_checked_hint(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "没有可以打开的批注副本。请把 .xlsx、.xls、.ods 或 .et 格式的绩效自评表拖到程序图标上；\n文件若正在 Excel/WPS 中打开，请先关闭再试。",
-        Lang::En => "There is no annotated copy to open. Drop an .xlsx, .xls, .ods or .et self-evaluation\nworkbook onto the program icon; if it is open in Excel/WPS, close it first.",
-    }
+    NoteMsg::NothingChecked.text(lang)
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::annotate::Lang;
+use crate::i18n::fill_with;
+use crate::i18n::notes::NoteMsg;
 use crate::report::os_error;
 use crate::template::TemplateError;
 use args::{Cli, Command, SUBCOMMANDS};
@@ -33,13 +35,13 @@ pub enum Error {
     /// Arguments clap refused (printed with the usage).
     #[error("{0}")]
     Args(clap::Error),
-    #[error("用法：jixiao check 文件或文件夹…（jixiao --help 查看说明）")]
+    #[error("{}", NoteMsg::Usage.text(Lang::Zh))]
     NoPaths,
     #[error("{0}")]
     Template(#[from] TemplateError),
-    #[error("无法开始检查：{}", os_error(.0, Lang::Zh))]
+    #[error("{}", Error::os(NoteMsg::CannotStart, .0, Lang::Zh))]
     Start(io::Error),
-    #[error("无法汇总检查结果：{}", os_error(.0, Lang::Zh))]
+    #[error("{}", Error::os(NoteMsg::CannotSummarise, .0, Lang::Zh))]
     Rows(io::Error),
 }
 
@@ -49,16 +51,16 @@ impl Error {
         match (self, lang) {
             (Error::Args(e), Lang::Zh) => help::argument_error(e),
             (Error::Args(e), Lang::En) => e.to_string(),
-            (Error::NoPaths, Lang::En) => {
-                "usage: jixiao check PATH... (jixiao --help for more)".into()
-            }
-            (Error::Start(e), Lang::En) => format!("cannot start checking: {}", os_error(e, lang)),
-            (Error::Rows(e), Lang::En) => {
-                format!("cannot summarise the results: {}", os_error(e, lang))
-            }
+            (Error::NoPaths, _) => NoteMsg::Usage.text(lang).to_string(),
+            (Error::Start(e), _) => Error::os(NoteMsg::CannotStart, e, lang),
+            (Error::Rows(e), _) => Error::os(NoteMsg::CannotSummarise, e, lang),
             (Error::Template(e), lang) => e.message().render(lang),
-            (e, _) => e.to_string(),
         }
+    }
+
+    /// `key` saying the system's reason `e`, in `lang`.
+    fn os(key: NoteMsg, e: &io::Error, lang: Lang) -> String {
+        fill_with(key.text(lang), &[os_error(e, lang)])
     }
 }
 

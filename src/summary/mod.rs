@@ -13,6 +13,7 @@ pub use workbook::{is_jixiao_summary, write_summary, SummaryError};
 use serde::{Deserialize, Serialize};
 
 use crate::annotate::Lang;
+use crate::i18n::notes::NoteMsg;
 use crate::model::{FileReport, Severity, Status};
 use crate::report::msg::{self, Msg};
 
@@ -119,36 +120,21 @@ pub struct Totals {
 const COLUMNS: usize = 12;
 
 fn headers(lang: Lang) -> [&'static str; COLUMNS] {
-    match lang {
-        Lang::Zh => [
-            "部门",
-            "年度",
-            "文件",
-            "填报总分",
-            "重算总分",
-            "等级",
-            "错误",
-            "舍入",
-            "缺失",
-            "提示",
-            "状态",
-            "未能检查的规则",
-        ],
-        Lang::En => [
-            "Department",
-            "Year",
-            "File",
-            "Total as filed",
-            "Recalculated",
-            "Grade",
-            "Errors",
-            "Rounding",
-            "Missing",
-            "Warnings",
-            "Status",
-            "Rules not checked",
-        ],
-    }
+    [
+        NoteMsg::Department,
+        NoteMsg::Year,
+        NoteMsg::File,
+        NoteMsg::SummaryTotalFiled,
+        NoteMsg::SummaryRecalculated,
+        NoteMsg::Grade,
+        NoteMsg::SummaryErrors,
+        NoteMsg::SummaryRounding,
+        NoteMsg::SummaryMissing,
+        NoteMsg::SummaryWarnings,
+        NoteMsg::SummaryStatus,
+        NoteMsg::SummaryRulesNotChecked,
+    ]
+    .map(|h| h.text(lang))
 }
 
 /// The row's cells as text (what the column widths are measured on).

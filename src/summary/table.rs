@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::{SortedRows, SummaryRow, Totals};
 use crate::annotate::Lang;
+use crate::i18n::notes::NoteMsg;
 use crate::model::text::{char_width, terminal_safe, text_width, AlignedTable};
 use crate::report::msg::{self, Msg};
 
@@ -18,23 +19,26 @@ const COLUMNS: usize = 8;
 const NUMERIC: [bool; COLUMNS] = [false, true, true, true, true, true, true, false];
 
 fn headers(lang: Lang) -> [&'static str; COLUMNS] {
-    match lang {
-        Lang::Zh => [
-            "文件", "填报", "重算", "错误", "舍入", "缺失", "提示", "状态",
-        ],
-        Lang::En => [
-            "File", "Filed", "Recalc", "Err", "Round", "Miss", "Warn", "Status",
-        ],
-    }
+    [
+        NoteMsg::File,
+        NoteMsg::TableFiled,
+        NoteMsg::TableRecalculated,
+        NoteMsg::TableErrors,
+        NoteMsg::TableRounding,
+        NoteMsg::TableMissing,
+        NoteMsg::TableWarnings,
+        NoteMsg::SummaryStatus,
+    ]
+    .map(|h| h.text(lang))
 }
 
 fn cells(row: &SummaryRow, lang: Lang) -> [String; COLUMNS] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let count = |i: usize| row.count_text(i);
-    let status = match (row.failed, lang) {
-        (false, _) => msg::text(Msg::Checked, lang),
-        (true, Lang::Zh) => "无法检查",
-        (true, Lang::En) => "not checked",
+    let status = if row.failed {
+        NoteMsg::TableCannotCheck.text(lang)
+    } else {
+        msg::text(Msg::Checked, lang)
     };
     [
         terminal_safe(&row.path).into_owned(),

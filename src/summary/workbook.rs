@@ -8,16 +8,42 @@ use rust_xlsxwriter as xw;
 
 use super::{cells, headers, SortedRows, SummaryRow, COLUMNS, NUMERIC};
 use crate::annotate::Lang;
+use crate::i18n::notes::NoteMsg;
+use crate::i18n::{msg, Message};
 use crate::model::files::{self, Existing, TempFile};
 use crate::model::text::text_width;
 use crate::report::os_error;
 
+/// Why the summary workbook could not be written; said in Chinese, or in any language by
+/// [`SummaryError::message`].
 #[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
-    #[error("汇总表 {} 已存在，不是 jixiao 生成的或生成后被改过；加 --force 覆盖，或用 --summary 换一个名字", .0.display())]
     NotOurs(PathBuf),
-    #[error("无法写入汇总表 {}：{reason}", .path.display())]
     Io { path: PathBuf, reason: String },
+}
+
+impl SummaryError {
+    /// What went wrong, to be said in the run's language.
+    pub fn message(&self) -> Message {
+        match self {
+            SummaryError::NotOurs(path) => {
+                msg!(NoteMsg::SummaryNotOurs, path.display().to_string())
+            }
+            SummaryError::Io { path, reason } => {
+                msg!(
+                    NoteMsg::SummaryWriteFailed,
+                    path.display().to_string(),
+                    reason
+                )
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for SummaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 /// Whether `path` is a summary jixiao wrote (its custom properties carry the `jixiao` mark).
@@ -80,19 +106,13 @@ fn build(dir: &Path, rows: &mut SortedRows, lang: Lang) -> Result<xw::Workbook, 
     let mut wb = xw::Workbook::new();
     wb.set_properties(
         &xw::DocProperties::new()
-            .set_title(match lang {
-                Lang::Zh => "部门整体支出绩效自评检查汇总",
-                Lang::En => "Performance self-evaluation check summary",
-            })
+            .set_title(NoteMsg::SummaryTitle.text(lang))
             .set_custom_property(crate::annotate::MARK_PROPERTY, "summary")
             .set_custom_property("jixiao-version", env!("CARGO_PKG_VERSION")),
     );
     let formats = Formats::new();
     let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name(match lang {
-        Lang::Zh => "汇总",
-        Lang::En => "Summary",
-    })?;
+    ws.set_name(NoteMsg::SummarySheet.text(lang))?;
     for (col, w) in widths.iter().enumerate() {
         let w = (*w).clamp(6, 60) + 2;
         ws.set_column_width(col as u16, w as f64)?;

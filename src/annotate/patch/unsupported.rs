@@ -1,5 +1,8 @@
 //! Why an xlsx file's copy is rebuilt rather than patched.
 
+use crate::i18n::notes::NoteMsg;
+use crate::i18n::{msg, Message};
+
 /// What the patch does not handle; the copy is rebuilt instead and the report says why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::annotate) enum Unsupported {
@@ -52,39 +55,37 @@ pub(in crate::annotate) enum Unsupported {
 
 impl Unsupported {
     /// The report's note on a copy rebuilt for this reason.
-    pub(in crate::annotate) fn note(self) -> String {
-        format!(
-            "副本未能在原文件上修补（{}），已按单元格重建：原文件中的图片、批注、数据验证、条件格式等未保留",
-            self.why()
-        )
+    pub(in crate::annotate) fn note(self) -> Message {
+        msg!(NoteMsg::Rebuilt, self.why())
     }
 
-    fn why(self) -> &'static str {
+    fn why(self) -> NoteMsg {
+        use NoteMsg::*;
         use Unsupported::*;
         match self {
-            SheetNames => "有工作表名称 Excel 不接受",
-            MissingPart => "文件缺少应有的组成部分",
-            ThreadedComments => "标记的工作表含有新式批注（线程批注）",
-            Drawing => "标记的工作表的批注绘图无法添加批注",
-            CustomProperties => "自定义属性的位置不合规范",
-            Unreadable => "文件中有无法读取的部分",
-            TooLarge => "文件中有过大的部分",
-            Utf16 => "文件中有 UTF-16 编码的部分",
-            NameTaken => "副本要添加的部分或工作表名称已被占用",
-            ZipWrite => "写入压缩包失败",
-            MalformedXml => "文件中有格式错误的 XML",
-            PrefixedXml => "XML 使用了命名空间前缀",
-            Namespace => "文件使用了严格（Strict）格式或其他命名空间",
-            UnexpectedPart => "文件的组成部分与其类型不符",
-            IdOutOfRange => "文件中的编号超出范围",
-            Styles => "样式部分缺少单元格格式、字体、填充或边框列表",
-            RowWithoutNumber => "有行没有行号",
-            OutOfOrder => "行或单元格顺序错乱",
-            CellWithoutAddress => "有单元格没有地址",
-            FixOverSharedFormula => "要更正的单元格是共享公式或数组公式的主单元格",
-            NoCells => "标记的工作表缺少单元格数据",
-            Comments => "原有批注的格式无法合并",
-            AlreadyMarked => "文件已是 jixiao 生成的副本",
+            SheetNames => PatchSheetNames,
+            MissingPart => PatchMissingPart,
+            ThreadedComments => PatchThreadedComments,
+            Drawing => PatchDrawing,
+            CustomProperties => PatchCustomProperties,
+            Unreadable => PatchUnreadable,
+            TooLarge => PatchTooLarge,
+            Utf16 => PatchUtf16,
+            NameTaken => PatchNameTaken,
+            ZipWrite => PatchZipWrite,
+            MalformedXml => PatchMalformedXml,
+            PrefixedXml => PatchPrefixedXml,
+            Namespace => PatchNamespace,
+            UnexpectedPart => PatchUnexpectedPart,
+            IdOutOfRange => PatchIdOutOfRange,
+            Styles => PatchStyles,
+            RowWithoutNumber => PatchRowWithoutNumber,
+            OutOfOrder => PatchOutOfOrder,
+            CellWithoutAddress => PatchCellWithoutAddress,
+            FixOverSharedFormula => PatchFixOverSharedFormula,
+            NoCells => PatchNoCells,
+            Comments => PatchComments,
+            AlreadyMarked => PatchAlreadyMarked,
         }
     }
 }

@@ -13,7 +13,9 @@ use rust_xlsxwriter as xw;
 
 use super::paths::MARK_PROPERTY;
 use super::plan::{correction_properties, in_limits, CopyPlan, Flag, Mark};
-use super::{Lang, WriteError};
+use super::WriteError;
+use crate::i18n::notes::NoteMsg;
+use crate::i18n::{msg, Message};
 use crate::model::text::excel_width;
 use crate::model::{CellPos, CellRange, CellValue, FileKind, Sheet};
 use cells::write_cell;
@@ -23,7 +25,7 @@ use style::Formats;
 const MAX_MERGE_AREA: u64 = 100_000;
 
 /// The rebuilt copy's bytes, and the notes on what it left out.
-pub(super) fn rebuild(plan: &CopyPlan<'_>) -> Result<(Vec<u8>, Vec<String>), WriteError> {
+pub(super) fn rebuild(plan: &CopyPlan<'_>) -> Result<(Vec<u8>, Vec<Message>), WriteError> {
     let (wb, names) = (plan.wb, plan.names);
     let mut book = xw::Workbook::new();
     book.set_properties(&properties(plan)?);
@@ -60,12 +62,12 @@ fn properties(plan: &CopyPlan<'_>) -> Result<xw::DocProperties, WriteError> {
     let mode = plan.mode;
     // A fixed creation time: the same input gives a byte-identical output.
     let created = xw::ExcelDateTime::from_ymd(2000, 1, 1)?;
-    let title = match (mode.corrects(), plan.lang) {
-        (false, Lang::Zh) => "绩效自评表校验结果",
-        (true, Lang::Zh) => "绩效自评表更正稿",
-        (false, Lang::En) => "Self-evaluation check results",
-        (true, Lang::En) => "Self-evaluation corrected copy",
-    };
+    let title = if mode.corrects() {
+        NoteMsg::TitleCorrected
+    } else {
+        NoteMsg::TitleAnnotated
+    }
+    .text(plan.lang);
     let changes = correction_properties(plan);
     let mut comment = format!("jixiao {} {}", env!("CARGO_PKG_VERSION"), mode.suffix());
     for (_, change) in &changes {
@@ -178,10 +180,8 @@ fn merges_to_write(sheet: &Sheet) -> (Vec<CellRange>, usize) {
 }
 
 /// The copy's note on merged ranges left out of sheet `name`.
-fn dropped_merges_note(name: &str, dropped: usize) -> String {
-    format!(
-        "工作表「{name}」有 {dropped} 个合并区域与前面的合并区域重复或重叠，副本中未合并（与 Excel 打开时的修复相同）"
-    )
+fn dropped_merges_note(name: &str, dropped: usize) -> Message {
+    msg!(NoteMsg::DroppedMerges, name, dropped)
 }
 
 fn write_geometry(ws: &mut xw::Worksheet, kind: FileKind, sheet: &Sheet) -> Result<(), WriteError> {
