@@ -59,8 +59,7 @@ impl Error {
         match self {
             Error::Read(e) => e.message(),
             Error::NotFound(e) => e.message(),
-            // The annotate stage words its own errors.
-            Error::Write(e) => e.to_string().into(),
+            Error::Write(e) => e.message(),
             Error::Panic(m) => m.clone(),
         }
     }
@@ -180,6 +179,7 @@ pub fn write_copies(
             }
         }
     }
+    report.localize(opts.lang);
 }
 
 /// Decides which findings of `report` (the check of `wb`) the corrected workbook puts right, as
