@@ -270,3 +270,32 @@ fn rules_not_checked_are_listed_in_english() {
         "{b1}"
     );
 }
+
+#[test]
+fn a_table_in_yuan_is_said_in_english() {
+    let mut wb = load(CORRECTED);
+    let sheet = wb
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == "基础数据表")
+        .unwrap();
+    for (p, cell) in sheet.cells.iter_mut() {
+        if (4..20).contains(&p.row) && p.col > 0 {
+            if let CellValue::Number(n) = cell.value {
+                cell.value = CellValue::Number((n * 10_000.0).round());
+                cell.formula = None;
+            }
+        }
+    }
+    let mut report = check_workbook(&wb, &Template::built_in()).expect("tables found");
+    report.localize(Lang::En);
+    let note = (report.notes.iter().map(ToString::to_string))
+        .find(|n| n.contains("gives amounts in 元"))
+        .unwrap_or_else(|| panic!("{:?}", report.notes));
+    assert!(
+        note.starts_with("the basic-data table gives amounts in 元 (its amounts are about 10000 times the other table's)"),
+        "{note}"
+    );
+    assert!(note.contains("against the scorecard (万元)"), "{note}");
+    assert_english(&note, &[]);
+}

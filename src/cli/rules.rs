@@ -276,4 +276,19 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_english_table_says_nothing_in_chinese_of_its_own() {
+        for t in Template::built_in() {
+            let text = rules_table(&t, Lang::En);
+            // The heading names the template in its own words; the grades stay as filed.
+            let body = text.split_once('\n').map_or("", |(_, b)| b);
+            let rest: String = ["合格", "中", "差"]
+                .iter()
+                .fold(body.to_string(), |r, w| r.replace(w, ""));
+            let chinese = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+            assert!(!rest.chars().any(chinese), "{}\n{text}", t.family);
+            assert!(text.contains("S1   Budget execution rate"), "{text}");
+        }
+    }
 }
