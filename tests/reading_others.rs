@@ -41,7 +41,10 @@ fn not_checked(report: &FileReport) -> Vec<(String, Vec<String>)> {
     report
         .not_checked
         .iter()
-        .map(|n| (n.check.to_string(), n.missing.clone()))
+        .map(|n| {
+            let missing = n.missing.iter().map(ToString::to_string).collect();
+            (n.check.to_string(), missing)
+        })
         .collect()
 }
 

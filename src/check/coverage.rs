@@ -4,7 +4,8 @@
 use crate::check::rules::registry;
 use crate::check::{Evaluation, Outcome};
 use crate::extract::Figures;
-use crate::i18n::Message;
+use crate::i18n::check::CheckMsg;
+use crate::i18n::{msg, Message};
 use crate::locate::Layout;
 use crate::model::text::{fold, norm};
 use crate::model::{CloseLabel, FieldKey, NotChecked, RuleId};
@@ -39,9 +40,9 @@ pub fn not_checked(
         }
         let mut ran = false;
         let mut missing: Vec<FieldKey> = Vec::new();
-        let mut not_applicable: Vec<String> = Vec::new();
-        for rule in &entry.checks {
-            match rule_coverage(template, layout, figures, evaluation, rule) {
+        let mut not_applicable: Vec<Message> = Vec::new();
+        for &(index, rule) in &entry.checks {
+            match rule_coverage(template, layout, figures, evaluation, index, rule) {
                 Coverage::Ran => ran = true,
                 Coverage::Lacks(keys, dashes) => {
                     missing.extend(keys);
@@ -59,11 +60,7 @@ pub fn not_checked(
         if ran || (missing.is_empty() && not_applicable.is_empty()) {
             continue;
         }
-        let (name, name_en) = match entry.info {
-            Some(info) => (info.name.to_string(), info.name_en.to_string()),
-            None => (entry.name().to_string(), entry.name().to_string()),
-        };
-        let mut labels: Vec<String> = Vec::new();
+        let mut labels: Vec<Message> = Vec::new();
         let mut close = Vec::new();
         for key in &missing {
             let info = field_info(template, key);
@@ -73,11 +70,11 @@ pub fn not_checked(
                 layout.score_sheet.is_none()
             };
             let label = match (table_absent, info.basic) {
-                (true, true) => "基础数据表".to_string(),
-                (true, false) => "绩效自评表".to_string(),
+                (true, true) => Message::new(CheckMsg::BasicTable),
+                (true, false) => Message::new(CheckMsg::ScoreTable),
                 (false, _) => {
                     close.extend(close_label(&info, &layout.unmatched));
-                    info.label
+                    info.label.into()
                 }
             };
             push_once(&mut labels, label);
@@ -88,8 +85,7 @@ pub fn not_checked(
         close.dedup();
         out.push(NotChecked {
             check: entry.id.clone(),
-            name,
-            name_en,
+            name: entry.name(),
             missing: labels,
             close,
         });
@@ -97,7 +93,7 @@ pub fn not_checked(
     out
 }
 
-fn push_once(list: &mut Vec<String>, item: String) {
+fn push_once(list: &mut Vec<Message>, item: Message) {
     if !list.contains(&item) {
         list.push(item);
     }
@@ -106,7 +102,7 @@ fn push_once(list: &mut Vec<String>, item: String) {
 enum Coverage {
     Ran,
     /// Did not run: the fields not on the sheet, and the fields holding a dash (as named).
-    Lacks(Vec<FieldKey>, Vec<String>),
+    Lacks(Vec<FieldKey>, Vec<Message>),
     /// An optional check whose left side is not in the table.
     NotApplicable,
 }
@@ -116,17 +112,11 @@ fn rule_coverage(
     layout: &Layout,
     figures: &Figures,
     evaluation: &Evaluation,
+    index: usize,
     rule: &TemplateRule,
 ) -> Coverage {
-    let ran = evaluation
-        .checks
-        .iter()
-        .zip(&evaluation.outcomes)
-        .any(|(c, o)| {
-            c.id == rule.id
-                && c.name == Message::both(&rule.name, &rule.name_en)
-                && *o != Outcome::Skipped
-        });
+    let ran = (evaluation.checks.iter().zip(&evaluation.outcomes))
+        .any(|(c, o)| c.template_rule == Some(index) && *o != Outcome::Skipped);
     if ran {
         return Coverage::Ran;
     }
@@ -140,13 +130,16 @@ fn rule_coverage(
         .filter(|k| !located(template, layout, k))
         .map(|k| **k)
         .collect();
-    let dashes: Vec<String> = figures
+    let dashes: Vec<Message> = figures
         .not_applicable
         .iter()
         .filter(|(key, _)| refs.iter().any(|k| same_field(k, key)))
         .map(|(key, shown)| {
-            let label = field_info(template, key).label;
-            format!("{label}（填的是“{shown}”）")
+            msg!(
+                CheckMsg::FiledAsDash,
+                field_info(template, key).label,
+                shown
+            )
         })
         .collect();
     Coverage::Lacks(missing, dashes)

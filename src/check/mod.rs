@@ -38,7 +38,10 @@ pub struct Check {
     solvable: Vec<(FieldKey, bool)>,
     pub form: Form,
     /// How a message states the right side, when not by its figures ("5 × 5% ÷ 6.2%").
-    pub explain: Option<String>,
+    pub explain: Option<Message>,
+    /// The index in [`Template::rules`] of the template rule it was expanded from; None for a
+    /// rule of the code (the indicator rows').
+    pub template_rule: Option<usize>,
     /// Cells the rule reads besides its fields (an indicator's target and actual value).
     pub cells: Vec<CellPos>,
 }
@@ -77,6 +80,7 @@ impl Check {
         Check {
             form: Form::Rule,
             explain: None,
+            template_rule: None,
             cells: Vec::new(),
             id,
             name: name.into(),
@@ -105,8 +109,14 @@ impl Check {
     }
 
     /// This check with the right side stated as `text` in messages.
-    pub fn explained(mut self, text: String) -> Check {
-        self.explain = Some(text);
+    pub fn explained(mut self, text: impl Into<Message>) -> Check {
+        self.explain = Some(text.into());
+        self
+    }
+
+    /// This check as expanded from the template rule at `index` of [`Template::rules`].
+    pub fn expanded_from(mut self, index: usize) -> Check {
+        self.template_rule = Some(index);
         self
     }
 
@@ -290,7 +300,7 @@ pub fn default_num(kind: Kind) -> Num {
 /// Expands the template's rules over the fields located in this workbook.
 pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
     let mut out = Vec::new();
-    for def in &template.rules {
+    for (index, def) in template.rules.iter().enumerate() {
         let (lhs, rhs) = (&def.keyed.lhs, &def.keyed.rhs);
         let columns = columns_read(layout, lhs.refs().into_iter().chain(rhs.refs()));
         let column_list: Vec<Option<Name>> = if columns.is_empty() {
@@ -318,7 +328,7 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 .iter()
                 .map(|a| FieldKey::parse(a))
                 .find(|a| layout.fields.contains_key(a));
-            out.push(Check::new(
+            let check = Check::new(
                 def.id.clone(),
                 Message::both(&def.name, &def.name_en),
                 lhs,
@@ -327,7 +337,8 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 def.severity,
                 def.unexplained,
                 anchor,
-            ));
+            );
+            out.push(check.expanded_from(index));
         }
     }
     out

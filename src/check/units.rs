@@ -6,6 +6,8 @@ use rust_decimal::Decimal;
 
 use crate::check::{holds, Values};
 use crate::expr::{Cmp, Expr, Op};
+use crate::i18n::check::CheckMsg;
+use crate::i18n::{msg, Message};
 use crate::locate::{Layout, Unit};
 use crate::model::{FieldKey, Kind};
 
@@ -13,7 +15,7 @@ const YUAN_PER_WAN: i64 = 10_000;
 
 /// Takes a table to be in 元 when its headers do not say so but its 项目支出 is 10,000 times the
 /// other table's, and returns the note that says which table is in 元, if any.
-pub fn settle(layout: &mut Layout, values: &Values) -> Option<String> {
+pub fn settle(layout: &mut Layout, values: &Values) -> Option<Message> {
     if layout.basic_unit == Unit::Wan && layout.score_unit == Unit::Wan {
         let basic = FieldKey::parse("project.final");
         let score = FieldKey::parse("spending.project");
@@ -36,23 +38,21 @@ pub fn settle(layout: &mut Layout, values: &Values) -> Option<String> {
             None => return None,
         }
         mark_yuan(layout, guessed == Some(true));
-        return Some(note(layout, "数额约为另一表的 10000 倍"));
+        return Some(note(layout, CheckMsg::YuanByRatio));
     }
     if layout.basic_unit == layout.score_unit {
-        return Some("两张表的金额均以元为单位（表头注明），按元比较".to_string());
+        return Some(CheckMsg::BothInYuan.into());
     }
-    Some(note(layout, "表头注明"))
+    Some(note(layout, CheckMsg::YuanByHeader))
 }
 
-fn note(layout: &Layout, why: &str) -> String {
+fn note(layout: &Layout, why: CheckMsg) -> Message {
     let (yuan, wan) = if layout.basic_unit == Unit::Yuan {
-        ("基础数据表", "绩效自评表")
+        (CheckMsg::BasicTable, CheckMsg::ScoreTable)
     } else {
-        ("绩效自评表", "基础数据表")
+        (CheckMsg::ScoreTable, CheckMsg::BasicTable)
     };
-    format!(
-        "{yuan}的金额以元为单位（{why}），表内按元比较；与{wan}（万元）比较时按 1 万元 = 10000 元换算，在万元的精度上比较"
-    )
+    msg!(CheckMsg::TableInYuan, yuan, why, wan)
 }
 
 /// Marks the amounts of one table (the basic table's, or the scorecard's) as in 元.

@@ -134,7 +134,7 @@ pub fn run(args: &[OsString], launch: &mut Launch) -> Result<ExitCode, Error> {
     let lang = Lang::from(cli.lang);
     let (paths, args) = match cli.command {
         Some(Command::Check { paths, args }) => (paths, args),
-        Some(Command::Rules(args)) => return Ok(status(args.run())),
+        Some(Command::Rules(args)) => return Ok(status(args.run(lang))),
         Some(Command::Template(args)) => return Ok(status(args.run(lang))),
         Some(Command::Export(args)) => return Ok(status(args.run(lang))),
         Some(Command::Import(args)) => return Ok(status(args.run(lang))),

@@ -5,6 +5,9 @@ use std::fmt::Write;
 
 use crate::check::rules::{info, registry, Entry, RULES};
 use crate::expr::Style;
+use crate::i18n::check::CheckMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Lang, Message};
 use crate::model::text::AlignedTable;
 use crate::model::{RuleId, Severity};
 use crate::template::{load_or_family, Template, TemplateRule};
@@ -28,8 +31,8 @@ pub struct RulesArgs {
 }
 
 impl RulesArgs {
-    /// Prints the table; exit status 0, or 2 when the template cannot be loaded.
-    pub fn run(&self) -> i32 {
+    /// Prints the table in `lang`; exit status 0, or 2 when the template cannot be loaded.
+    pub fn run(&self, lang: Lang) -> i32 {
         if self.markdown && self.template.is_none() && self.family.is_none() {
             print!("{}", reference(Template::built_in_ref()));
             return 0;
@@ -44,51 +47,56 @@ impl RulesArgs {
         if self.markdown {
             print!("{}", reference(std::slice::from_ref(&template)));
         } else if self.fields {
-            print!("{}", template.fields_table());
+            print!("{}", template.fields_table(lang));
         } else {
-            print!("{}", rules_table(&template));
+            print!("{}", rules_table(&template, lang));
         }
         0
     }
 }
 
-fn severity_zh(severities: &[Severity]) -> String {
-    let names: Vec<&str> = severities.iter().map(|s| s.label_zh()).collect();
-    names.join("、")
+/// Severities in a list: `错误、舍入、提示`.
+fn severities(severities: &[Severity]) -> Message {
+    Message::join(severities.iter().map(|s| s.word().into()), Word::ListSep)
 }
 
 /// A template check's severity: `错误`, or `错误（无法归因到单个单元格时：提示）`.
-fn check_severity(check: &TemplateRule) -> String {
-    let severity = check.severity.label_zh();
+fn check_severity(check: &TemplateRule) -> Message {
     if check.unexplained == check.severity {
-        severity.to_string()
+        check.severity.word().into()
     } else {
-        format!(
-            "{severity}（无法归因到单个单元格时：{}）",
-            check.unexplained.label_zh()
+        msg!(
+            CheckMsg::SeverityUnexplained,
+            check.severity.word(),
+            check.unexplained.word()
         )
     }
 }
 
 /// What a rule checks in a template, a line each (名称 · 规则 · 严重程度): the template's
-/// checks in words, then the code's part.
-fn lines(entry: &Entry, template: &Template) -> Vec<[String; 3]> {
+/// checks (in Chinese with the fields' labels, in English with their names), then the
+/// code's part.
+fn lines(entry: &Entry, template: &Template, lang: Lang) -> Vec<[String; 3]> {
     let mut out: Vec<[String; 3]> = entry
         .checks
         .iter()
-        .map(|check| {
+        .map(|(_, check)| {
+            let rule = match lang {
+                Lang::Zh => template.rule_words(&check.rule),
+                Lang::En => check.rule.print(&Style::Names),
+            };
             [
-                check.name.clone(),
-                template.rule_words(&check.rule),
-                check_severity(check),
+                Message::both(&check.name, &check.name_en).render(lang),
+                rule,
+                check_severity(check).render(lang),
             ]
         })
         .collect();
     if let Some(coded) = entry.coded(template) {
         out.push([
-            entry.name().to_string(),
-            format!("（程序）{}", coded.checks),
-            severity_zh(coded.severities),
+            entry.name().render(lang),
+            msg!(CheckMsg::ByCode, coded.checks).render(lang),
+            severities(coded.severities).render(lang),
         ]);
     }
     out
@@ -96,16 +104,17 @@ fn lines(entry: &Entry, template: &Template) -> Vec<[String; 3]> {
 
 /// Every rule that applies to the template, its id once, a line for each of its checks:
 /// 编号 · 名称 · 规则 · 严重程度.
-pub fn rules_table(template: &Template) -> String {
+pub fn rules_table(template: &Template, lang: Lang) -> String {
     let entries = registry(template);
-    let mut rows: Vec<[String; 4]> = vec![[
-        "编号".into(),
-        "名称".into(),
-        "规则".into(),
-        "严重程度".into(),
-    ]];
+    let header = [
+        CheckMsg::ColumnId,
+        CheckMsg::ColumnName,
+        CheckMsg::ColumnRule,
+        CheckMsg::ColumnSeverity,
+    ];
+    let mut rows: Vec<[String; 4]> = vec![header.map(|k| k.text(lang).to_string())];
     for entry in &entries {
-        for (i, [name, rule, severity]) in lines(entry, template).into_iter().enumerate() {
+        for (i, [name, rule, severity]) in lines(entry, template, lang).into_iter().enumerate() {
             let id = if i == 0 {
                 entry.id.to_string()
             } else {
@@ -114,15 +123,16 @@ pub fn rules_table(template: &Template) -> String {
             rows.push([id, name, rule, severity]);
         }
     }
-    let mut out = format!(
-        "模板 {}（{}）的检查规则，共 {} 条：\n\n",
-        template.family,
-        template.description,
+    let heading = msg!(
+        CheckMsg::RulesHeading,
+        &template.family,
+        &template.description,
         entries.len()
     );
+    let mut out = format!("{}\n\n", heading.render(lang));
     let table = AlignedTable::new(&rows, &[]);
     out.push_str(&table.with_rule_under_header(&"─".repeat(table.full_width().min(100))));
-    out.push_str("\n（程序）为程序内置的检查；各规则的说明与出处见 jixiao rules --markdown。\n");
+    let _ = writeln!(out, "\n{}", CheckMsg::RulesFooter.text(lang));
     out
 }
 
@@ -160,10 +170,11 @@ pub fn reference(templates: &[Template]) -> String {
             (true, false) => "模板",
             _ => "程序",
         };
-        let name = of_id
-            .first()
-            .map_or_else(|| info(id).map_or("", |i| i.name), |(_, e)| e.name());
-        let name_en = info(id).map_or("", |i| i.name_en);
+        let name = of_id.first().map_or_else(
+            || info(id).map_or(String::new(), |i| i.name.text(Lang::Zh).into()),
+            |(_, e)| e.name().render(Lang::Zh),
+        );
+        let name_en = info(id).map_or("", |i| i.name.text(Lang::En));
         let _ = writeln!(out, "| {id} | {name} | {name_en} | {how} |");
     }
     for id in &ids {
@@ -187,17 +198,20 @@ fn entries_of<'a>(
 /// check it.
 fn section(out: &mut String, entries: &[(&Template, &Entry)], id: &RuleId) {
     let rule = info(id);
-    let name = entries
-        .first()
-        .map_or_else(|| rule.map_or("", |i| i.name), |(_, e)| e.name());
+    let name = entries.first().map_or_else(
+        || rule.map_or(String::new(), |i| i.name.text(Lang::Zh).into()),
+        |(_, e)| e.name().render(Lang::Zh),
+    );
     let _ = writeln!(out, "\n## {id} {name}\n");
     if let Some(rule) = rule {
-        let _ = writeln!(out, "*{}* · 来源 source: {}\n", rule.name_en, rule.source);
-        let _ = writeln!(out, "{}", rule.description);
+        let (name_en, source) = (rule.name.text(Lang::En), rule.source);
+        let _ = writeln!(out, "*{name_en}* · 来源 source: {source}\n");
+        let _ = writeln!(out, "{}", rule.description.text(Lang::Zh));
+        let _ = writeln!(out, "\n*{}*", rule.description.text(Lang::En));
     }
     let checks: Vec<(&Template, &TemplateRule)> = entries
         .iter()
-        .flat_map(|(t, e)| e.checks.iter().map(move |c| (*t, *c)))
+        .flat_map(|(t, e)| e.checks.iter().map(move |(_, c)| (*t, *c)))
         .collect();
     if !checks.is_empty() {
         out.push_str("\n模板中的检查：\n\n| 模板 | 名称 | 规则 | 字段名 | 严重程度 |\n|---|---|---|---|---|\n");
@@ -217,8 +231,14 @@ fn section(out: &mut String, entries: &[(&Template, &Entry)], id: &RuleId) {
         let _ = writeln!(
             out,
             "\n程序检查（{}）：{}。",
-            severity_zh(coded.severities),
-            coded.checks
+            severities(coded.severities),
+            coded.checks.text(Lang::Zh)
+        );
+        let _ = writeln!(
+            out,
+            "\n*Checked by code ({}): {}.*",
+            severities(coded.severities).render(Lang::En),
+            coded.checks.text(Lang::En)
         );
     }
 }
@@ -246,7 +266,7 @@ mod tests {
     #[test]
     fn every_rule_id_is_listed_once() {
         for t in Template::built_in() {
-            let text = rules_table(&t);
+            let text = rules_table(&t, Lang::Zh);
             for entry in registry(&t) {
                 let rows = text
                     .lines()
@@ -254,6 +274,21 @@ mod tests {
                     .count();
                 assert_eq!(rows, 1, "{} {}\n{text}", t.family, entry.id);
             }
+        }
+    }
+
+    #[test]
+    fn the_english_table_says_nothing_in_chinese_of_its_own() {
+        for t in Template::built_in() {
+            let text = rules_table(&t, Lang::En);
+            // The heading names the template in its own words; the grades stay as filed.
+            let body = text.split_once('\n').map_or("", |(_, b)| b);
+            let rest: String = ["合格", "中", "差"]
+                .iter()
+                .fold(body.to_string(), |r, w| r.replace(w, ""));
+            let chinese = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+            assert!(!rest.chars().any(chinese), "{}\n{text}", t.family);
+            assert!(text.contains("S1   Budget execution rate"), "{text}");
         }
     }
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::expr::Expr;
 use crate::extract::value::{read_cell, Num, Reading};
+use crate::i18n::check::CheckMsg;
 use crate::i18n::errors::ErrMsg;
 use crate::i18n::msg;
 use crate::locate::{FieldCell, IndicatorRow, Layout};
@@ -100,7 +101,7 @@ pub struct Unreadable {
     /// What the cell holds, as it shows it.
     pub found: String,
     /// Why it cannot be read, and what to do.
-    pub why: &'static str,
+    pub why: CheckMsg,
 }
 
 impl Figures {
@@ -119,7 +120,7 @@ impl Figures {
         field: &FieldCell,
         key: FieldKey,
         found: String,
-        why: &'static str,
+        why: CheckMsg,
     ) {
         self.unreadable_cells.push(Unreadable {
             sheet: sheet.name.clone(),
@@ -162,8 +163,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
                     value = CellValue::Number(f64::try_from(v).unwrap_or(f64::NAN));
                 }
                 None => {
-                    let why =
-                        "公式没有保存计算结果，且无法计算；请在 Excel/WPS 中打开、重新计算并保存";
+                    let why = CheckMsg::UnreadableFormula;
                     figures.mark_unreadable(sheet, field, key, format!("={f}"), why);
                     continue;
                 }
@@ -181,7 +181,7 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
             reading = zero(field.kind);
         }
         if let Reading::Text(text) = &reading {
-            let why = "无法识别为数值，未参与计算；请填写数字";
+            let why = CheckMsg::UnreadableText;
             figures.mark_unreadable(sheet, field, key, text.clone(), why);
             continue;
         }
@@ -189,7 +189,8 @@ pub fn extract(wb: &Workbook, layout: &Layout) -> Figures {
             reading,
             Reading::Blank | Reading::Quantity { cmp: None, .. }
         ) {
-            figures.mark_unreadable(sheet, field, key, shown, "此处应为数值，未参与计算");
+            let why = CheckMsg::UnreadableNotNumber;
+            figures.mark_unreadable(sheet, field, key, shown, why);
             continue;
         }
         figures.by_key.insert(

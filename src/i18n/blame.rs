@@ -18,7 +18,7 @@ catalogue! {
         /// An input cell blamed: rule, left label, left value, right side, its value, label,
         /// expected, found.
         InputValue => "{}不成立：{} {} ≠ {} = {}；其他单元格与相关检查一致，只有{}应为 {}（填报为 {}）",
-            "{0} does not hold: {1} {2} ≠ {3} = {4}; the other cells agree with the related checks, only {5} should be {6} (filed as {7})";
+            "check \"{0}\" fails: {1} {2} ≠ {3} = {4}; the other cells agree with the related checks, only {5} should be {6} (filed as {7})";
         /// A score computed from the rounded rate: the rate's rule, the rounded rate, what it gives.
         RoundedRate => "得分应按精确比值计算，不能用舍入后的{} {} 计算（得 {}）",
             "the score should be computed from the exact ratio, not from the rounded {0} {1} (which gives {2})";
@@ -29,7 +29,7 @@ catalogue! {
         /// A blank cell's value as filed.
         BlankFiled => "空", "blank";
         /// A rule no repair explains: rule, label, left side, the broken comparison, right side, why.
-        DoesNotHold => "{}不成立：{} {} {} {}；{}", "{0} does not hold: {1} {2} {3} {4}; {5}";
+        DoesNotHold => "{}不成立：{} {} {} {}；{}", "check \"{0}\" fails: {1} {2} {3} {4}; {5}";
         /// No repair, or none of several, stands out.
         Undecided => "无法确定是哪一个单元格填错，请逐项核对", "cannot tell which cell is wrong; please check each one";
         /// Several repairs tie: the repairs.

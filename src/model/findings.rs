@@ -265,13 +265,11 @@ fn serialize_a1_list<S: serde::Serializer>(list: &[CellPos], s: S) -> Result<S::
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotChecked {
     pub check: RuleId,
-    /// The rule's name in Chinese and in English, for the text report.
+    /// The rule's name, for the text report.
     #[serde(skip)]
-    pub name: String,
-    #[serde(skip)]
-    pub name_en: String,
+    pub name: Message,
     /// The fields' labels as the template knows them ("编制数"), or a whole table ("基础数据表").
-    pub missing: Vec<String>,
+    pub missing: Vec<Message>,
     /// Labels on the sheet close to a missing one (`实有人数` ≈ `实际在职人数`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub close: Vec<CloseLabel>,
@@ -289,7 +287,7 @@ impl NotChecked {
         msg!(
             CheckMsg::NotChecked,
             self.check.to_string(),
-            Message::both(&self.name, &self.name_en),
+            &self.name,
             Message::join(quoted, Word::ListSep),
             Message::join(close, Word::ClauseSep).then(""),
         )
@@ -410,8 +408,10 @@ impl FileReport {
     pub fn localize(&mut self, lang: Lang) {
         let findings = self.findings.iter_mut().map(|f| &mut f.message);
         let reasons = self.not_corrected.iter_mut().map(|u| &mut u.reason);
+        let missing = self.not_checked.iter_mut().flat_map(|n| &mut n.missing);
         for m in findings
             .chain(reasons)
+            .chain(missing)
             .chain(self.notes.iter_mut())
             .chain(self.error.iter_mut())
         {

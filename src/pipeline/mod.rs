@@ -297,9 +297,7 @@ fn checked<'t>(wb: &Workbook, templates: &'t [Template]) -> Result<Checked<'t>, 
     let (template, mut layout) = crate::locate::choose(wb, templates).ok_or(NotFound)?;
     let mut figures = extract::extract(wb, &layout);
     let values = Values::from_figures(&figures);
-    figures
-        .notes
-        .extend(units::settle(&mut layout, &values).map(Into::into));
+    figures.notes.extend(units::settle(&mut layout, &values));
     let filed_total = total::filed_total(&values, &layout);
     let evaluation = Evaluation::new(template, &layout, &figures, values);
     let places = Places {

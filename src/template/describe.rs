@@ -2,6 +2,8 @@
 
 use super::Template;
 use crate::expr::{Rule, Style};
+use crate::i18n::check::CheckMsg;
+use crate::i18n::{msg, Lang};
 use crate::model::text::AlignedTable;
 
 impl Template {
@@ -19,17 +21,19 @@ impl Template {
     }
 
     /// The field names a rule may use, as a table.
-    pub fn fields_table(&self) -> String {
-        let mut rows: Vec<[String; 2]> = vec![["字段名".into(), "含义".into()]];
+    pub fn fields_table(&self, lang: Lang) -> String {
+        let header = [CheckMsg::ColumnField, CheckMsg::ColumnMeaning];
+        let mut rows: Vec<[String; 2]> = vec![header.map(|k| k.text(lang).to_string())];
         for (name, label) in self.field_names() {
             rows.push([name, label]);
         }
-        let mut out = format!("模板 {} 的字段（在检查的 rule 中使用）：\n\n", self.family);
+        let heading = msg!(CheckMsg::FieldsHeading, &self.family).render(lang);
+        let mut out = format!("{heading}\n\n");
         let table = AlignedTable::new(&rows, &[]);
         out.push_str(&table.with_rule_under_header(&"─".repeat(table.full_width().min(100))));
-        out.push_str(
-            "\n经费控制情况各行不带列后缀时按每一列分别检查；可重复的行（专项资金）与各项指标（ind.*）按各行合计。\n",
-        );
+        out.push('\n');
+        out.push_str(CheckMsg::FieldsFooter.text(lang));
+        out.push('\n');
         out
     }
 }

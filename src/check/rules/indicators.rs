@@ -7,6 +7,8 @@ use crate::check::{display, truncated, Check, Form, Values};
 use crate::expr::{Cmp, Expr, Func, Op};
 use crate::extract::value::{Comparison, Num, Reading};
 use crate::extract::{Figures, IndicatorCells};
+use crate::i18n::check::CheckMsg;
+use crate::i18n::{msg, Message};
 use crate::locate::{IndicatorRow, Layout};
 use crate::model::text::fold;
 use crate::model::{FieldKey, Finding, Replacement, RuleId, Severity};
@@ -114,7 +116,7 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
             continue;
         };
         let name = row_name(row, i);
-        let check = |id: RuleId, title: String, cmp: Cmp, rhs: Expr<FieldKey>, form: Form| {
+        let check = |id: RuleId, title: Message, cmp: Cmp, rhs: Expr<FieldKey>, form: Form| {
             let severity = Severity::Error;
             Check::new(
                 id,
@@ -128,7 +130,7 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
             )
             .with_form(form)
         };
-        let range = format!("「{name}」得分超出 0～{shown_points} 的范围");
+        let range = msg!(CheckMsg::ScoreRange, &name, shown_points);
         out.push(check(
             RuleId::S8,
             range.clone(),
@@ -156,7 +158,7 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
             Attainment::Met => out.push(
                 check(
                     RuleId::S5,
-                    name.clone(),
+                    Message::from(&name),
                     Cmp::Ge,
                     Expr::Ref(points),
                     Form::Judgement,
@@ -164,9 +166,11 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
                 .involving(involved),
             ),
             Attainment::Missed { ratio: Some(ratio) } => {
-                let title = format!(
-                    "「{name}」未达到年度指标值 {}（实际 {}），按比例得分",
-                    target.shown, actual.shown
+                let title = msg!(
+                    CheckMsg::ProportionalScore,
+                    &name,
+                    &target.shown,
+                    &actual.shown
                 );
                 let rhs = Expr::Call(Func::Min, vec![points_times(ratio), Expr::Ref(points)]);
                 let explain = format!(
@@ -182,7 +186,7 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
             Attainment::QualitativeMet => {
                 let low = points_times(Decimal::new(8, 1));
                 out.push(
-                    check(RuleId::S7, name.clone(), Cmp::Ge, low, Form::Judgement)
+                    check(RuleId::S7, (&name).into(), Cmp::Ge, low, Form::Judgement)
                         .involving(involved),
                 );
             }
@@ -192,11 +196,11 @@ pub fn scoring_checks(figures: &Figures, layout: &Layout, values: &Values) -> Ve
     out
 }
 
-fn row_name(row: &IndicatorRow, i: usize) -> String {
+fn row_name(row: &IndicatorRow, i: usize) -> Message {
     if row.name.is_empty() {
-        format!("第{}项指标", i + 1)
+        msg!(CheckMsg::IndicatorNumber, i + 1)
     } else {
-        row.name.clone()
+        Message::from(&row.name)
     }
 }
 
@@ -226,7 +230,7 @@ struct Scored<'a> {
     row: &'a IndicatorRow,
     cells: &'a IndicatorCells,
     sheet: String,
-    name: String,
+    name: Message,
     points: Decimal,
     score: Decimal,
     score_format: &'a Num,
@@ -245,7 +249,7 @@ impl Scored<'_> {
         severity: Severity,
         check: RuleId,
         expected: Option<Decimal>,
-        message: String,
+        message: Message,
     ) -> Finding {
         let row = self.row;
         Finding::new(check, severity, &self.sheet, row.score, message)
@@ -307,51 +311,76 @@ fn attained(s: &Scored) -> Result<Option<Finding>, Overflow> {
     let score_format = s.score_format;
     let band = |lo: Decimal, hi: Decimal| score >= points * lo && score <= points * hi;
     // Figures are at most 1e15 (value::MAX_MAGNITUDE), so products of a figure and a share fit.
-    Ok(match super::targets::judge(&s.cells.target, &s.cells.actual) {
-        Attainment::Met if score < points => Some(s.finding(
-            Severity::Warning,
-            RuleId::S5,
-            Some(points),
-            format!("「{name}」实际完成值 {actual_shown} 已达到年度指标值 {target_shown}，应得满分 {}，填报 {found}；如确需扣分请说明理由", points.normalize()),
-        )),
-        Attainment::Missed { ratio: Some(ratio) } => {
-            let expected = points.checked_mul(ratio).ok_or(Overflow)?.min(points);
-            let stored = crate::check::stored(expected, score_format);
-            // Above the proportion, or truncated, is the repair's.
-            let below = score < expected && !truncated(score, expected, score_format);
-            if crate::check::holds(score, expected, Cmp::Eq, score_format) || !below {
-                return Ok(None);
+    Ok(
+        match super::targets::judge(&s.cells.target, &s.cells.actual) {
+            Attainment::Met if score < points => Some(s.finding(
+                Severity::Warning,
+                RuleId::S5,
+                Some(points),
+                msg!(
+                    CheckMsg::FullMarksDue,
+                    name,
+                    actual_shown,
+                    target_shown,
+                    points.normalize(),
+                    *found
+                ),
+            )),
+            Attainment::Missed { ratio: Some(ratio) } => {
+                let expected = points.checked_mul(ratio).ok_or(Overflow)?.min(points);
+                let stored = crate::check::stored(expected, score_format);
+                // Above the proportion, or truncated, is the repair's.
+                let below = score < expected && !truncated(score, expected, score_format);
+                if crate::check::holds(score, expected, Cmp::Eq, score_format) || !below {
+                    return Ok(None);
+                }
+                Some(s.finding(
+                    Severity::Warning,
+                    RuleId::S6,
+                    Some(stored),
+                    msg!(
+                        CheckMsg::BelowProportion,
+                        name,
+                        target_shown,
+                        actual_shown,
+                        points.normalize(),
+                        ratio_text(s.target, s.actual),
+                        display(expected, score_format),
+                        *found,
+                    ),
+                ))
             }
-            Some(s.finding(
+            Attainment::Missed { ratio: None } if score >= points => Some(s.finding(
                 Severity::Warning,
                 RuleId::S6,
-                Some(stored),
-                format!(
-                    "「{name}」未达到年度指标值 {target_shown}（实际 {actual_shown}），按比例得分应为 {} × {} = {}，填报 {found}；低于按比例计算的得分，请说明理由",
+                None,
+                msg!(
+                    CheckMsg::BelowWeightDue,
+                    name,
+                    actual_shown,
+                    target_shown,
                     points.normalize(),
-                    ratio_text(s.target, s.actual),
-                    display(expected, score_format)
+                    *found
                 ),
-            ))
-        }
-        Attainment::Missed { ratio: None } if score >= points => Some(s.finding(
-            Severity::Warning,
-            RuleId::S6,
-            None,
-            format!("「{name}」实际完成值 {actual_shown} 未达到年度指标值 {target_shown}，得分应低于分值 {}，填报 {found}", points.normalize()),
-        )),
-        Attainment::QualitativeMet if !band(Decimal::new(8, 1), Decimal::ONE) => Some(s.finding(
-            Severity::Warning,
-            RuleId::S7,
-            None,
-            format!(
-                "「{name}」定性指标实际完成情况「{actual_shown}」与目标一致，视为达成，得分应在分值的 80%～100%（{}～{}）之间，填报 {found}",
-                display(points * Decimal::new(8, 1), score_format),
-                display(points, score_format)
-            ),
-        )),
-        _ => None,
-    })
+            )),
+            Attainment::QualitativeMet if !band(Decimal::new(8, 1), Decimal::ONE) => {
+                Some(s.finding(
+                    Severity::Warning,
+                    RuleId::S7,
+                    None,
+                    msg!(
+                        CheckMsg::QualitativeBand,
+                        name,
+                        actual_shown,
+                        display(points * Decimal::new(8, 1), score_format),
+                        display(points, score_format),
+                        *found,
+                    ),
+                ))
+            }
+            _ => None,
+        },
+    )
 }
 
 /// S8: a deduction needs 偏差原因分析及改进措施.
@@ -367,15 +396,16 @@ fn reason_missing(s: &Scored) -> Option<Finding> {
         _ => None,
     };
     let score = if filed.is_none_or(|v| v == s.score) {
-        format!("得分 {}", s.found)
+        msg!(CheckMsg::ScoreFiled, s.found)
     } else {
-        format!("得分应为 {corrected}")
+        msg!(CheckMsg::ScoreShouldBe, corrected)
     };
-    let message = format!(
-        "「{}」扣分 {}（分值 {}，{score}），但未填写偏差原因分析及改进措施",
-        s.name,
+    let message = msg!(
+        CheckMsg::ReasonMissing,
+        &s.name,
         (s.points - s.score).normalize(),
         s.points.normalize(),
+        score,
     );
     Some(
         Finding::new(RuleId::S8, Severity::Warning, &s.sheet, reason, message)

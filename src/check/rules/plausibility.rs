@@ -6,6 +6,8 @@ use rust_decimal::Decimal;
 use crate::check::{display, evaluate, Check, Outcome, Values};
 use crate::extract::value::format_number;
 use crate::extract::Figures;
+use crate::i18n::check::CheckMsg;
+use crate::i18n::msg;
 use crate::locate::Layout;
 use crate::model::{Finding, RuleId, Severity};
 use crate::template::Template;
@@ -51,9 +53,9 @@ pub fn check_ranges(
         );
         if v < lo || v > hi {
             let format = values.format(key);
-            let message = format!(
-                "{}为 {}，超出 {}～{} 的合理范围；表中没有可据以计算的数，请核对",
-                field.label,
+            let message = msg!(
+                CheckMsg::Implausible,
+                &field.label,
                 display(v, format),
                 format_number(lo, format.percent, 0),
                 format_number(hi, format.percent, 0)

@@ -6,6 +6,8 @@ use rust_decimal::Decimal;
 
 use crate::check::Values;
 use crate::extract::Figures;
+use crate::i18n::check::CheckMsg;
+use crate::i18n::msg;
 use crate::locate::Layout;
 use crate::model::{FieldKey, Finding, Replacement, RuleId, Severity};
 
@@ -85,10 +87,7 @@ pub fn check_grade(figures: &Figures, layout: &Layout, total: Option<Decimal>) -
     let same = first.to_string() == expected
         || (text == "合格" && expected == "中")
         || (text == "不合格" && expected == "差");
-    let message = format!(
-        "总分 {} 对应等级为「{expected}」（优 ≥ 90，良 80～90，中 60～80，差 < 60），填报为「{text}」",
-        total.normalize()
-    );
+    let message = msg!(CheckMsg::GradeMismatch, total.normalize(), expected, &text);
     (!same).then(|| {
         Finding::new(RuleId::S10, Severity::Error, sheet, pos, message)
             .found(text)

@@ -2,6 +2,8 @@
 //! (RULES.md §2).
 
 use crate::extract::Figures;
+use crate::i18n::check::CheckMsg;
+use crate::i18n::msg;
 use crate::model::{Finding, RuleId, Severity};
 
 pub fn check_unreadable(figures: &Figures) -> Vec<Finding> {
@@ -9,7 +11,7 @@ pub fn check_unreadable(figures: &Figures) -> Vec<Finding> {
         .unreadable_cells
         .iter()
         .map(|u| {
-            let message = format!("{}：「{}」{}", u.field.label, u.found, u.why);
+            let message = msg!(CheckMsg::Unreadable, &u.field.label, &u.found, u.why);
             Finding::new(RuleId::V1, Severity::Error, &u.sheet, u.field.pos, message)
                 .found(u.found.clone())
         })
