@@ -99,7 +99,7 @@ impl ExportArgs {
                 }
             }
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", e.message().render(lang));
                 2
             }
         }

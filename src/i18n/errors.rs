@@ -240,6 +240,20 @@ catalogue! {
         OsFull => "磁盘已满", "the disk is full";
         OsReadOnly => "磁盘为只读", "the disk is read-only";
         OsExists => "文件已存在", "the file already exists";
+        /// Opening an input that is a pipe, device or socket.
+        NotRegular => "不是普通文件，而是管道、设备或套接字", "not a regular file but a pipe, device or socket";
+        /// At an output's name.
+        FolderInTheWay => "同名目录已存在", "a folder of that name is already there";
+        NotRegularInTheWay => "同名的不是普通文件（链接、管道或设备），不会替换", "what has that name is not a regular file (a link, pipe or device) and is not replaced";
+
+        // jixiao export.
+        ExportNeedsOut => "导出为 xlsx 时须用 -o 指定输出文件", "exporting to xlsx needs an output file given with -o";
+        /// The output file.
+        ExportExists => "输出文件 {} 已存在；加 --force 覆盖", "the output file {} already exists; add --force to replace it";
+        /// The output file, why.
+        ExportWrite => "无法写入 {}：{}", "cannot write {}: {}";
+        /// Why.
+        ExportStart => "无法开始导出：{}", "cannot start the export: {}";
     }
 }
 

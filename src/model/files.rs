@@ -10,12 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use crate::i18n::errors::{ErrMsg, Said};
+
 /// The error for a path that exists but is not a regular file.
 pub fn not_regular() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "不是普通文件，而是管道、设备或套接字",
-    )
+    io::Error::new(io::ErrorKind::InvalidInput, Said(ErrMsg::NotRegular.into()))
 }
 
 /// Opens `path` for reading when it is a regular file (links to one are followed); anything
@@ -213,11 +212,11 @@ pub fn existing(dest: &Path) -> io::Result<Existing> {
         Err(e) => Err(e),
         Ok(meta) if meta.is_dir() => Err(io::Error::new(
             io::ErrorKind::IsADirectory,
-            "同名目录已存在",
+            Said(ErrMsg::FolderInTheWay.into()),
         )),
         Ok(meta) if !meta.is_file() => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "同名的不是普通文件（链接、管道或设备），不会替换",
+            Said(ErrMsg::NotRegularInTheWay.into()),
         )),
         Ok(meta) if meta.len() == 0 => Ok(Existing::Empty),
         Ok(_) => Ok(Existing::File),

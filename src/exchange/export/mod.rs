@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use super::WorkbookData;
 use crate::annotate::Lang;
 use crate::batch::{self, BatchOptions, FileJob, Walker};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::{msg, Message};
 use crate::model::files::{self, Existing, TempFile};
 use crate::model::FileReport;
 use crate::pipeline::Options;
@@ -59,15 +61,26 @@ pub struct ExportOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum ExportError {
-    #[error("导出为 xlsx 时须用 -o 指定输出文件")]
     XlsxNeedsOut,
-    #[error("输出文件 {} 已存在；加 --force 覆盖", .0.display())]
     Exists(PathBuf),
-    #[error("无法写入 {}：{reason}", .path.display())]
     Write { path: PathBuf, reason: String },
-    #[error("无法开始导出：{0}")]
     Start(String),
+}
+
+impl ExportError {
+    /// The one line said about it (`reason` and `Start`'s text are already in the run's language).
+    pub fn message(&self) -> Message {
+        match self {
+            ExportError::XlsxNeedsOut => ErrMsg::ExportNeedsOut.into(),
+            ExportError::Exists(p) => msg!(ErrMsg::ExportExists, p.display().to_string()),
+            ExportError::Write { path, reason } => {
+                msg!(ErrMsg::ExportWrite, path.display().to_string(), reason)
+            }
+            ExportError::Start(why) => msg!(ErrMsg::ExportStart, why),
+        }
+    }
 }
 
 /// What a run leaves behind.
@@ -116,7 +129,7 @@ pub fn export(paths: &[PathBuf], opts: &ExportOptions) -> Result<Exported, Expor
         return Err(ExportError::XlsxNeedsOut);
     }
     if let Some(dest) = &opts.out {
-        may_write(dest, opts.force)?;
+        may_write(dest, opts.force, opts.lang)?;
     }
     let exporter: Box<dyn Exporter> = match (opts.format, opts.indicators) {
         (Format::Json, _) => Box::new(json::Json),
@@ -228,15 +241,12 @@ pub fn export(paths: &[PathBuf], opts: &ExportOptions) -> Result<Exported, Expor
 
 /// Whether `dest` may be written: nothing there, an empty leftover, or with `force` a regular
 /// file. Links, FIFOs and folders never.
-fn may_write(dest: &Path, force: bool) -> Result<(), ExportError> {
+fn may_write(dest: &Path, force: bool, lang: Lang) -> Result<(), ExportError> {
     match files::existing(dest) {
         Ok(Existing::Nothing | Existing::Empty) => Ok(()),
         Ok(Existing::File) if force => Ok(()),
         Ok(Existing::File) => Err(ExportError::Exists(dest.to_path_buf())),
-        Err(e) => Err(ExportError::Write {
-            path: dest.to_path_buf(),
-            reason: e.to_string(),
-        }),
+        Err(e) => Err(write_error(dest, &e, lang)),
     }
 }
 
