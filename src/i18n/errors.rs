@@ -246,6 +246,25 @@ catalogue! {
         FolderInTheWay => "同名目录已存在", "a folder of that name is already there";
         NotRegularInTheWay => "同名的不是普通文件（链接、管道或设备），不会替换", "what has that name is not a regular file (a link, pipe or device) and is not replaced";
 
+        // A template's rule written with labels that cannot be read (template::labels).
+        /// The range.
+        RuleRange => "规则中不能用单元格区域 {}", "a rule cannot use a cell range ({})";
+        /// The label.
+        RuleUnknownName => "没有名为「{}」的字段或标签（jixiao rules --fields 列出可用的字段名）",
+            "there is no field or label named \"{}\" (jixiao rules --fields lists the field names)";
+        /// The label, the block (经费控制情况), the qualifier.
+        RuleNotARow => "「{}」不是{}中的一行，不能写（{}）",
+            "\"{}\" is not a row of the {} block, so it cannot take ({})";
+        /// The label, the qualifier, the columns and totals that may be written, the blocks.
+        RuleUnknownQualifier => "无法识别「{}（{}）」：括号中可写 {}，或 {}",
+            "cannot read \"{}({})\": the brackets may hold {}, or a block: {}";
+        /// The label, the options.
+        RuleAmbiguous => "「{}」可指多个字段，请写明：{}", "\"{}\" can mean more than one field; say which: {}";
+        /// The label, a column (本年决算数), the field: a row of the 经费控制情况 block.
+        RuleRowOption => "{}（{}）等 = {}.final 等", "{}({}) etc. = {}.final etc.";
+        /// The label, the block, the field.
+        RuleBlockOption => "{}（{}）= {}", "{}({}) = {}";
+
         // jixiao export.
         ExportNeedsOut => "导出为 xlsx 时须用 -o 指定输出文件", "exporting to xlsx needs an output file given with -o";
         /// The output file.

@@ -3,6 +3,9 @@
 
 use super::{FieldDef, Kind, Template};
 use crate::expr::{Expr, Rule};
+use crate::i18n::errors::ErrMsg;
+use crate::i18n::words::Word;
+use crate::i18n::{msg, Message};
 use crate::model::text::norm;
 
 /// Names a rule may use besides the fields of the layout.
@@ -20,6 +23,11 @@ pub(super) const COLUMNS: &[(&str, &str)] = &[
     ("budget", "本年预算数"),
     ("final", "本年决算数"),
 ];
+
+/// What a rule may write in brackets after a row's label, and the blocks a label may name.
+const QUALIFIERS: [&str; 4] = ["上年决算数", "本年预算数", "本年决算数", "各行合计"];
+const BLOCKS: [&str; 4] = ["财政供养人员", "楼堂馆所", "年度预算", "自评表"];
+const SPENDING_BLOCK: &str = "经费控制情况";
 
 /// A label as a person reads it: the printed text without its numbering, `其中：`, a trailing
 /// colon or a note in brackets ("3、本级专项资金（一个专项一行）" → "本级专项资金").
@@ -57,7 +65,7 @@ pub fn fill_placeholders(text: &str, year: u32, dept: &str) -> String {
 impl Template {
     /// A rule written with labels (`三公经费 = 公务用车购置和维护经费 + 出国经费 + 公务接待`,
     /// `项目支出（自评表） = 项目支出（本年决算数）`) in field names.
-    pub(super) fn resolve_rule(&self, text: &str) -> Result<Rule, String> {
+    pub(super) fn resolve_rule(&self, text: &str) -> Result<Rule, Message> {
         let folded: String = text
             .chars()
             .filter(|c| !matches!(c, '、' | '：'))
@@ -81,11 +89,11 @@ impl Template {
         })
     }
 
-    fn resolve_expr(&self, expr: &Expr) -> Result<Expr, String> {
+    fn resolve_expr(&self, expr: &Expr) -> Result<Expr, Message> {
         Ok(match expr {
             Expr::Num(_) => expr.clone(),
             Expr::Ref(name) => Expr::Ref(self.resolve_name(name)?),
-            Expr::Range(a, b) => return Err(format!("规则中不能用单元格区域 {a}:{b}")),
+            Expr::Range(a, b) => return Err(msg!(ErrMsg::RuleRange, format!("{a}:{b}"))),
             Expr::Neg(e) => Expr::Neg(Box::new(self.resolve_expr(e)?)),
             Expr::Bin(op, a, b) => Expr::Bin(
                 *op,
@@ -152,7 +160,7 @@ impl Template {
 
     /// A field name, or a label with an optional qualifier (a column of the 经费控制情况 block,
     /// 各行合计, or the block of a field: 财政供养人员, 楼堂馆所, 年度预算, 自评表).
-    fn resolve_name(&self, name: &str) -> Result<String, String> {
+    fn resolve_name(&self, name: &str) -> Result<String, Message> {
         // 三公经费（本年决算数） reaches here as one reference (see `expr::parse`).
         let qualified = name.strip_suffix(')').and_then(|n| n.split_once('('));
         if qualified.is_none() && self.knows(&self.field_names(), name) {
@@ -172,9 +180,7 @@ impl Template {
             }
         }
         if found.is_empty() {
-            return Err(format!(
-                "没有名为「{label}」的字段或标签（jixiao rules --fields 列出可用的字段名）"
-            ));
+            return Err(msg!(ErrMsg::RuleUnknownName, label));
         }
         let column = qualifier.and_then(|q| {
             COLUMNS
@@ -194,9 +200,7 @@ impl Template {
                         Some(suffix) => format!("{field}.{suffix}"),
                         None => field.to_string(),
                     }),
-                    _ => Err(format!(
-                        "「{label}」不是经费控制情况中的一行，不能写（{q}）"
-                    )),
+                    _ => Err(msg!(ErrMsg::RuleNotARow, label, SPENDING_BLOCK, q)),
                 }
             }
             Some(q) => {
@@ -207,28 +211,29 @@ impl Template {
                     .collect();
                 match in_block.as_slice() {
                     [field] => Ok(field.to_string()),
-                    _ => Err(format!(
-                        "无法识别「{label}（{q}）」：括号中可写 上年决算数、本年预算数、本年决算数、\
-                         各行合计，或 财政供养人员、楼堂馆所、年度预算、自评表"
+                    _ => Err(msg!(
+                        ErrMsg::RuleUnknownQualifier,
+                        label,
+                        q,
+                        Message::join(QUALIFIERS.map(Message::from), Word::ListSep),
+                        Message::join(BLOCKS.map(Message::from), Word::ListSep)
                     )),
                 }
             }
             None => match found.as_slice() {
                 [(field, _)] => Ok(field.clone()),
                 _ => {
-                    let options: Vec<String> = found
-                        .iter()
-                        .map(|(f, b)| {
-                            if b.is_empty() {
-                                format!("{label}（本年决算数）等 = {f}.final 等")
-                            } else {
-                                format!("{label}（{b}）= {f}")
-                            }
-                        })
-                        .collect();
-                    Err(format!(
-                        "「{label}」可指多个字段，请写明：{}",
-                        options.join("；")
+                    let options = found.iter().map(|(f, b)| {
+                        if b.is_empty() {
+                            msg!(ErrMsg::RuleRowOption, label, COLUMNS[2].1, f.as_str())
+                        } else {
+                            msg!(ErrMsg::RuleBlockOption, label, *b, f.as_str())
+                        }
+                    });
+                    Err(msg!(
+                        ErrMsg::RuleAmbiguous,
+                        label,
+                        Message::join(options, Word::ClauseSep)
                     ))
                 }
             },

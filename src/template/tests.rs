@@ -137,6 +137,22 @@ fn rules_may_be_written_with_labels() {
     assert!(err.contains("可指多个字段"), "{err}");
     let err = t.resolve_rule("三公经费 = 公务卡").unwrap_err();
     assert!(err.contains("公务卡"), "{err}");
+    let err = t.resolve_rule("项目支出 = 业务经费").unwrap_err();
+    let en = err.render(crate::i18n::Lang::En);
+    assert!(
+        en.contains("can mean more than one field; say which:"),
+        "{en}"
+    );
+    assert!(
+        en.contains("(本年决算数) etc. = project.final etc."),
+        "{en}"
+    );
+    let err = t.resolve_rule("三公经费（第一列） = 业务经费").unwrap_err();
+    let en = err.render(crate::i18n::Lang::En);
+    assert!(
+        en.contains("the brackets may hold 上年决算数, 本年预算数"),
+        "{en}"
+    );
 }
 
 #[test]
