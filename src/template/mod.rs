@@ -77,7 +77,7 @@ impl Template {
                             file: file.to_string(),
                             line: rule_line(i),
                             id: check.id.clone(),
-                            message: message.into(),
+                            message,
                         })?
                 }
             };
