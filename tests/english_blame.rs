@@ -5,6 +5,7 @@
 mod common;
 
 use common::builder::Variant;
+use common::set_cell as set;
 use jixiao::i18n::Lang;
 use jixiao::model::{CellPos, CellValue, FileReport, Finding, Replacement, Unfixed, Workbook};
 use jixiao::template::Template;
@@ -94,16 +95,6 @@ fn a_truncated_rate_is_said_in_english() {
 
 fn corrected_seed() -> Workbook {
     jixiao::read::read_path(&common::fixture("seed-leiyang-2024-corrected.xlsx")).unwrap()
-}
-
-fn set(wb: &mut Workbook, sheet: &str, a1: &str, value: CellValue) {
-    let sheet = wb.sheets.iter_mut().find(|s| s.name == sheet).unwrap();
-    let cell = sheet
-        .cells
-        .entry(CellPos::parse_a1(a1).unwrap())
-        .or_default();
-    cell.value = value;
-    cell.formula = None;
 }
 
 #[test]

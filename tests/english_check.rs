@@ -2,11 +2,15 @@
 //! (S5–S8), the grade (S10), unreadable cells (V1) and the rules not checked, localized the
 //! way the pipeline does at its end. The workbook's own words may stay Chinese; ours may not.
 
+mod common;
+
+use common::set_cell as set;
+
 use std::path::Path;
 
 use jixiao::annotate::Lang;
 use jixiao::check::{Evaluation, Values};
-use jixiao::model::{CellPos, CellValue, Workbook};
+use jixiao::model::{CellValue, Workbook};
 use jixiao::pipeline::check_workbook_data;
 use jixiao::template::Template;
 use jixiao::{check_workbook, FileReport, Finding};
@@ -16,16 +20,6 @@ fn load(name: &str) -> Workbook {
         .join("tests/fixtures")
         .join(name);
     jixiao::read::read_path(&path).expect("fixture reads")
-}
-
-fn set(wb: &mut Workbook, sheet: &str, a1: &str, value: CellValue) {
-    let sheet = wb.sheets.iter_mut().find(|s| s.name == sheet).unwrap();
-    let cell = sheet
-        .cells
-        .entry(CellPos::parse_a1(a1).unwrap())
-        .or_default();
-    cell.value = value;
-    cell.formula = None;
 }
 
 fn num(v: f64) -> CellValue {

@@ -25,6 +25,22 @@ use builder::Variant;
 /// How long one `jixiao check` may take before the test gives up.
 const TIMEOUT: Duration = Duration::from_secs(180);
 
+/// Puts `value` in `sheet!a1` of a workbook read, replacing any formula there.
+pub fn set_cell(
+    wb: &mut jixiao::model::Workbook,
+    sheet: &str,
+    a1: &str,
+    value: jixiao::model::CellValue,
+) {
+    let sheet = wb.sheets.iter_mut().find(|s| s.name == sheet).unwrap();
+    let cell = sheet
+        .cells
+        .entry(jixiao::model::CellPos::parse_a1(a1).unwrap())
+        .or_default();
+    cell.value = value;
+    cell.formula = None;
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
