@@ -268,19 +268,7 @@ fn rules_not_checked_are_listed_in_english() {
 #[test]
 fn a_table_in_yuan_is_said_in_english() {
     let mut wb = load(CORRECTED);
-    let sheet = wb
-        .sheets
-        .iter_mut()
-        .find(|s| s.name == "基础数据表")
-        .unwrap();
-    for (p, cell) in sheet.cells.iter_mut() {
-        if (4..20).contains(&p.row) && p.col > 0 {
-            if let CellValue::Number(n) = cell.value {
-                cell.value = CellValue::Number((n * 10_000.0).round());
-                cell.formula = None;
-            }
-        }
-    }
+    common::basic_amounts_in_yuan(&mut wb);
     let mut report = check_workbook(&wb, &Template::built_in()).expect("tables found");
     report.localize(Lang::En);
     let note = (report.notes.iter().map(ToString::to_string))

@@ -2,6 +2,8 @@
 //! their label cells, dashes for nothing, renamed labels, tables in 元, class and deadline
 //! targets — read right, or said not to be checked, never skipped in silence.
 
+mod common;
+
 use std::path::Path;
 
 use jixiao::model::{CellPos, CellValue, Workbook};
@@ -385,19 +387,7 @@ fn a_met_class_target_with_a_deduction_follows_s5() {
 /// The corrected seed with the 经费控制情况 amounts in 元; `header` says so or not.
 fn basic_in_yuan(header: &str) -> Workbook {
     let mut wb = corrected();
-    let sheet = wb
-        .sheets
-        .iter_mut()
-        .find(|s| s.name == "基础数据表")
-        .unwrap();
-    for (p, cell) in sheet.cells.iter_mut() {
-        if (4..20).contains(&p.row) && p.col > 0 {
-            if let CellValue::Number(n) = cell.value {
-                cell.value = CellValue::Number((n * 10_000.0).round());
-                cell.formula = None;
-            }
-        }
-    }
+    common::basic_amounts_in_yuan(&mut wb);
     set(&mut wb, "基础数据表", "A4", text(header));
     wb
 }

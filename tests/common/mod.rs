@@ -41,6 +41,25 @@ pub fn set_cell(
     cell.formula = None;
 }
 
+/// The seed's 经费控制情况 amounts (基础数据表 rows 5–20, every column after the labels) typed
+/// in 元: ×10,000, formulas dropped.
+pub fn basic_amounts_in_yuan(wb: &mut jixiao::model::Workbook) {
+    use jixiao::model::CellValue;
+    let sheet = wb
+        .sheets
+        .iter_mut()
+        .find(|s| s.name == "基础数据表")
+        .unwrap();
+    for (p, cell) in sheet.cells.iter_mut() {
+        if (4..20).contains(&p.row) && p.col > 0 {
+            if let CellValue::Number(n) = cell.value {
+                cell.value = CellValue::Number((n * 10_000.0).round());
+                cell.formula = None;
+            }
+        }
+    }
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
