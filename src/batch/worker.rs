@@ -120,14 +120,14 @@ fn check_one(
     job: &dyn FileJob,
 ) -> (FileReport, String) {
     let display = files::shown(&input.path);
-    let render = |report: FileReport| {
+    // Said in the run's language, as the job's own reports are.
+    let render = |mut report: FileReport| {
+        report.localize(opts.lang);
         let rendered = job.file(&report);
         (report, rendered)
     };
     if let Some(e) = &input.error {
-        let mut failed = FileReport::failed(display, e.clone());
-        failed.localize(opts.lang);
-        return render(failed);
+        return render(FileReport::failed(display, e.clone()));
     }
     let is_renamed = renamed.is_some();
     let run = || {
@@ -144,7 +144,6 @@ fn check_one(
         Ok((mut report, rendered)) => {
             if let (true, Some(copy)) = (is_renamed, &report.output) {
                 report.notes.push(msg!(ErrMsg::CopyRenamed, copy));
-                report.localize(opts.lang);
                 // The note is part of what is printed.
                 return render(report);
             }

@@ -330,7 +330,7 @@ pub fn expand(template: &Template, layout: &Layout) -> Vec<Check> {
                 .find(|a| layout.fields.contains_key(a));
             let check = Check::new(
                 def.id.clone(),
-                Message::both(&def.name, &def.name_en),
+                def.title(),
                 lhs,
                 def.keyed.cmp,
                 rhs,

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::batch::Walker;
+use crate::i18n::errors::ErrMsg;
 use crate::i18n::msg;
-use crate::i18n::narrative::DocMsg;
 use crate::model::{ErrorKind, FileReport};
 use crate::narrative::{self, Tables};
 use crate::pipeline::{check_only, write_copies, Options};
@@ -128,7 +128,6 @@ pub(super) fn run(
 /// written when asked for.
 fn check_document(path: &Path, tables: Option<&Tables>, opts: &Options) -> FileReport {
     let mut doc = narrative::check_report(path, tables);
-    doc.localize(opts.lang);
     if opts.annotate && is_docx(path) && doc.error.is_none() {
         match narrative::annotate::write_annotated(
             path,
@@ -140,7 +139,7 @@ fn check_document(path: &Path, tables: Option<&Tables>, opts: &Options) -> FileR
             Ok(p) => doc.output = p.map(|p| p.display().to_string()),
             // The findings stand, as for a workbook whose copy cannot be written.
             Err(e) => {
-                doc.notes.push(msg!(DocMsg::CopyNotWritten, e.message()));
+                doc.notes.push(msg!(ErrMsg::CopyNotWritten, e.message()));
                 doc.error_kind = Some(ErrorKind::Write);
             }
         }

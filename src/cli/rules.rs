@@ -86,7 +86,7 @@ fn lines(entry: &Entry, template: &Template, lang: Lang) -> Vec<[String; 3]> {
                 Lang::En => check.rule.print(&Style::Names),
             };
             [
-                Message::both(&check.name, &check.name_en).render(lang),
+                check.title().render(lang),
                 rule,
                 check_severity(check).render(lang),
             ]

@@ -269,8 +269,6 @@ catalogue! {
         ExportNeedsOut => "导出为 xlsx 时须用 -o 指定输出文件", "exporting to xlsx needs an output file given with -o";
         /// The output file.
         ExportExists => "输出文件 {} 已存在；加 --force 覆盖", "the output file {} already exists; add --force to replace it";
-        /// The output file, why.
-        ExportWrite => "无法写入 {}：{}", "cannot write {}: {}";
         /// Why.
         ExportStart => "无法开始导出：{}", "cannot start the export: {}";
     }

@@ -30,6 +30,5 @@ catalogue! {
         Interrupted => "已中断：已检查的文件见上，其余未检查", "interrupted: the files checked are above, the rest were not checked";
         OutputFailed => "输出检查结果失败：{}", "printing the report failed: {}";
         Progress => "有误 {} · 无法检查 {}", "with errors {} · not checked {}";
-        NotCheckedCount => "未能检查", "Not checked";
     }
 }

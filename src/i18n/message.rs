@@ -134,15 +134,6 @@ impl Message {
         })
     }
 
-    /// Whether it is made of `key` somewhere, arguments included.
-    pub fn uses(&self, key: impl Into<Key>) -> bool {
-        let key = key.into();
-        self.0.iter().any(|p| match p {
-            Piece::Key(k, args) => *k == key || args.iter().any(|a| a.uses(key)),
-            _ => false,
-        })
-    }
-
     /// Whether what it says (in Chinese, or the language it was localized in) contains `text`.
     pub fn contains(&self, text: &str) -> bool {
         self.to_string().contains(text)

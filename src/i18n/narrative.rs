@@ -5,21 +5,16 @@ catalogue! {
         // The text report on a document and the comments of its annotated copy.
         NoFindings => "报告中的数字未发现问题", "no findings in the report's figures";
         Findings => "报告中发现问题 {}", "findings in the report: {}";
-        CannotCheck => "无法检查：", "cannot check: ";
-        Note => "说明：", "note:";
-        AnnotatedCopy => "批注副本：", "annotated copy:";
         /// Where a finding or a figure is in the report.
         Paragraph => "第 {} 段", "paragraph {}";
         /// After a comment: the figure the text should read.
         ShouldRead => "（应为 {}）", " (should read {})";
         NoPairedWorkbook => "未找到与之配对的工作簿，只检查了报告内部的数字（R2 明细合计、R3 比率与增减）", "no workbook pairs with it: only the report's own figures were checked (R2 items against their total, R3 rates and changes)";
-        CopyNotWritten => "未写出批注副本：{}", "the annotated copy was not written: {}";
         /// A repeated statement: the other paragraphs that say it.
         SameInOne => "（第 {} 段同）", " (the same in paragraph {})";
         SameInMany => "（第 {} 段同）", " (the same in paragraphs {})";
 
         // Figures as messages name them.
-        Blank => "（空）", "(blank)";
         People => " 人", " people";
         /// A figure written in another unit than the tables': as written, in the tables' unit.
         InTablesUnit => "{}（合 {}）", "{} (= {})";
@@ -62,7 +57,5 @@ catalogue! {
         CannotWriteCopy => "无法写出批注副本", "the annotated copy cannot be written";
         SameAsInput => "输出文件与输入相同：{}", "the output file is the input: {}";
         NotOurs => "目标文件已存在且不是 jixiao 生成的（加 --force 覆盖）：{}", "the output file exists and was not written by jixiao (--force replaces it): {}";
-        /// A file and what went wrong with it.
-        AtPath => "{}：{}", "{}: {}";
     }
 }

@@ -289,7 +289,7 @@ impl NotChecked {
             self.check.to_string(),
             &self.name,
             Message::join(quoted, Word::ListSep),
-            Message::join(close, Word::ClauseSep).then(""),
+            Message::join(close, Word::ClauseSep),
         )
     }
 }

@@ -10,6 +10,7 @@ use std::io::{Cursor, Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::errors::ErrMsg;
 use crate::i18n::narrative::DocMsg;
 use crate::i18n::{msg, Lang};
 use crate::model::files::{self, Existing, TempFile};
@@ -442,7 +443,7 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
     }
     let shown = dest.display().to_string();
     let existing = files::existing(dest)
-        .map_err(|e| DocError::Unreadable(msg!(DocMsg::AtPath, &shown, e.to_string())))?;
+        .map_err(|e| DocError::Unreadable(msg!(ErrMsg::AtPlace, &shown, e.to_string())))?;
     if existing == Existing::File && !force && !is_jixiao_output(dest) {
         return Err(DocError::Unreadable(msg!(DocMsg::NotOurs, shown)));
     }
@@ -452,7 +453,7 @@ fn check_destination(input: &Path, dest: &Path, force: bool) -> Result<(), DocEr
 fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), DocError> {
     let io = |e: std::io::Error| {
         DocError::Io(msg!(
-            DocMsg::AtPath,
+            ErrMsg::AtPlace,
             dest.display().to_string(),
             e.to_string()
         ))

@@ -7,6 +7,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::extract::value::round_half_up;
+use crate::i18n::frame::Frame;
 use crate::i18n::narrative::DocMsg;
 use crate::i18n::words::Word;
 use crate::i18n::{msg, Message};
@@ -239,7 +240,7 @@ fn against_table(cx: &Context, m: &Mention, cell: &TableCell) -> Option<Finding>
         unit(m.kind)
     };
     let filed = match cell.filed {
-        None => DocMsg::Blank.into(),
+        None => Frame::Blank.into(),
         Some(_) => Message::from(&cell.shown).then(&table_unit),
     };
     let text = cx.named(m);

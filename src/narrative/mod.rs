@@ -17,6 +17,7 @@ use std::fs;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
+use crate::i18n::frame::Frame;
 use crate::i18n::narrative::DocMsg;
 use crate::i18n::{msg, Lang, Message};
 use crate::model::{FileReport, Finding, Severity, Status};
@@ -178,7 +179,7 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "  {}{}",
-            say(DocMsg::CannotCheck),
+            Frame::CannotCheck.text(lang),
             error.unwrap_or_default()
         );
         return out;
@@ -204,10 +205,10 @@ pub fn to_text(report: &FileReport, lang: Lang) -> String {
         );
     }
     for note in &report.notes {
-        let _ = writeln!(out, "  {} {}", say(DocMsg::Note), note.render(lang));
+        let _ = writeln!(out, "  {} {}", Frame::Note.text(lang), note.render(lang));
     }
     if let Some(o) = &report.output {
-        let _ = writeln!(out, "  {} {o}", say(DocMsg::AnnotatedCopy));
+        let _ = writeln!(out, "  {} {o}", Frame::AnnotatedCopy.text(lang));
     }
     out
 }

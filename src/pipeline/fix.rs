@@ -126,11 +126,10 @@ fn recheck(
     lang: Lang,
 ) -> Result<FileReport, Message> {
     quietly(|| {
-        let why = |e: &dyn std::fmt::Display| Message::raw(e.to_string());
-        let bytes = annotate::render(wb, report, lang, Mode::Corrected).map_err(|e| why(&e))?;
-        let container = read::sniff::sniff_bytes(bytes).map_err(|e| why(&e))?;
-        let copy = read::read_container(&wb.path, container).map_err(|e| why(&e))?;
-        super::check_workbook(&copy, templates).map_err(|e| why(&e))
+        let bytes = annotate::render(wb, report, lang, Mode::Corrected).map_err(|e| e.message())?;
+        let container = read::sniff::sniff_bytes(bytes).map_err(|e| e.message())?;
+        let copy = read::read_container(&wb.path, container).map_err(|e| e.message())?;
+        super::check_workbook(&copy, templates).map_err(|e| e.message())
     })
     .unwrap_or_else(|| Err(BlameMsg::InternalError.into()))
 }

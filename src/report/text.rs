@@ -19,13 +19,6 @@ impl Renderer for Text {
     }
 }
 
-fn severity_label(s: Severity, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => s.label_zh(),
-        Lang::En => s.label_en(),
-    }
-}
-
 /// A readable block for one workbook. Names and texts from the file have their control
 /// characters escaped ([`safe`]), so a file cannot rewrite the terminal.
 pub fn to_text(report: &FileReport, lang: Lang) -> String {
@@ -106,7 +99,7 @@ fn findings(out: &mut String, report: &FileReport, lang: Lang) {
     .into_iter()
     .map(|s| (s, report.count(s)))
     .filter(|(_, n)| *n > 0)
-    .map(|(s, n)| format!("{} {n}", severity_label(s, lang)))
+    .map(|(s, n)| format!("{} {n}", s.label(lang)))
     .collect();
     let _ = writeln!(
         out,
@@ -136,7 +129,7 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
     let _ = writeln!(
         out,
         "  [{}] {}!{} {}{}  {} {}",
-        severity_label(f.severity, lang),
+        f.severity.label(lang),
         safe(&f.sheet),
         f.cell,
         safe(found),

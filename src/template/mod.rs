@@ -11,6 +11,7 @@ mod labels;
 mod schema;
 
 use crate::expr::{Rule, Style};
+use crate::i18n::Message;
 use crate::model::{FieldKey, RuleId, Severity};
 
 pub use crate::model::Kind;
@@ -40,6 +41,13 @@ pub struct TemplateRule {
     pub anchor: Vec<String>,
     /// Applies only where its left side is in the table ([`CheckDef::optional`]).
     pub optional: bool,
+}
+
+impl TemplateRule {
+    /// What messages call it, in the run's language.
+    pub fn title(&self) -> Message {
+        Message::both(&self.name, &self.name_en)
+    }
 }
 
 impl Template {

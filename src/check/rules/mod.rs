@@ -233,7 +233,7 @@ impl Entry<'_> {
     pub fn name(&self) -> Message {
         match (self.info, self.checks.first()) {
             (Some(info), _) => Message::new(info.name),
-            (None, Some((_, check))) => Message::both(&check.name, &check.name_en),
+            (None, Some((_, check))) => check.title(),
             (None, None) => Message::default(),
         }
     }

@@ -76,7 +76,7 @@ impl ExportError {
             ExportError::XlsxNeedsOut => ErrMsg::ExportNeedsOut.into(),
             ExportError::Exists(p) => msg!(ErrMsg::ExportExists, p.display().to_string()),
             ExportError::Write { path, reason } => {
-                msg!(ErrMsg::ExportWrite, path.display().to_string(), reason)
+                msg!(ErrMsg::CannotWrite, path.display().to_string(), reason)
             }
             ExportError::Start(why) => msg!(ErrMsg::ExportStart, why),
         }
